@@ -1,0 +1,3 @@
+"""Trellis: an open-source internal talent marketplace."""
+
+__version__ = "0.1.0"

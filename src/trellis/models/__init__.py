@@ -1,0 +1,43 @@
+"""All ORM models, imported here so that ``Base.metadata`` knows every table."""
+
+from trellis.models.base import Base
+from trellis.models.employee import (
+    Employee,
+    EmployeeSkill,
+    JobHistory,
+    Preferences,
+    ProtectedAttributes,
+    TargetRole,
+)
+from trellis.models.event import AuditEvent
+from trellis.models.learning import LearningResource, LearningSkill
+from trellis.models.opportunity import Application, Opportunity, OpportunitySkill
+from trellis.models.org import Location, OrgUnit
+from trellis.models.role import JobFamily, Role, RoleSkill
+from trellis.models.skill import Occupation, OccupationSkill, Skill, SkillRelation, Taxonomy
+
+__all__ = [
+    "Application",
+    "AuditEvent",
+    "Base",
+    "Employee",
+    "EmployeeSkill",
+    "JobFamily",
+    "JobHistory",
+    "LearningResource",
+    "LearningSkill",
+    "Location",
+    "Occupation",
+    "OccupationSkill",
+    "Opportunity",
+    "OpportunitySkill",
+    "OrgUnit",
+    "Preferences",
+    "ProtectedAttributes",
+    "Role",
+    "RoleSkill",
+    "Skill",
+    "SkillRelation",
+    "TargetRole",
+    "Taxonomy",
+]

@@ -1,0 +1,78 @@
+"""`create_app(settings)`: the FastAPI application."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from trellis import __version__
+from trellis.config import Settings, get_settings
+from trellis.db import make_engine, make_session_factory
+from trellis.errors import Conflict, Forbidden, Invalid, NotFound, TrellisError, Unavailable
+from trellis.models import Employee, Opportunity, OrgUnit, Role, Skill
+
+STATUS_FOR = {NotFound: 404, Conflict: 409, Invalid: 422, Forbidden: 403, Unavailable: 503}
+
+
+def create_app(settings: Settings) -> FastAPI:
+    engine = make_engine(settings.database_url, echo=settings.echo_sql)
+    factory = make_session_factory(engine)
+    app = FastAPI(title="Trellis", version=__version__, description="Internal talent marketplace API.")
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = factory
+
+    @app.exception_handler(TrellisError)
+    async def domain_error(_request: Request, err: TrellisError) -> JSONResponse:
+        status = next((code for cls, code in STATUS_FOR.items() if isinstance(err, cls)), 400)
+        return JSONResponse({"detail": err.message, "errors": err.details}, status_code=status)
+
+    def get_session() -> Iterator[Session]:
+        session = factory()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    SessionDep = Annotated[Session, Depends(get_session)]
+
+    @app.get("/health", tags=["system"])
+    def health(session: SessionDep) -> dict[str, str]:
+        session.execute(select(1))
+        return {"status": "ok", "version": __version__}
+
+    @app.get("/api/v1/counts", tags=["system"])
+    def counts(session: SessionDep) -> dict[str, int]:
+        return _counts(session)
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def landing(session: SessionDep) -> str:
+        rows = "".join(f"<li>{name}: <strong>{n:,}</strong></li>" for name, n in _counts(session).items())
+        return (
+            "<!doctype html><html lang=en><head><meta charset=utf-8><title>Trellis</title>"
+            "<meta name=viewport content='width=device-width, initial-scale=1'></head>"
+            f"<body><h1>Trellis</h1><p>Internal talent marketplace.</p><ul>{rows}</ul>"
+            "<p><a href='/docs'>API documentation</a></p></body></html>"
+        )
+
+    return app
+
+
+def _counts(session: Session) -> dict[str, int]:
+    models = {"employees": Employee, "org_units": OrgUnit, "roles": Role, "skills": Skill,
+              "opportunities": Opportunity}
+    return {name: session.scalar(select(func.count()).select_from(m)) or 0 for name, m in models.items()}
+
+
+def app_from_env() -> FastAPI:
+    """Factory for multi-worker servers: each worker reads the settings from the environment."""
+    return create_app(get_settings())
