@@ -9,7 +9,7 @@ from trellis.models.employee import (
     ProtectedAttributes,
     TargetRole,
 )
-from trellis.models.event import AuditEvent
+from trellis.models.event import AuditEvent, RecommendationEvent
 from trellis.models.learning import LearningResource, LearningSkill
 from trellis.models.opportunity import Application, Opportunity, OpportunitySkill
 from trellis.models.org import Location, OrgUnit
@@ -34,6 +34,7 @@ __all__ = [
     "OrgUnit",
     "Preferences",
     "ProtectedAttributes",
+    "RecommendationEvent",
     "Role",
     "RoleSkill",
     "Skill",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, String, Text, event
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, String, Text, event
 from sqlalchemy.orm import Mapped, Mapper, mapped_column
 
 from trellis.models.base import Base, utcnow
@@ -31,3 +31,24 @@ def _refuse(_mapper: Mapper[Any], _connection: Any, target: AuditEvent) -> None:
 
 event.listen(AuditEvent, "before_update", _refuse)
 event.listen(AuditEvent, "before_delete", _refuse)
+
+
+class RecommendationEvent(Base):
+    """One step of the matching funnel for one person and one opportunity: an automated
+    recommendation shown, opened, applied to, shortlisted, selected, rejected... with the score
+    and its components at that moment. Feeds fairness audits and, later, learning-to-rank."""
+
+    __tablename__ = "recommendation_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"), index=True)
+    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunities.id", ondelete="CASCADE"), index=True)
+    # shown | opened | applied | shortlisted | selected | rejected | withdrawn
+    kind: Mapped[str] = mapped_column(String(16), index=True)
+    source: Mapped[str] = mapped_column(String(16), default="recommend")  # recommend | candidates | search
+    rank: Mapped[int | None]
+    score: Mapped[float | None] = mapped_column(Float)
+    components: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    model_version: Mapped[str | None] = mapped_column(String(64))
+    actor: Mapped[str | None] = mapped_column(String(128))
