@@ -88,3 +88,25 @@ def make_opportunity(session: Session, *, skills: dict[Skill, int] | None = None
         session.add(OpportunitySkill(opportunity_id=opp.id, skill_id=skill.id, min_proficiency=level))
     session.flush()
     return opp
+
+
+# --- matching -----------------------------------------------------------------------------------
+
+def make_location(session: Session, **kw: Any) -> Any:
+    from trellis.models import Location
+
+    loc = Location(**{"external_id": _next("L"), "name": _next("City "), **kw})
+    session.add(loc)
+    session.flush()
+    return loc
+
+
+def make_history(session: Session, employee: Employee, role: Role | None, start: date, end: date | None = None,
+                 move_type: str = "hire") -> Any:
+    from trellis.models import JobHistory
+
+    row = JobHistory(employee_id=employee.id, role_id=role.id if role else None, title=role.title if role else None,
+                     start_date=start, end_date=end, move_type=move_type)
+    session.add(row)
+    session.flush()
+    return row

@@ -38,8 +38,8 @@ def synthetic_org(n_people: int, n_opportunities: int, *, seed: int = 7, n_skill
     for f in range(n_families):
         for r in range(roles_per_family):
             pool = by_family[f]
-            req = rng.choice(pool, size=min(8, len(pool)), replace=False)
-            roles.append((100 + f * roles_per_family + r, f + 1, 1 + r % 5, [int(s) for s in req]))
+            picked = rng.choice(pool, size=min(8, len(pool)), replace=False)
+            roles.append((100 + f * roles_per_family + r, f + 1, 1 + r % 5, [int(s) for s in picked]))
     transitions: dict[tuple[int, int], float] = {}
     for _ in range(len(roles) * 6):
         a = roles[rng.integers(len(roles))]

@@ -11,6 +11,7 @@ from trellis.models.employee import (
 )
 from trellis.models.event import AuditEvent, RecommendationEvent
 from trellis.models.learning import LearningResource, LearningSkill
+from trellis.models.matching import MatchingChange, OpportunityVisibility, PerformancePlan
 from trellis.models.opportunity import Application, Opportunity, OpportunitySkill
 from trellis.models.org import Location, OrgUnit
 from trellis.models.role import JobFamily, Role, RoleSkill
@@ -27,11 +28,14 @@ __all__ = [
     "LearningResource",
     "LearningSkill",
     "Location",
+    "MatchingChange",
     "Occupation",
     "OccupationSkill",
     "Opportunity",
     "OpportunitySkill",
+    "OpportunityVisibility",
     "OrgUnit",
+    "PerformancePlan",
     "Preferences",
     "ProtectedAttributes",
     "RecommendationEvent",
