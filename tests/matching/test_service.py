@@ -7,16 +7,7 @@ import pytest
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from builders import (
-    make_employee,
-    make_family,
-    make_history,
-    make_opportunity,
-    make_org_unit,
-    make_role,
-    make_skill,
-    make_taxonomy,
-)
+from builders import make_marketplace
 from trellis.config import Settings
 from trellis.errors import NotFound
 from trellis.matching import service
@@ -26,41 +17,12 @@ from trellis.models import (
     PerformancePlan,
     ProtectedAttributes,
     RecommendationEvent,
-    SkillRelation,
 )
 
 
 @pytest.fixture
 def org(session: Session) -> dict[str, Any]:
-    tax = make_taxonomy(session)
-    sk = {name: make_skill(session, name, taxonomy_id=tax.id)
-          for name in ("Python", "SQL", "MySQL", "PostgreSQL", "Kubernetes", "Docker")}
-    session.add(SkillRelation(source_id=sk["MySQL"].id, target_id=sk["PostgreSQL"].id, relation="related",
-                              strength=0.8))
-    fam = make_family(session, name="Data")
-    de = make_role(session, title="Data engineer", family_id=fam.id, level=2, skills={sk["Python"]: 3, sk["SQL"]: 3})
-    senior = make_role(session, title="Senior data engineer", family_id=fam.id, level=3,
-                       skills={sk["Python"]: 4, sk["SQL"]: 4})
-    unit, other_unit = make_org_unit(session), make_org_unit(session)
-    boss = make_employee(session, name="Boss", role_id=senior.id, level=3, org_unit_id=unit.id)
-    alice = make_employee(session, name="Alice", job_title="Data engineer", role_id=de.id, level=2,
-                          org_unit_id=unit.id, manager_id=boss.id, hire_date=date(2019, 1, 1),
-                          skills={sk["Python"]: 4, sk["PostgreSQL"]: 4})
-    bob = make_employee(session, name="Bob", role_id=de.id, level=2, org_unit_id=other_unit.id,
-                        skills={sk["Docker"]: 2})
-    make_history(session, alice, de, date(2019, 1, 1))
-    make_history(session, bob, de, date(2018, 1, 1), date(2021, 1, 1))
-    make_history(session, bob, senior, date(2021, 1, 1), move_type="promotion")
-    job = make_opportunity(session, title="Senior data engineer", role_id=senior.id, org_unit_id=other_unit.id,
-                           description="Build data pipelines in Python on Kubernetes",
-                           skills={sk["Python"]: 3, sk["MySQL"]: 3, sk["Kubernetes"]: 3})
-    own = make_opportunity(session, title="Data engineer in Alice's team", role_id=de.id, org_unit_id=unit.id,
-                           hiring_manager_id=boss.id, skills={sk["Python"]: 3})
-    gig = make_opportunity(session, title="Dashboard gig", type="gig", hours_per_week=4, skills={sk["SQL"]: 2})
-    session.add(ProtectedAttributes(employee_id=alice.id, sex="female", race_ethnicity="x", birth_year=1980))
-    session.flush()
-    return {"skills": sk, "alice": alice, "bob": bob, "boss": boss, "job": job, "own": own, "gig": gig,
-            "unit": unit}
+    return make_marketplace(session)
 
 
 def test_recommendations_carry_components_that_add_up_and_actionable_skill_gaps(

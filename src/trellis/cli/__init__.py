@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from trellis.cli import db, serve
+from trellis.cli import db, match, serve
 from trellis.cli.common import err_console
 from trellis.errors import TrellisError
 
@@ -18,6 +18,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(db.app, name="db")
+app.add_typer(match.app, name="match")
 app.command("serve")(serve.serve)
 
 

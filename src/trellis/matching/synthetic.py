@@ -54,7 +54,7 @@ def synthetic_org(n_people: int, n_opportunities: int, *, seed: int = 7, n_skill
     role_idx = rng.integers(0, len(roles), n_people)
     for i in range(n_people):
         role_id, fam, level, req = roles[role_idx[i]]
-        own = rng.choice(req, size=rng.integers(3, len(req) + 1), replace=False)
+        own = rng.choice(req, size=rng.integers(min(3, len(req)), len(req) + 1), replace=False)
         extra = rng.integers(1, n_skills + 1, rng.integers(2, 8))
         held = {int(s): float(rng.integers(1, 6)) for s in (*own, *extra)}
         sources = rng.choice(["self", "manager", "assessed", "inferred"], size=len(held), p=[0.6, 0.2, 0.1, 0.1])
