@@ -6,11 +6,11 @@ from typing import Any
 
 import numpy as np
 import pytest
-from builders import make_marketplace
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
+from builders import make_marketplace
 from trellis.cli import app
 from trellis.config import Settings
 from trellis.core.matching import Matcher

@@ -65,6 +65,35 @@ def pair_values(space: Space, parts: PersonParts, pi: int, oa: OpportunityArrays
     return values
 
 
+def pair_values_many(space: Space, parts: PersonParts, pis: np.ndarray, oa: OpportunityArrays, ojs: np.ndarray,
+                     eff: np.ndarray, interests: np.ndarray, vec: np.ndarray) -> dict[str, np.ndarray]:
+    """Vectorised ``pair_values`` for pairs (pis[n], ojs[n]); ``eff``, ``interests`` and ``vec``
+    hold each pair's person rows (so callers can pass modified people)."""
+    n = len(pis)
+    values: dict[str, np.ndarray] = {}
+    rows = np.arange(n)
+    for name, w, lv in (("required_skills", oa.req, oa.req_lv), ("preferred_skills", oa.pref, oa.pref_lv)):
+        sub_w, sub_lv = w[ojs], lv[ojs]
+        owner = np.repeat(rows, np.diff(sub_w.indptr))
+        credit = np.minimum(1.0, eff[owner, sub_w.indices] / np.maximum(sub_lv.data, 1e-9)) * sub_w.data
+        total = np.bincount(owner, weights=credit, minlength=n)
+        values[name] = np.where(np.diff(sub_w.indptr) > 0, total, NEUTRAL)
+        values[name] = np.where(oa.req_neutral[ojs], NEUTRAL, values[name])
+    has_vec = np.linalg.norm(vec, axis=1) > 0 if vec.size else np.zeros(n, dtype=bool)
+    sem = np.einsum("ij,ij->i", vec, oa.vec[ojs]) if vec.size else np.zeros(n)
+    values["semantic"] = np.where(has_vec & oa.has_vec[ojs], sem, NEUTRAL)
+    sub_i = oa.interest[ojs]
+    owner = np.repeat(rows, np.diff(sub_i.indptr))
+    share = np.bincount(owner, weights=interests[owner, sub_i.indices] * sub_i.data, minlength=n)
+    stated = parts.asp_role[pis, oa.role[ojs]] + parts.asp_fam[pis, oa.family[ojs]] + ASP_INTEREST * share
+    values["aspiration"] = np.where(np.isnan(parts.asp_const[pis]), stated, parts.asp_const[pis])
+    values["career_move"] = parts.move[pis, oa.role[ojs]].astype(np.float64)
+    values["level"] = parts.lvl[pis, oa.level[ojs]].astype(np.float64)
+    values["logistics"] = (LOCATION_SHARE * parts.loc[pis, oa.loc[ojs]]
+                           + (1 - LOCATION_SHARE) * parts.hrs[pis, oa.hrs[ojs]]).astype(np.float64)
+    return values
+
+
 def score_of(values: Mapping[str, float], weights: Mapping[str, float]) -> float:
     return float(sum(100.0 * weights[c] * values[c] for c in COMPONENTS))
 
@@ -193,32 +222,47 @@ def explain_pairs(matcher: Matcher, profiles: list[Profile], pis: list[int], oa:
     skill_ids = matcher.skill_ids_
     parts = person_parts(space, profiles)
     eff_d, direct_d, int_d = parts.eff.toarray(), parts.direct.toarray(), parts.interests.toarray()
+    pis_a, ojs_a = np.asarray(pis), np.asarray(ojs)
+    base = pair_values_many(space, parts, pis_a, oa, ojs_a, eff_d[pis_a], int_d[pis_a],
+                            parts.vec[pis_a] * parts.has_vec[pis_a, None])
     results = []
     wishes: list[tuple[int, SkillMatch]] = []
     for n, (pi, oj) in enumerate(zip(pis, ojs, strict=True)):
-        values = pair_values(space, parts, pi, oa, oj, eff_d[pi], int_d[pi])
+        values = {c: float(base[c][n]) for c in COMPONENTS}
         skills = skill_matches(space, skill_ids, direct_d[pi], eff_d[pi], oa, oj)
         gaps = sorted((m for m in skills if m.status != "matched"), key=lambda m: (not m.required, m.credit))
         wishes += [(n, m) for m in gaps[: what_if if what_if is not None else len(gaps)]]
         results.append((pi, oj, values, skills))
     gains: dict[tuple[int, int, bool], float] = {}
-    raw = None if space.skill_vectors is None or not space.dim or not wishes else direct_d @ space.skill_vectors
-    for n, m in wishes:
-        pi, oj = results[n][0], results[n][1]
-        eff_row, vec = with_skill(space, eff_d[pi], direct_d[pi], None if raw is None else raw[pi],
-                                  parts.text[pi], space.skills[m.skill], float(m.required_level))
-        values = pair_values(space, parts, pi, oa, oj, eff_row, int_d[pi], vec)
-        gains[(n, m.skill, m.required)] = score_of(values, w)
+    if wishes:
+        raw = None if space.skill_vectors is None or not space.dim else direct_d @ space.skill_vectors
+        w_pis = np.array([results[n][0] for n, _m in wishes])
+        w_ojs = np.array([results[n][1] for n, _m in wishes])
+        w_eff = eff_d[w_pis].copy()
+        w_vec = parts.vec[w_pis] * parts.has_vec[w_pis, None]
+        for row, (n, m) in enumerate(wishes):
+            pi = results[n][0]
+            w_eff[row], vec = with_skill(space, eff_d[pi], direct_d[pi], None if raw is None else raw[pi],
+                                          parts.text[pi], space.skills[m.skill], float(m.required_level))
+            if vec is not None:
+                w_vec[row] = vec
+        changed = pair_values_many(space, parts, w_pis, oa, w_ojs, w_eff, int_d[w_pis], w_vec)
+        totals = np.zeros(len(wishes))
+        for c in COMPONENTS:
+            totals += 100.0 * w[c] * changed[c]
+        for row, (n, m) in enumerate(wishes):
+            gains[(n, m.skill, m.required)] = float(totals[row])
     out = []
     for n, (pi, oj, values, skills) in enumerate(results):
         score = score_of(values, w)
         final = []
         for m in skills:
             after = gains.get((n, m.skill, m.required))
-            args = {"skill": m.skill, "required_level": m.required_level, "required": m.required,
-                    "have_level": m.have_level, "credit": m.credit, "status": m.status, "via": m.via,
-                    "score_if_added": None if after is None else round(after, 1)}
-            final.append(SkillMatch(**args, text=skill_text(SkillMatch(**args), score, labels)))  # type: ignore[arg-type]
+            m2 = SkillMatch(skill=m.skill, required_level=m.required_level, required=m.required,
+                            have_level=m.have_level, credit=m.credit, status=m.status, via=m.via,
+                            score_if_added=None if after is None else round(after, 1))
+            final.append(SkillMatch(m2.skill, m2.required_level, m2.required, m2.have_level, m2.credit, m2.status,
+                                    m2.via, m2.score_if_added, skill_text(m2, score, labels)))
         final.sort(key=lambda m: ({"matched": 0, "partial": 1, "missing": 2}[m.status],
                                   -((m.score_if_added or score) - score), not m.required))
         profile, opp = profiles[pi], opps[n]
