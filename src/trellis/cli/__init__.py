@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from trellis.cli import db, serve
+from trellis.cli import db, extract, serve
 from trellis.cli.common import err_console
 from trellis.errors import TrellisError
 
@@ -19,6 +19,8 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.command("serve")(serve.serve)
+app.command("extract")(extract.extract)
+app.add_typer(extract.suggestions_app, name="suggestions")
 
 
 def main() -> None:
