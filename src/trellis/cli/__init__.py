@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from trellis.cli import db, serve
+from trellis.cli import db, demo, serve
 from trellis.cli.common import err_console
 from trellis.errors import TrellisError
 
@@ -19,6 +19,7 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.command("serve")(serve.serve)
+app.command("demo")(demo.demo)
 
 
 def main() -> None:
