@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from trellis.cli import db, extract, serve
+from trellis.cli import db, demo, extract, serve
 from trellis.cli.common import err_console
 from trellis.errors import TrellisError
 
@@ -21,6 +21,7 @@ app.add_typer(db.app, name="db")
 app.command("serve")(serve.serve)
 app.command("extract")(extract.extract)
 app.add_typer(extract.suggestions_app, name="suggestions")
+app.command("demo")(demo.demo)
 
 
 def main() -> None:
