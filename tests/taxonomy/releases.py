@@ -6,7 +6,11 @@ import zipfile
 from pathlib import Path
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+ROOT = Path(__file__).resolve().parents[2]
+# ../shared/data beside the project root (or beside one of its parents, for a git worktree)
+SHARED = next(
+    (p / "shared" / "data" for p in ROOT.parents if (p / "shared" / "data").is_dir()), ROOT.parent / "shared" / "data"
+)
 ESCO_CLASSIFICATION = {
     "skills_en.csv",
     "skillGroups_en.csv",
