@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from trellis.cli import db, serve, taxonomy
+from trellis.cli import db, eval, roles, serve, taxonomy
 from trellis.cli.common import err_console
 from trellis.errors import TrellisError
 
@@ -20,6 +20,8 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.command("serve")(serve.serve)
 app.add_typer(taxonomy.app, name="taxonomy")
+app.add_typer(roles.app, name="roles")
+app.add_typer(eval.app, name="eval")
 
 
 def main() -> None:
