@@ -8,6 +8,7 @@ import sys
 import typer
 
 from trellis.cli import db, demo, extract, serve
+from trellis.cli import db, eval, roles, serve, taxonomy
 from trellis.cli.common import err_console
 from trellis.errors import TrellisError
 
@@ -22,6 +23,9 @@ app.command("serve")(serve.serve)
 app.command("extract")(extract.extract)
 app.add_typer(extract.suggestions_app, name="suggestions")
 app.command("demo")(demo.demo)
+app.add_typer(taxonomy.app, name="taxonomy")
+app.add_typer(roles.app, name="roles")
+app.add_typer(eval.app, name="eval")
 
 
 def main() -> None:
