@@ -7,8 +7,7 @@ import sys
 
 import typer
 
-from trellis.cli import db, demo, extract, serve
-from trellis.cli import db, eval, roles, serve, taxonomy
+from trellis.cli import db, demo, eval, extract, roles, serve, taxonomy
 from trellis.cli.common import err_console
 from trellis.errors import TrellisError
 
