@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from trellis.cli import db, demo, eval, extract, roles, serve, taxonomy
+from trellis.cli import db, demo, eval, extract, maintenance, roles, serve, taxonomy
 from trellis.cli.common import err_console
 from trellis.errors import TrellisError
 
@@ -25,6 +25,11 @@ app.command("demo")(demo.demo)
 app.add_typer(taxonomy.app, name="taxonomy")
 app.add_typer(roles.app, name="roles")
 app.add_typer(eval.app, name="eval")
+
+app.command("backup")(maintenance.backup)
+app.command("restore")(maintenance.restore)
+app.add_typer(maintenance.maintenance_app, name="maintenance")
+app.add_typer(maintenance.privacy_app, name="privacy")
 
 
 def main() -> None:
