@@ -6,8 +6,9 @@ from __future__ import annotations
 import sys
 
 import typer
+from rich.markup import escape
 
-from trellis.cli import db, serve
+from trellis.cli import data, db, serve
 from trellis.cli.common import err_console
 from trellis.errors import TrellisError
 
@@ -19,11 +20,13 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.command("serve")(serve.serve)
+app.command("import")(data.import_)
+app.command("export")(data.export)
 
 
 def main() -> None:
     try:
         app()
     except TrellisError as err:
-        err_console.print(f"[red]error:[/red] {err}", highlight=False)
+        err_console.print(f"[red]error:[/red] {escape(str(err))}", highlight=False)
         sys.exit(1)
