@@ -119,7 +119,7 @@ class SkillResolver:
             .join(Taxonomy, Skill.taxonomy_id == Taxonomy.id)
             .where(Taxonomy.active.is_(True))
         )
-        return cls(rows.tuples())
+        return cls(rows)
 
     def resolve(self, value: str) -> tuple[int | None, str]:
         if value not in self._cache:

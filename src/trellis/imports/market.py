@@ -50,7 +50,7 @@ def _replace_children(ctx: ImportContext, *, parent_model: Any, child_model: Any
     """Delete the skills of every parent in ``sets`` and insert the new ones (batched)."""
     if not sets:
         return
-    ids: dict[str, int] = dict(ctx.session.execute(select(parent_model.external_id, parent_model.id)).tuples().all())
+    ids: dict[str, int] = dict(ctx.session.execute(select(parent_model.external_id, parent_model.id)).all())
     parents = [ids[ext] for ext in sets]
     for start in range(0, len(parents), BATCH):
         column = getattr(child_model, parent_col)

@@ -142,7 +142,7 @@ def prepare_skills(ctx: ImportContext, rows: list[tuple[int, SkillRow]]) -> Prep
             values["taxonomy_id"] = tax_now.id
         write(ctx, plan, stage="skills")
         ids = dict(ctx.session.execute(select(Skill.external_id, Skill.id).where(Skill.taxonomy_id == tax_now.id))
-                   .tuples().all())
+                   .all())
         sources = [ids[ext] for ext in relinks]
         for start in range(0, len(sources), 5_000):
             ctx.session.execute(delete(SkillRelation).where(SkillRelation.relation == "broader",
@@ -203,7 +203,7 @@ def prepare_roles(ctx: ImportContext, rows: list[tuple[int, RoleRow]]) -> Prepar
 
     def apply() -> None:
         write(ctx, fam_plan, stage="job families")
-        ids = dict(ctx.session.execute(select(JobFamily.external_id, JobFamily.id)).tuples().all())
+        ids = dict(ctx.session.execute(select(JobFamily.external_id, JobFamily.id)).all())
         for values in [*plan.creates, *plan.updates]:
             values["family_id"] = ids[values["family_id"]] if values["family_id"] else None
         write(ctx, plan, stage="roles")

@@ -79,18 +79,24 @@ class Row(BaseModel):
     model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, str_strip_whitespace=True)
 
 
+def _country(value: str) -> str:
+    if len(value) != 2 or not value.isascii() or not value.isalpha():
+        raise ValueError("is not a two-letter ISO 3166 country code such as DE")
+    return value.upper()
+
+
+def _timezone(value: str) -> str:
+    zones = _timezones()
+    if zones and value not in zones:
+        raise ValueError("is not an IANA time zone name such as Europe/Berlin")
+    return value
+
+
 class LocationRow(Row):
     id: ExternalId
     name: Name
-    country: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$", to_upper=True)] | None = None
-    timezone: Annotated[str, StringConstraints(max_length=64)] | None = None
-
-    @model_validator(mode="after")
-    def _known_timezone(self) -> LocationRow:
-        zones = _timezones()
-        if self.timezone is not None and zones and self.timezone not in zones:
-            raise ValueError(f'timezone "{self.timezone}" is not an IANA time zone name such as Europe/Berlin')
-        return self
+    country: Annotated[str, AfterValidator(_country)] | None = None
+    timezone: Annotated[str, AfterValidator(_timezone)] | None = None
 
 
 @lru_cache(maxsize=1)

@@ -78,7 +78,7 @@ def write(ctx: ImportContext, plan: TablePlan, *, stage: str) -> None:
         done += len(pks)
         ctx.progress(stage, done, total)
     if plan.self_ref and plan.self_links:
-        ids: dict[str, int] = dict(session.execute(select(plan.model.external_id, plan.model.id)).tuples().all())
+        ids: dict[str, int] = dict(session.execute(select(plan.model.external_id, plan.model.id)).all())
         links = [{"id": ids[ext], plan.self_ref: ids[target] if target else None} for ext, target in plan.self_links]
         for start in range(0, len(links), BATCH):
             chunk = links[start : start + BATCH]
