@@ -152,8 +152,6 @@ def _reason(problem: Any) -> str:
         return "is not a whole number"
     if kind in ("bool_parsing", "bool_type"):
         return "is not true or false"
-    if msg.startswith("value is not a valid email address: "):
-        return "is not a valid email address (" + msg.split(": ", 1)[1].rstrip(".") + ")"
     if msg.startswith("Value error, "):
         return msg[len("Value error, ") :]
     if msg.startswith("Input should"):

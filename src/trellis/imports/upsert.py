@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from trellis.imports.context import ImportContext
@@ -58,34 +58,39 @@ def diff(plan: TablePlan, key: Any, values: dict[str, Any], existing: dict[Any, 
 
 
 def write(ctx: ImportContext, plan: TablePlan, *, stage: str) -> None:
-    """Apply ``plan``: inserts, updates, deletes, then the self-references."""
-    session = ctx.session
+    """Apply ``plan`` with Core executemany statements: inserts, updates, deletes, then the
+    self-references (which may point at rows inserted just before)."""
+    session, table = ctx.session, plan.model.__table__
     total = len(plan.creates) + len(plan.updates) + len(plan.deletes) + len(plan.self_links)
     done = 0
-    for start in range(0, len(plan.creates), BATCH):
-        chunk = plan.creates[start : start + BATCH]
-        session.execute(insert(plan.model), chunk)
-        done += len(chunk)
-        ctx.progress(stage, done, total)
-    for start in range(0, len(plan.updates), BATCH):
-        chunk = plan.updates[start : start + BATCH]
-        session.execute(update(plan.model), chunk)
-        done += len(chunk)
-        ctx.progress(stage, done, total)
-    for start in range(0, len(plan.deletes), BATCH):
-        pks = plan.deletes[start : start + BATCH]
-        session.execute(delete(plan.model).where(plan.model.id.in_(pks)))
-        done += len(pks)
-        ctx.progress(stage, done, total)
-    if plan.self_ref and plan.self_links:
-        ids: dict[str, int] = dict(session.execute(select(plan.model.external_id, plan.model.id)).all())
-        links = [{"id": ids[ext], plan.self_ref: ids[target] if target else None} for ext, target in plan.self_links]
-        for start in range(0, len(links), BATCH):
-            chunk = links[start : start + BATCH]
-            session.execute(update(plan.model), chunk)
+
+    def batches(rows: list[Any], run: Callable[[list[Any]], object]) -> None:
+        nonlocal done
+        for start in range(0, len(rows), BATCH):
+            chunk = rows[start : start + BATCH]
+            run(chunk)
             done += len(chunk)
             ctx.progress(stage, done, total)
+
+    batches(plan.creates, lambda chunk: session.execute(insert(table), chunk))
+    batches(plan.updates, lambda chunk: _update_by_id(session, table, chunk))
+    batches(plan.deletes, lambda pks: session.execute(delete(table).where(table.c.id.in_(pks))))
+    if plan.self_ref and plan.self_links:
+        ids: dict[str, int] = dict(session.execute(select(table.c.external_id, table.c.id)).all())
+        links = [{"id": ids[ext], plan.self_ref: ids[target] if target else None} for ext, target in plan.self_links]
+        batches(links, lambda chunk: _update_by_id(session, table, chunk))
     ctx.progress(stage, total, total)
+
+
+def _update_by_id(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
+    """``UPDATE table SET ... WHERE id = ?`` as one executemany per set of columns."""
+    by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        by_columns.setdefault(tuple(sorted(k for k in row if k != "id")), []).append(row)
+    for columns, group in by_columns.items():
+        stmt = (update(table).where(table.c.id == bindparam("b_id"))
+                .values({c: bindparam(f"b_{c}") for c in columns}))
+        session.execute(stmt, [{f"b_{k}": v for k, v in row.items()} for row in group])
 
 
 @dataclass
