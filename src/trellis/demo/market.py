@@ -42,6 +42,9 @@ class Market:
         active = people.status != "terminated"
         self.active = np.flatnonzero(active)
         self.members = np.flatnonzero(active & np.array(org.is_member))
+        self.gig_takers = np.flatnonzero(people.open_to_gigs & active)
+        mentors = [p for p, skills in people.strong_skills.items() if skills and active[p]]
+        self.mentors = [p for p in mentors if people.open_to_mentoring[p]] or mentors
         self.by_role: dict[int, list[int]] = {}
         for p in self.active:
             self.by_role.setdefault(org.role[p], []).append(int(p))
@@ -148,7 +151,7 @@ class Market:
         posted = self.today - int(rng.integers(0, 120 if filled else 40))
         hours = int(rng.integers(2, 9)) if kind == "gig" else int(rng.integers(4, 17))
         weeks = int(rng.integers(2, 13)) if kind == "gig" else int(rng.integers(8, 27))
-        filler = self._pick(np.flatnonzero(people.open_to_gigs)) if filled and people.open_to_gigs.any() else -1
+        filler = self._pick(self.gig_takers) if filled and self.gig_takers.size else -1
         oid = self._opportunity(
             type=kind, title=spec["title"], org_unit_id=team, location_id=people.office_ids[org.office[lead]],
             remote=str(rng.choice(["remote", "hybrid", "onsite"], p=[0.5, 0.35, 0.15])), hours_per_week=hours,
@@ -166,7 +169,7 @@ class Market:
             f"Skills: {', '.join(self.labels[s] for s in skills)}.")
         if filler >= 0:
             self._apply(oid, filler, "selected", lead, posted)
-        pool = np.flatnonzero(people.open_to_gigs)
+        pool = self.gig_takers
         for _ in range(int(rng.poisson(1.5))):
             if pool.size:
                 status = str(rng.choice(["submitted", "reviewing", "shortlisted"]) if filler < 0 else "rejected")
@@ -174,9 +177,7 @@ class Market:
 
     def _mentorship(self) -> None:
         rng, people, org = self.rng, self.people, self.org
-        mentors = [p for p, skills in people.strong_skills.items()
-                   if skills and people.status[p] != "terminated" and people.open_to_mentoring[p]]
-        mentors = mentors or [p for p, skills in people.strong_skills.items() if skills]
+        mentors = self.mentors
         if not mentors:
             return
         mentor = mentors[int(rng.integers(0, len(mentors)))]
@@ -197,15 +198,18 @@ class Market:
 
     def _applicants(self, oid: int, role: int, lead: int, posted: int, count: int,
                     statuses: tuple[tuple[str, float], ...]) -> None:
+        """Up to ``count`` applications from people whose roles lead to ``role`` (or who hold it)."""
         rng = self.rng
-        sources = [int(r) for r in self.arch.backward[role][0]] + [role]
-        pool = [p for r in sources for p in self.by_role.get(r, [])]
-        if not pool:
+        sources = [r for r in [*self.arch.backward[role][0], role] if r in self.by_role]
+        if not sources or not count:
             return
+        sizes = np.cumsum([len(self.by_role[r]) for r in sources])
         names = [s for s, _ in statuses]
         p = np.array([w for _, w in statuses])
         for _ in range(count):
-            person = pool[int(rng.integers(0, len(pool)))]
+            k = int(rng.integers(0, sizes[-1]))
+            r = sources[int(np.searchsorted(sizes, k, side="right"))]
+            person = self.by_role[r][int(rng.integers(0, len(self.by_role[r])))]
             if not self.people.open_to_jobs[person] and rng.random() < 0.7:
                 continue
             self._apply(oid, person, names[int(rng.choice(len(names), p=p / p.sum()))], lead, posted)
