@@ -8,8 +8,7 @@ import sys
 import typer
 from rich.markup import escape
 
-from trellis.cli import db, demo, eval, extract, maintenance, roles, serve, taxonomy
-from trellis.cli import data, db, serve
+from trellis.cli import data, db, demo, eval, extract, maintenance, roles, serve, taxonomy
 from trellis.cli.common import err_console
 from trellis.errors import TrellisError
 
