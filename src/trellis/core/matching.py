@@ -123,21 +123,21 @@ class Matcher:
         self.opp_const_sem_ = (w["semantic"] * 0.5 * ~self.oa_.has_vec).astype(F32)
         self.opp_active_ = np.ones(len(opps), dtype=bool)
 
-    def _set_people(self, people: list[Profile], chunk: int = 20000) -> None:
+    def _set_people(self, people: list[Profile], chunk: int = 10000) -> None:
         self.people_ = people
         self.person_index_ = {p.id: i for i, p in enumerate(people)}
-        dense, eff, interests, team, vis = [], [], [], [], []
+        width = self.space_.offsets()["end"]
+        self.X_ = np.zeros((len(people), width), dtype=F32, order="F")  # filled in place: no second copy
+        eff, interests, team, vis = [], [], [], []
         for start in range(0, len(people), chunk):
             part = people[start:start + chunk]
             parts = person_parts(self.space_, part)
-            dense.append(merged_person_rows(self.space_, parts, self.weights_))
+            self.X_[start:start + len(part)] = merged_person_rows(self.space_, parts, self.weights_)
             eff.append(parts.eff)
             interests.append(parts.interests)
             t, v = person_key_rows(self.space_, part)
             team.append(t)
             vis.append(v)
-        width = self.space_.offsets()["end"]
-        self.X_ = np.asfortranarray(np.vstack(dense) if dense else np.zeros((0, width), dtype=F32))
         n_s, n_k = len(self.space_.skills), len(self.space_.keys)
         self.E_ = _vstack(eff, n_s)
         self.I_ = _vstack(interests, n_s)
