@@ -43,14 +43,14 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     return float(np.percentile(arr, 50)), float(np.percentile(arr, 95))
 
 
-def matmul_floor(n_people: int, n_opps: int, dim: int, block: int, seed: int = 0) -> float:
+def matmul_floor(n_people: int, n_opps: int, dim: int, block: int, seed: int = 0) -> tuple[float, float]:
     rng = np.random.default_rng(seed)
     y = rng.standard_normal((n_opps, dim), dtype=np.float32)
     x = rng.standard_normal((block, dim), dtype=np.float32)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for lo in range(0, n_people, block):
-        _ = x[: min(block, n_people - lo)] @ y.T
-    return time.perf_counter() - start
+        _ = y @ x[: min(block, n_people - lo)].T
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
 def tfidf_baseline(people_text: list[str], opp_text: list[str], k: int, block: int) -> float:
@@ -115,30 +115,38 @@ def main() -> None:
     rng = np.random.default_rng(args.seed)
     people_ids = [p.id for p in matcher.people_]
     opp_ids = [o.id for o in matcher.opportunities_]
-    rec, cand = [], []
+    rec, cand, rec_cpu, cand_cpu = [], [], [], []
     # one query per web worker thread: BLAS on one thread (spinning BLAS threads only add latency)
     with single_thread_blas():
         for pid in rng.choice(people_ids, size=args.queries):
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             matcher.recommend(int(pid), 20)
             rec.append(time.perf_counter() - start)
+            rec_cpu.append(time.process_time() - cpu)
         for oid in rng.choice(opp_ids, size=args.queries):
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             matcher.candidates(int(oid), 50)
             cand.append(time.perf_counter() - start)
-    start = time.perf_counter()
+            cand_cpu.append(time.process_time() - cpu)
+    start, cpu = time.perf_counter(), time.process_time()
     matcher.batch(20, block_size=args.block)
-    batch = time.perf_counter() - start
+    batch, batch_cpu = time.perf_counter() - start, time.process_time() - cpu
     engine_peak = peak_mb()
-    floor = matmul_floor(n_people, n_opps, 384, args.block)
-    floor_wide = matmul_floor(n_people, n_opps, matcher.X_.shape[1], args.block)
+    floor, floor_cpu = matmul_floor(n_people, n_opps, 384, args.block)
+    floor_wide, _floor_wide_cpu = matmul_floor(n_people, n_opps, matcher.X_.shape[1], args.block)
     baseline = tfidf_baseline(info["people"], info["opps"], 20, args.block)
     r50, r95 = percentiles(rec)
     c50, c95 = percentiles(cand)
+    rc50, rc95 = percentiles(rec_cpu)
+    cc50, cc95 = percentiles(cand_cpu)
     result = {
         "source": info["source"], "people": n_people, "opportunities": n_opps, "dense_width": matcher.X_.shape[1],
         "build_s": round(info["build_s"], 2), "recommend_p50_ms": round(r50, 2), "recommend_p95_ms": round(r95, 2),
-        "candidates_p50_ms": round(c50, 2), "candidates_p95_ms": round(c95, 2), "batch_s": round(batch, 2),
+        "candidates_p50_ms": round(c50, 2), "candidates_p95_ms": round(c95, 2),
+        "recommend_cpu_p50_ms": round(rc50, 2), "recommend_cpu_p95_ms": round(rc95, 2),
+        "candidates_cpu_p50_ms": round(cc50, 2), "candidates_cpu_p95_ms": round(cc95, 2),
+        "batch_s": round(batch, 2), "batch_cpu_s": round(batch_cpu, 2), "floor_cpu_s": round(floor_cpu, 2),
+        "batch_cpu_over_floor_cpu": round(batch_cpu / floor_cpu, 2),
         "floor_matmul384_s": round(floor, 2), "floor_matmul_width_s": round(floor_wide, 2),
         "tfidf_baseline_s": round(baseline, 2), "batch_over_floor": round(batch / floor, 2),
         "batch_over_width_floor": round(batch / floor_wide, 2), "batch_over_tfidf": round(batch / baseline, 2),

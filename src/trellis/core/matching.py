@@ -309,23 +309,21 @@ class Matcher:
         dense[:, off["one"]] = 1.0
         dense[:, off["oppc_sem"]] = self.opp_const_sem_
         dense[:, off["oppc_any"]] = self.opp_const_any_
-        pairs: dict[tuple[int, float], int] = {}
-        r_idx, c_idx, vals = [], [], []
-        for mat, lv, weight in ((oa.req, oa.req_lv, w["required_skills"]),
-                                (oa.pref, oa.pref_lv, w["preferred_skills"])):
-            coo, lvc = mat.tocoo(), lv.tocoo()
-            for r, c, v, level in zip(coo.row, coo.col, coo.data, lvc.data, strict=True):
-                col = pairs.setdefault((int(c), float(level)), len(pairs))
-                r_idx.append(r)
-                c_idx.append(col)
-                vals.append(weight * v)
-        keys = list(pairs)
-        skills = sp.csr_matrix((np.asarray(vals, dtype=F32), (r_idx, c_idx)), shape=(n, len(keys)))
+        # one expanded column per distinct (skill, required level); required and preferred share it
+        req, req_lv, pref, pref_lv = oa.req.tocoo(), oa.req_lv.tocoo(), oa.pref.tocoo(), oa.pref_lv.tocoo()
+        r_all = np.concatenate([req.row, pref.row])
+        s_all = np.concatenate([req.col, pref.col]).astype(np.int64)
+        lv_all = np.concatenate([req_lv.data, pref_lv.data]).astype(np.int64)
+        v_all = np.concatenate([w["required_skills"] * req.data, w["preferred_skills"] * pref.data])
+        keys_all, col_all = np.unique(s_all * 16 + lv_all, return_inverse=True)
+        skills = sp.csr_matrix((v_all.astype(F32), (r_all, col_all)), shape=(n, len(keys_all)))
         interest = sp.csr_matrix(oa.interest * (w["aspiration"] * ASP_INTEREST), dtype=F32)
         inactive = np.flatnonzero(~self.opp_active_)
-        return OpportunitySide(ids=oa.ids, dense=dense, pair_skill=np.array([c for c, _ in keys], dtype=np.int64),
-                               pair_level=np.array([lv for _, lv in keys], dtype=F32), skills=skills,
-                               interest=interest, interest_cols=np.unique(oa.interest.indices).astype(np.int64),
+        cols = np.unique(oa.interest.indices).astype(np.int64)
+        both = sp.csr_matrix(sp.hstack([skills, interest[:, cols]], format="csr"), dtype=F32)
+        return OpportunitySide(ids=oa.ids, dense=dense, pair_skill=keys_all // 16,
+                               pair_level=(keys_all % 16).astype(F32), skills=skills,
+                               interest=interest, interest_cols=cols, skills_and_interest=both,
                                team=oa.team, visible=oa.visible, restricted=np.flatnonzero(oa.restricted),
                                inactive=inactive)
 
