@@ -127,7 +127,8 @@ def load_people(session: Session, ctx: Context, *, settings: Settings, encoder: 
     on_plan = {r[0] for r in by_employee(select(PerformancePlan.employee_id).where(
         PerformancePlan.closed_on.is_(None)))}
     interest_skills: dict[str, list[int]] = {}
-    people, ext, names, texts = [], {}, {}, []
+    people: list[dict[str, Any]] = []
+    ext, names, texts = {}, {}, []
     for eid, external, name, title, role, level, unit, manager, location, hired in rows:
         p = prefs.get(eid)
         interests = list(p[1] or []) if p else []
@@ -143,7 +144,7 @@ def load_people(session: Session, ctx: Context, *, settings: Settings, encoder: 
         target_roles = targets.get(eid, [])
         titles = [t for *_, t in hist if t] + [ctx.role_title[r] for *_, r, _t in hist if r in ctx.role_title]
         texts.append(". ".join(dict.fromkeys([title or "", *titles[-6:], *interests]).keys()).strip(". "))
-        people.append(Profile(
+        people.append(dict(
             id=eid, skills=tuple(skills.get(eid, ())), role=role, family=ctx.role_family.get(role) if role else None,
             level=level if level is not None else (ctx.role_level.get(role) if role else None), org_unit=unit,
             org_path=ctx.org_path(unit), manager=manager, location=location,
@@ -155,16 +156,11 @@ def load_people(session: Session, ctx: Context, *, settings: Settings, encoder: 
             months_in_role=_months_between(since, today) if since else None,
             open_performance_plan=eid in on_plan, opted_out=bool(p[9]) if p else False))
         ext[eid], names[eid] = external, name
+    vectors: Sequence[npt.NDArray[np.float32] | None] = [None] * len(people)
     if encoder is not None and people:
-        vectors = encoder.encode(texts)
-        people = [_with_vector(p, v, t) for p, v, t in zip(people, vectors, texts, strict=True)]
-    return people, ext, names
-
-
-def _with_vector(p: Profile, v: npt.NDArray[np.float32], text: str) -> Profile:
-    from dataclasses import replace
-
-    return replace(p, text_vector=v) if text else p
+        vectors = list(encoder.encode(texts))
+    profiles = [Profile(**kw, text_vector=v if t else None) for kw, v, t in zip(people, vectors, texts, strict=True)]
+    return profiles, ext, names
 
 
 def load_opportunities(session: Session, ctx: Context, *, encoder: TextEncoder | None,
