@@ -133,7 +133,7 @@ def test_moves_go_mostly_to_roles_with_similar_skills(library: list[LibrarySkill
 def test_the_marketplace_has_every_kind_and_status_of_opening(org: Tables) -> None:
     opps = org["opportunities"]
     assert {o["type"] for o in opps} == {"job", "gig", "project", "mentorship"}
-    assert {"open", "filled", "draft", "pending_approval"} <= {o["status"] for o in opps}
+    assert {o["status"] for o in opps} == {"open", "filled", "closed", "draft", "pending_approval"}
     filled = [o for o in opps if o["status"] == "filled"]
     assert all(o["filled_by_id"] and o["filled_on"] for o in filled)
     assert {True, False} <= {o["filled_internally"] for o in filled}
