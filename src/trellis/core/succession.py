@@ -1,0 +1,90 @@
+"""Succession: readiness bands for candidate successors and bench strength per role.
+
+Readiness is read from two numbers for a person against a role's requirements: the match score
+(``coverage_score``, 0–100) and the gap size (levels missing on required skills, summed):
+
+* **ready now** — score ≥ ``ready_score`` (85) and at most ``ready_gap`` (1) level missing;
+* **1–2 years** — score ≥ ``near_score`` (60) and at most ``near_gap`` (6) levels missing;
+* **3+ years** — anyone else on the list.
+
+Bench strength: ``strong`` when at least one person is ready now and at least two are ready
+within two years; ``moderate`` when someone is ready within two years; ``weak`` otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from trellis.core.paths import GapItem, Requirement, coverage_score, skill_gap
+
+Band = Literal["ready now", "1-2 years", "3+ years"]
+BANDS: tuple[Band, ...] = ("ready now", "1-2 years", "3+ years")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    ready_score: float = 85.0
+    ready_gap: int = 1
+    near_score: float = 60.0
+    near_gap: int = 6
+
+
+@dataclass(frozen=True)
+class Successor:
+    person_id: int
+    score: float
+    gap_levels: int
+    band: Band
+    gap: tuple[GapItem, ...]
+
+
+@dataclass(frozen=True)
+class Bench:
+    counts: dict[str, int]
+    strength: Literal["strong", "moderate", "weak"]
+
+
+def readiness(score: float, gap_levels: int, t: Thresholds = Thresholds()) -> Band:
+    if score >= t.ready_score and gap_levels <= t.ready_gap:
+        return "ready now"
+    if score >= t.near_score and gap_levels <= t.near_gap:
+        return "1-2 years"
+    return "3+ years"
+
+
+def rank_successors(
+    candidates: Mapping[int, Mapping[int, int]],
+    requirements: Sequence[Requirement],
+    *,
+    limit: int = 10,
+    min_score: float = 40.0,
+    thresholds: Thresholds = Thresholds(),
+) -> list[Successor]:
+    """Candidates (person id → skill levels) ranked by band, then score, then smaller gap."""
+    out = []
+    for pid, have in candidates.items():
+        score = coverage_score(have, requirements)
+        if score < min_score:
+            continue
+        gap = skill_gap(have, requirements)
+        levels = sum(g.levels_missing for g in gap if g.required)
+        out.append(Successor(pid, score, levels, readiness(score, levels, thresholds), tuple(gap)))
+    out.sort(key=lambda s: (BANDS.index(s.band), -s.score, s.gap_levels, s.person_id))
+    return out[:limit]
+
+
+def bench_strength(successors: Iterable[Successor]) -> Bench:
+    counts: dict[str, int] = dict.fromkeys(BANDS, 0)
+    for s in successors:
+        counts[s.band] += 1
+    within = counts["ready now"] + counts["1-2 years"]
+    strength: Literal["strong", "moderate", "weak"]
+    if counts["ready now"] >= 1 and within >= 2:
+        strength = "strong"
+    elif within >= 1:
+        strength = "moderate"
+    else:
+        strength = "weak"
+    return Bench(counts, strength)
