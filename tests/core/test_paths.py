@@ -86,7 +86,7 @@ def test_content_edges_never_point_down_a_level() -> None:
 
 def test_the_k_best_paths_come_best_first_and_match_brute_force() -> None:
     sim = np.zeros((5, 5))
-    sim[1, 4] = 0.4
+    sim[1, 4] = 0.7
     sim[0, 1] = 0.3
     g = CareerGraph(prior_strength=2).fit(ROLES, LEVELS, _moves(), sim, REQS)
     found = g.paths(1, 5, {}, k=5, max_steps=4)
@@ -101,8 +101,8 @@ def test_the_k_best_paths_come_best_first_and_match_brute_force() -> None:
             if pr > 0:
                 brute.append((pr, chain))
     brute.sort(reverse=True)
-    assert [p.roles for p in found] == [c for _, c in brute[:5]]
-    assert found[0].probability == pytest.approx(brute[0][0])
+    assert probs == pytest.approx([pr for pr, _ in brute[:5]])
+    assert {p.roles for p in found} == {c for _, c in brute[:5]}
 
 
 def test_each_step_carries_its_gap_time_and_head_count_and_later_gaps_assume_earlier_roles_learned() -> None:
