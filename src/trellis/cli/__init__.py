@@ -8,6 +8,9 @@ import sys
 import typer
 
 from trellis.cli import db, serve
+from trellis.cli import mentoring as mentoring_cli
+from trellis.cli import paths as paths_cli
+from trellis.cli import succession as succession_cli
 from trellis.cli.common import err_console
 from trellis.errors import TrellisError
 
@@ -19,6 +22,9 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.command("serve")(serve.serve)
+app.add_typer(paths_cli.app, name="paths")
+app.add_typer(mentoring_cli.app, name="mentoring")
+app.add_typer(succession_cli.app, name="succession")
 
 
 def main() -> None:
