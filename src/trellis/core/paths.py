@@ -7,9 +7,11 @@ Edge probability (conditional on a move out of the source role ``i``)::
     P[i, j] = (1 - a_i) * observed_share[i, j] + a_i * content_share[i, j]
     a_i     = prior_strength / (prior_strength + moves_out_of_i)
 
-``observed_share`` is the share of the moves out of ``i`` that went to ``j``; ``content_share``
-spreads the same unit of probability over the ``content_neighbours`` roles most similar to ``i``
-(similarity at least ``min_similarity``, same level or up to ``max_level_jump`` above). The blend
+``observed_share`` is the share of the moves out of ``i`` that went to ``j``; ``content_share`` is
+``sim[i, j] / (content_damping + sum of sim[i, :])`` over the ``content_neighbours`` roles most
+similar to ``i`` (similarity at least ``min_similarity``, same level or up to ``max_level_jump``
+above), so a role with only weakly similar neighbours keeps most of its mass as "no plausible
+move" instead of sending it all to one loosely related role. The blend
 weight ``a_i`` is a pseudo-count: a role with no observed moves is pure content similarity, a role
 with ``prior_strength`` observed moves is half and half, and a well-travelled role is dominated by
 what people actually did. Path costs are ``-log P`` summed over the steps, so the best path is
@@ -147,6 +149,7 @@ class CareerGraph:
     min_similarity: float = 0.15
     max_level_jump: int = 1
     max_out_edges: int = 25
+    content_damping: float = 1.0
     role_ids_: list[int] = field(default_factory=list, init=False, repr=False)
     index_: dict[int, int] = field(default_factory=dict, init=False, repr=False)
     levels_: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64), init=False, repr=False)
@@ -201,7 +204,8 @@ class CareerGraph:
         out = counts.sum(axis=1)
         observed = np.divide(counts, out[:, None], out=np.zeros_like(counts), where=out[:, None] > 0)
         content = self._content_share(sim)
-        alpha = self.prior_strength / (self.prior_strength + out)
+        denom = self.prior_strength + out
+        alpha = np.divide(self.prior_strength, denom, out=np.zeros_like(denom), where=denom > 0)
         has_content = content.sum(axis=1) > 0
         alpha = np.where(has_content, alpha, 0.0)  # nothing similar: trust observations alone
         prob = (1 - alpha)[:, None] * observed + alpha[:, None] * content
@@ -221,7 +225,7 @@ class CareerGraph:
         if n > self.content_neighbours:
             kth = np.partition(masked, n - self.content_neighbours, axis=1)[:, n - self.content_neighbours]
             masked = np.where(masked >= kth[:, None], masked, 0.0)
-        total = masked.sum(axis=1, keepdims=True)
+        total = masked.sum(axis=1, keepdims=True) + self.content_damping
         share: NDArray[np.float64] = np.divide(masked, total, out=np.zeros_like(masked), where=total > 0)
         return share
 
@@ -231,9 +235,7 @@ class CareerGraph:
             kth = np.partition(prob, n - self.max_out_edges, axis=1)[:, n - self.max_out_edges]
             prob = np.where(prob >= kth[:, None], prob, 0.0)
         prob[prob < _EPS] = 0.0
-        total = prob.sum(axis=1, keepdims=True)
-        pruned: NDArray[np.float64] = np.divide(prob, total, out=np.zeros_like(prob), where=total > 0)
-        return pruned
+        return prob
 
     # ---- reading the graph -------------------------------------------------------------------
     def edge(self, source: int, target: int) -> Edge:

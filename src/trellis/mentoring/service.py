@@ -156,8 +156,8 @@ def assign_mentors(session: Session, *, dry_run: bool = False, actor: str = "sys
     forbids: list[tuple[int, int]] = []
     problems: list[str] = []
     constraints = session.scalars(select(MentoringConstraint).order_by(MentoringConstraint.id)).all()
-    ext = dict(session.execute(select(Employee.id, Employee.external_id).where(
-        Employee.id.in_({c.mentor_id for c in constraints} | {c.mentee_id for c in constraints}))).tuples().all())
+    ext = {r[0]: r[1] for r in session.execute(select(Employee.id, Employee.external_id).where(
+        Employee.id.in_({c.mentor_id for c in constraints} | {c.mentee_id for c in constraints})))}
     for c in constraints:
         i, j = mentee_ix.get(c.mentee_id), mentor_ix.get(c.mentor_id)
         if i is None or j is None:
@@ -173,8 +173,8 @@ def assign_mentors(session: Session, *, dry_run: bool = False, actor: str = "sys
         pairs = assign(fit, allowed, [m.capacity for m in mentors], pins=pins, forbids=forbids)
     except ValueError as err:
         raise Invalid(f"mentoring constraints contradict each other: {err}") from err
-    labels = dict(session.execute(select(Skill.id, Skill.preferred_label).where(
-        Skill.id.in_({s for m in mentees for s in m.goals}))).tuples().all())
+    labels = {r[0]: r[1] for r in session.execute(select(Skill.id, Skill.preferred_label).where(
+        Skill.id.in_({s for m in mentees for s in m.goals})))}
     out: list[PairOut] = []
     if not dry_run:
         session.execute(delete(MentoringPair).where(MentoringPair.status == "proposed"))

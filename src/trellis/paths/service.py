@@ -151,7 +151,7 @@ def person_skills(session: Session, employee_id: int) -> dict[int, int]:
 def _labels(session: Session, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
-    return dict(session.execute(select(Skill.id, Skill.preferred_label).where(Skill.id.in_(ids))).tuples().all())
+    return {r[0]: r[1] for r in session.execute(select(Skill.id, Skill.preferred_label).where(Skill.id.in_(ids)))}
 
 
 def _gap_out(gap: Sequence[GapItem], labels: dict[int, str]) -> list[GapSkill]:

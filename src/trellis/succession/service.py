@@ -44,8 +44,8 @@ def list_successors(session: Session, *, role: str | None = None, limit: int = 1
                               .where(EmployeeSkill.skill_id.in_(wanted), EmployeeSkill.status != "rejected")):
         if es.employee_id in ids:
             skills[es.employee_id][es.skill_id] = es.proficiency
-    titles = dict(session.execute(select(Role.id, Role.title)).tuples().all())
-    labels = dict(session.execute(select(Skill.id, Skill.preferred_label).where(Skill.id.in_(wanted))).tuples().all())
+    titles = {r[0]: r[1] for r in session.execute(select(Role.id, Role.title))}
+    labels = {r[0]: r[1] for r in session.execute(select(Skill.id, Skill.preferred_label).where(Skill.id.in_(wanted)))}
     info = {p.id: p for p in people}
     out = []
     for r in roles:
