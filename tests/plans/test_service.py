@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from builders import make_employee, make_resource, make_role, make_skill
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from builders import make_employee, make_resource, make_role, make_skill
 from trellis.errors import Forbidden, Invalid
 from trellis.models import DevelopmentPlan, DevelopmentPlanItem, EmployeeSkill
 from trellis.plans import service

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from builders import make_employee, make_role, make_skill
 from sqlalchemy.orm import Session
 
+from builders import make_employee, make_role, make_skill
 from trellis.errors import NotFound
 from trellis.succession import service
 
