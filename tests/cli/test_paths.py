@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import pytest
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
@@ -13,6 +15,13 @@ from trellis.cli import app
 from trellis.db import make_engine
 
 runner = CliRunner()
+
+
+@pytest.fixture
+def released(engine: Engine) -> None:
+    """PostgreSQL cannot copy the template database while the shared test engine holds a pooled
+    connection to it (``fresh_db_url``); close the pool first (it reconnects when next used)."""
+    engine.dispose()
 
 
 def _seed(url: str) -> dict[str, str]:
@@ -41,7 +50,7 @@ def _run(*args: str) -> str:
     return result.output
 
 
-def test_paths_next_gap_and_eval_print_their_results(fresh_db_url: str) -> None:
+def test_paths_next_gap_and_eval_print_their_results(released: None, fresh_db_url: str) -> None:
     ids = _seed(fresh_db_url)
     out = _run("paths", "to", ids["person"], ids["lead"], "--k", "2", "--db", fresh_db_url)
     assert "Tech Lead" in out and "Path 1" in out
@@ -53,7 +62,7 @@ def test_paths_next_gap_and_eval_print_their_results(fresh_db_url: str) -> None:
     assert data["movers"] == 3 and data["held_out"] == 2
 
 
-def test_a_development_plan_from_the_command_line_feeds_the_profile(fresh_db_url: str) -> None:
+def test_a_development_plan_from_the_command_line_feeds_the_profile(released: None, fresh_db_url: str) -> None:
     ids = _seed(fresh_db_url)
     out = _run("paths", "plan", "create", ids["person"], "Become a lead", "--role", ids["lead"], "--db", fresh_db_url)
     plan_id = out.split("Plan ")[1].split(":")[0]
@@ -64,7 +73,7 @@ def test_a_development_plan_from_the_command_line_feeds_the_profile(fresh_db_url
     assert "1/1 done" in _run("paths", "plan", "show", ids["person"], "--db", fresh_db_url)
 
 
-def test_mentoring_and_succession_commands(fresh_db_url: str) -> None:
+def test_mentoring_and_succession_commands(released: None, fresh_db_url: str) -> None:
     ids = _seed(fresh_db_url)
     _run("mentoring", "mentor", ids["mentor"], "--skill", "SQL=4", "--capacity", "1", "--language", "en",
          "--db", fresh_db_url)
@@ -80,6 +89,6 @@ def test_mentoring_and_succession_commands(fresh_db_url: str) -> None:
     assert "Tech Lead" in out and "bench" in out
 
 
-def test_errors_exit_non_zero_with_a_message(fresh_db_url: str) -> None:
+def test_errors_exit_non_zero_with_a_message(released: None, fresh_db_url: str) -> None:
     result = runner.invoke(app, ["paths", "next", "E-nobody", "--db", fresh_db_url])
     assert result.exit_code != 0

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from builders import make_employee, make_history, make_resource, make_role, make_skill
@@ -12,6 +14,13 @@ from trellis.config import Settings
 from trellis.db import make_engine
 from trellis.web.api.paths import current_actor
 from trellis.web.app import create_app
+
+
+@pytest.fixture
+def released(engine: Engine) -> None:
+    """PostgreSQL cannot copy the template database while the shared test engine holds a pooled
+    connection to it (``fresh_db_url``); close the pool first (it reconnects when next used)."""
+    engine.dispose()
 
 
 def _seed(url: str) -> dict[str, str]:
@@ -34,7 +43,7 @@ def _seed(url: str) -> dict[str, str]:
     return ids
 
 
-def test_paths_gap_and_succession_answer_in_json(settings: Settings) -> None:
+def test_paths_gap_and_succession_answer_in_json(released: None, settings: Settings) -> None:
     ids = _seed(settings.database_url)
     with TestClient(create_app(settings)) as client:
         r = client.get(f"/api/v1/paths/{ids['person']}/to/{ids['lead']}", params={"k": 2})
@@ -47,7 +56,7 @@ def test_paths_gap_and_succession_answer_in_json(settings: Settings) -> None:
         assert client.get(f"/api/v1/paths/{ids['person']}/gap").status_code == 422
 
 
-def test_plans_obey_owner_and_manager_permissions(settings: Settings) -> None:
+def test_plans_obey_owner_and_manager_permissions(released: None, settings: Settings) -> None:
     ids = _seed(settings.database_url)
     app = create_app(settings)
     from trellis.models import Employee
@@ -75,7 +84,7 @@ def test_plans_obey_owner_and_manager_permissions(settings: Settings) -> None:
     engine.dispose()
 
 
-def test_mentoring_routes_save_profiles_and_assign(settings: Settings) -> None:
+def test_mentoring_routes_save_profiles_and_assign(released: None, settings: Settings) -> None:
     ids = _seed(settings.database_url)
     with TestClient(create_app(settings)) as client:
         r = client.put(f"/api/v1/mentoring/mentors/{ids['boss']}", json={"skills": {"Python": 5}, "capacity": 1})
