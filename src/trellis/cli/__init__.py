@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from trellis.cli import db, serve
+from trellis.cli import db, extract, serve
 from trellis.cli import mentoring as mentoring_cli
 from trellis.cli import paths as paths_cli
 from trellis.cli import succession as succession_cli
@@ -22,6 +22,8 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.command("serve")(serve.serve)
+app.command("extract")(extract.extract)
+app.add_typer(extract.suggestions_app, name="suggestions")
 app.add_typer(paths_cli.app, name="paths")
 app.add_typer(mentoring_cli.app, name="mentoring")
 app.add_typer(succession_cli.app, name="succession")
