@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import delete, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from trellis.core.mentoring import Mentee, Mentor, assign, explain, fit_matrix
 from trellis.errors import Invalid, NotFound
@@ -129,9 +129,11 @@ def assign_mentors(session: Session, *, dry_run: bool = False, actor: str = "sys
     """Re-run the global assignment: open requests × active mentors, minus capacity already
     used by active pairs, honouring the persisted pins and forbids. Replaces earlier proposals."""
     now = datetime.now(UTC)
-    profiles = session.scalars(select(MentorProfile).where(MentorProfile.active.is_(True))
+    profiles = session.scalars(select(MentorProfile).options(selectinload(MentorProfile.skills))
+                               .where(MentorProfile.active.is_(True))
                                .order_by(MentorProfile.employee_id)).all()
-    requests = session.scalars(select(MenteeRequest).where(MenteeRequest.status == "open")
+    requests = session.scalars(select(MenteeRequest).options(selectinload(MenteeRequest.goals))
+                               .where(MenteeRequest.status == "open")
                                .order_by(MenteeRequest.employee_id, MenteeRequest.id)).all()
     active = session.execute(select(MentoringPair.mentor_id, MentoringPair.mentee_id)
                              .where(MentoringPair.status == "active")).all()
