@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from trellis.cli import db, extract, serve
+from trellis.cli import db, demo, eval, extract, roles, serve, taxonomy
 from trellis.cli import mentoring as mentoring_cli
 from trellis.cli import paths as paths_cli
 from trellis.cli import succession as succession_cli
@@ -24,6 +24,10 @@ app.add_typer(db.app, name="db")
 app.command("serve")(serve.serve)
 app.command("extract")(extract.extract)
 app.add_typer(extract.suggestions_app, name="suggestions")
+app.command("demo")(demo.demo)
+app.add_typer(taxonomy.app, name="taxonomy")
+app.add_typer(roles.app, name="roles")
+app.add_typer(eval.app, name="eval")
 app.add_typer(paths_cli.app, name="paths")
 app.add_typer(mentoring_cli.app, name="mentoring")
 app.add_typer(succession_cli.app, name="succession")
