@@ -99,16 +99,20 @@ def gap(employee: str, role: Annotated[str | None, typer.Argument(help="Target r
 @app.command("eval")
 def evaluate(share: Annotated[float, typer.Option("--share", help="Share of movers held out.")] = 0.2,
              seed: Annotated[int, typer.Option("--seed")] = 0, k: Annotated[int, typer.Option("--k")] = 5,
+             similarity: Annotated[str, typer.Option("--similarity", help="facets or requirements.")] = "facets",
+             history: Annotated[float, typer.Option("--history", help="Share of other moves kept.")] = 1.0,
              db: DbOption = None, json: JsonOption = False) -> None:
     """Hold out the last move of a share of movers; hit@k of next moves vs a popularity baseline."""
     with unit_of_work(db) as session:
-        out = service.evaluate_next_moves(session, share=share, seed=seed, k=k)
+        out = service.evaluate_next_moves(session, share=share, seed=seed, k=k, similarity=similarity,
+                                          history=history)
     if json:
         console.print_json(out.model_dump_json())
         return
-    console.print(f"{out.held_out} of {out.movers} movers held out (share {share}, seed {seed})")
+    console.print(f"{out.held_out} of {out.movers} movers held out (share {share}, seed {seed}); trained on "
+                  f"{out.training_moves} moves (history {history}); content similarity: {out.similarity}")
     console.print(f"hit@{k}: career graph {out.hit_at_k:.3f} · observed moves only {out.hit_at_k_observed_only:.3f}"
-                  f" · popularity {out.hit_at_k_popularity:.3f}")
+                  f" · content only {out.hit_at_k_content_only:.3f} · popularity {out.hit_at_k_popularity:.3f}")
     console.print(f"MRR@{k}: career graph {out.mrr:.3f} · popularity {out.mrr_popularity:.3f}")
 
 

@@ -91,11 +91,15 @@ class GapOut(BaseModel):
 class EvalOut(BaseModel):
     movers: int
     held_out: int
+    training_moves: int
     k: int
     share: float
     seed: int
+    similarity: str  # content similarity blended into the graph: facets | requirements
+    history: float  # share of the other moves kept for training
     hit_at_k: float  # blended career graph
     hit_at_k_observed_only: float  # ablation: observed moves only
+    hit_at_k_content_only: float  # ablation: content similarity only
     hit_at_k_popularity: float  # baseline: most common destination roles
     mrr: float
     mrr_popularity: float

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from trellis.core.learning import CatalogueItem, LearningPlan, learning_plan
 from trellis.core.paths import CareerGraph, GapItem, Move, Requirement, Step, coverage_score, skill_gap
+from trellis.core.similarity import RoleSimilarity
 from trellis.errors import Invalid, NotFound
 from trellis.models import (
     Employee,
@@ -42,6 +43,7 @@ from trellis.paths.schemas import (
     RoleRef,
     StepOut,
 )
+from trellis.similarity.service import DEFAULT_WEIGHTS, load_profiles
 
 MOVE_KINDS = ("promotion", "lateral", "demotion")
 
@@ -105,17 +107,40 @@ def requirement_similarity(role_ids: Sequence[int], requirements: dict[int, list
     return sim
 
 
+def facet_similarity(session: Session, role_ids: Sequence[int]) -> NDArray[np.float64]:
+    """Content similarity of the company's roles from the taxonomy work (``trellis.similarity``):
+    the weighted mean of its facet cosines (skills TF-IDF, title words, job family, level), kept
+    in 0–1 (not z-scored) so it reads as a similarity the graph can threshold and share out."""
+    found = load_profiles(session, kind="company")
+    if not found.ids:
+        return np.zeros((len(role_ids), len(role_ids)))
+    model = RoleSimilarity(weights=DEFAULT_WEIGHTS["company"], standardise=False).fit(found.facets)
+    ext = dict(session.execute(select(Role.id, Role.external_id).where(Role.id.in_(role_ids))).all())
+    pos = {e: i for i, e in enumerate(found.ids)}
+    order = np.array([pos[ext[r]] for r in role_ids], dtype=np.int64)
+    out: NDArray[np.float64] = np.clip(model.similarity_[np.ix_(order, order)].astype(np.float64), 0.0, 1.0)
+    return out
+
+
+SIMILARITIES = ("facets", "requirements")
+
+
 def load_graph(
-    session: Session, *, similarity: NDArray[np.float64] | None = None, prior_strength: float = 5.0,
+    session: Session, *, similarity: NDArray[np.float64] | str = "facets", prior_strength: float = 5.0,
     exclude_history_ids: set[int] | None = None,
 ) -> LoadedGraph:
     """The career graph, fitted from the whole database in a few bulk queries. ``similarity`` is
-    a role × role matrix in role-id order (default: requirement cosine)."""
+    a role × role matrix in role-id order, or the name of one computed here: ``facets`` (the
+    taxonomy work's role similarity, default) or ``requirements`` (cosine of requirement
+    vectors)."""
     roles = session.execute(select(Role.id, Role.external_id, Role.title, Role.level).order_by(Role.id)).all()
     role_ids = [r.id for r in roles]
     requirements = load_requirements(session)
-    if similarity is None:
-        similarity = requirement_similarity(role_ids, requirements)
+    if isinstance(similarity, str):
+        if similarity not in SIMILARITIES:
+            raise Invalid(f"similarity must be one of {', '.join(SIMILARITIES)}, not {similarity!r}")
+        similarity = (facet_similarity(session, role_ids) if similarity == "facets"
+                      else requirement_similarity(role_ids, requirements))
     skip = exclude_history_ids or set()
     moves = [m.move for m in load_moves(session) if m.history_id not in skip]
     graph = CareerGraph(prior_strength=prior_strength).fit(
@@ -259,49 +284,56 @@ def analyse_gap(session: Session, *, employee: str, role: str | None = None,
                   gap=_gap_out(gap, labels), learning_plan=plan_learning(session, gap))
 
 
-def evaluate_next_moves(session: Session, *, share: float = 0.2, seed: int = 0, k: int = 5) -> EvalOut:
+def evaluate_next_moves(session: Session, *, share: float = 0.2, seed: int = 0, k: int = 5,
+                        similarity: str = "facets", history: float = 1.0) -> EvalOut:
     """Hold out the last move of a random ``share`` of the people who moved, refit the graph
-    without those moves, and count how often the role they actually moved to is in their top-k
-    next moves (hit@k), against the k most common destination roles (popularity baseline) and
-    the graph without content similarity (observed moves only)."""
-    if not 0 < share <= 1:
-        raise Invalid(f"share must be in (0, 1], got {share}")
+    without those moves (keeping only a random ``history`` share of the other moves, to mimic a
+    company with little history), and count how often the role they actually moved to is in
+    their top-k next moves as the product shows them (lateral and upward, roles held before
+    left out): hit@k and MRR@k, against the k most common destination roles (popularity), the
+    graph from observed moves only, and the graph from content similarity only."""
+    if not 0 < share <= 1 or not 0 < history <= 1:
+        raise Invalid(f"share and history must be in (0, 1], got {share} and {history}")
     moves = load_moves(session)
-    last: dict[int, HistoryMove] = {}
-    for m in moves:
-        last[m.employee_id] = m
+    last = {m.employee_id: m for m in moves}
     movers = sorted(last)
     rng = random.Random(seed)
-    held = [last[e] for e in sorted(rng.sample(movers, round(len(movers) * share)))] if movers else []
+    held = [last[e] for e in sorted(rng.sample(movers, round(len(movers) * share)))]
     skip = {m.history_id for m in held}
-    blended = load_graph(session, exclude_history_ids=skip)
-    observed = load_graph(session, exclude_history_ids=skip, prior_strength=0.0)
-    popular = Counter(m.move.target for m in moves if m.history_id not in skip)
-    ranked_popular = [r for r, _ in popular.most_common()]
-    history: dict[int, list[tuple[date, int]]] = defaultdict(list)
+    rest = [m for m in moves if m.history_id not in skip]
+    kept = {m.history_id for m in rng.sample(rest, round(len(rest) * history))}
+    skip |= {m.history_id for m in rest if m.history_id not in kept}
+    blended = load_graph(session, exclude_history_ids=skip, similarity=similarity)
+    sim = blended.graph.similarity_
+    graphs = {
+        "blended": blended.graph,
+        "observed": load_graph(session, exclude_history_ids=skip, prior_strength=0.0,
+                               similarity=np.zeros_like(sim)).graph,
+        "content": load_graph(session, exclude_history_ids=skip, prior_strength=1e12, similarity=sim).graph,
+    }
+    ranked_popular = [r for r, _ in Counter(m.move.target for m in rest if m.history_id in kept).most_common()]
+    held_roles: dict[int, list[tuple[date, int]]] = defaultdict(list)
     for row in session.execute(select(JobHistory.employee_id, JobHistory.start_date, JobHistory.role_id)
                                .where(JobHistory.role_id.is_not(None),
                                       JobHistory.employee_id.in_([m.employee_id for m in held]))):
-        history[row.employee_id].append((row.start_date, row.role_id))
-    hits = {"blended": 0, "observed": 0, "popular": 0}
-    rr = {"blended": 0.0, "popular": 0.0}
+        held_roles[row.employee_id].append((row.start_date, row.role_id))
+    hits: Counter[str] = Counter()
+    rr: dict[str, float] = defaultdict(float)
     for m in held:
         source, actual = m.move.source, m.move.target
-        start = next(d for d, r in sorted(history[m.employee_id], reverse=True) if r == actual)
-        before = {r for d, r in history[m.employee_id] if d < start}
-        exclude = before - {source}
-        options = {
-            "blended": [s.edge.target for s in blended.graph.next_moves(source, {}, k=k, exclude=exclude)],
-            "observed": [s.edge.target for s in observed.graph.next_moves(source, {}, k=k, exclude=exclude)],
-            "popular": [r for r in ranked_popular if r != source and r not in exclude][:k],
-        }
+        start = max(d for d, r in held_roles[m.employee_id] if r == actual)
+        exclude = {r for d, r in held_roles[m.employee_id] if d < start} - {source}
+        options = {name: [s.edge.target for s in g.next_moves(source, {}, k=k, exclude=exclude)]
+                   for name, g in graphs.items()}
+        options["popular"] = [r for r in ranked_popular if r != source and r not in exclude][:k]
         for name, ranked in options.items():
             if actual in ranked:
                 hits[name] += 1
-                if name in rr:
-                    rr[name] += 1 / (ranked.index(actual) + 1)
+                rr[name] += 1 / (ranked.index(actual) + 1)
     n = max(len(held), 1)
-    return EvalOut(movers=len(movers), held_out=len(held), k=k, share=share, seed=seed,
+    return EvalOut(movers=len(movers), held_out=len(held), training_moves=len(kept), k=k, share=share, seed=seed,
+                   similarity=similarity, history=history,
                    hit_at_k=round(hits["blended"] / n, 4), hit_at_k_observed_only=round(hits["observed"] / n, 4),
+                   hit_at_k_content_only=round(hits["content"] / n, 4),
                    hit_at_k_popularity=round(hits["popular"] / n, 4), mrr=round(rr["blended"] / n, 4),
                    mrr_popularity=round(rr["popular"] / n, 4))
