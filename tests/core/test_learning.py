@@ -39,3 +39,17 @@ def test_skills_no_item_teaches_are_reported_uncovered() -> None:
 def test_an_empty_gap_needs_no_learning() -> None:
     plan = learning_plan([], [CatalogueItem(1, 3, {1: 5})])
     assert plan.items == () and plan.hours == 0
+
+
+def test_a_fundamentals_course_made_redundant_by_a_later_advanced_one_is_dropped() -> None:
+    gap = skill_gap({}, [Requirement(1, 4), Requirement(2, 2)])
+    catalogue = [
+        CatalogueItem(1, 2, {1: 2}),  # cheap fundamentals: chosen first
+        CatalogueItem(2, 9, {1: 4}),  # advanced: needed for level 4, makes item 1 useless
+        CatalogueItem(3, 1, {2: 2}),
+    ]
+    plan = learning_plan(gap, catalogue)
+    assert sorted(p.item_id for p in plan.items) == [2, 3]
+    assert plan.hours == 10 and set(plan.covered) == {1, 2}
+    cover = {p.item_id: [(c.skill_id, c.from_level, c.to_level) for c in p.covers] for p in plan.items}
+    assert cover[2] == [(1, 0, 4)]

@@ -136,3 +136,13 @@ def test_the_evaluation_holds_out_last_moves_and_compares_with_popularity(sessio
     assert 0 <= out.hit_at_k_popularity <= 1 and out.hit_at_k >= out.hit_at_k_popularity
     with pytest.raises(Invalid):
         service.evaluate_next_moves(session, share=0)
+
+
+def test_the_graph_is_cached_until_the_history_or_roles_change(session: Session) -> None:
+    org = build_org(session)
+    first = service.cached_graph(session)
+    assert service.cached_graph(session) is first
+    make_history(session, org.person, org.analyst, date(2024, 1, 1), "lateral")
+    second = service.cached_graph(session)
+    assert second is not first
+    assert second.graph.edge(org.dev.id, org.analyst.id).observed_count == 6

@@ -28,12 +28,12 @@ def _gap_text(gap: list[GapSkill], n: int = 4) -> str:
 
 def _steps_table(title: str, steps: list[StepOut]) -> Table:
     table = Table(title=title)
-    for col in ("move", "to role", "type", "prob.", "people", "months", "skill gap"):
+    for col in ("to role", "move", "prob.", "people", "months", "skill gap (have→need)"):
         table.add_column(col)
     for s in steps:
-        table.add_row(f"{s.source.title} →", f"{s.target.title} (L{s.target.level})", s.move_type,
-                      f"{s.probability:.2f}", str(s.people), f"{s.months:.0f}" + ("" if s.months_basis == "observed"
-                                                                                   else "*"), _gap_text(s.gap))
+        months = f"{s.months:.0f}" + ("" if s.months_basis == "observed" else "*")
+        table.add_row(f"{s.target.title} (L{s.target.level})", s.move_type, f"{s.probability:.2f}", str(s.people),
+                      months, _gap_text(s.gap))
     return table
 
 
@@ -50,7 +50,8 @@ def to(employee: str, role: str, k: Annotated[int, typer.Option("--k", help="How
     if not out.paths:
         console.print(f"No path of at most {max_steps} moves from {out.current_role.title} to {out.target_role.title}.")
     for n, p in enumerate(out.paths, 1):
-        console.print(_steps_table(f"Path {n}: probability {p.probability:.3f}, about {p.months:.0f} months", p.steps))
+        title = f"Path {n} from {out.current_role.title}: probability {p.probability:.2g}, about {p.months:.0f} months"
+        console.print(_steps_table(title, p.steps))
     console.print("* months estimated from the source role or its level (no observed move)")
 
 

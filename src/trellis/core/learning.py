@@ -5,7 +5,9 @@ priority. A catalogue item brings a learner to ``level`` in each skill it teache
 ``min(level, required) - reached`` levels of a gap skill (levels do not stack across items: two
 level-3 courses still leave you at level 3). The plan is the classic greedy weighted set cover:
 repeatedly take the item with the most priority-weighted levels covered per hour, until nothing
-left can be covered. Greedy set cover is within a factor ``ln(n) + 1`` of the fewest hours.
+left can be covered. Greedy set cover is within a factor ``ln(n) + 1`` of the fewest hours. A
+clean-up pass then drops any chosen item, longest first, whose removal leaves every gap skill at
+the same level (e.g. a fundamentals course made redundant by an advanced one taken later).
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ def learning_plan(gap: Sequence[GapItem], catalogue: Iterable[CatalogueItem], *,
     need = {g.skill_id: g for g in gap}
     reached = {g.skill_id: g.current_level for g in gap}
     pool = [c for c in catalogue if any(s in need for s in c.skills)]
+    catalogue_by_id = {c.item_id: c for c in pool}
     chosen: list[PlanItem] = []
     used: set[int] = set()
     while len(chosen) < max_items:
@@ -89,7 +92,43 @@ def learning_plan(gap: Sequence[GapItem], catalogue: Iterable[CatalogueItem], *,
                 reached[s] = new
         used.add(best_item.item_id)
         chosen.append(PlanItem(best_item.item_id, best_item.hours, tuple(covers), round(gain, 6)))
+    chosen = _drop_redundant(chosen, need, catalogue_by_id)
     covered = tuple(s for s, g in need.items() if reached[s] >= g.required_level)
     partly = tuple(s for s, g in need.items() if g.current_level < reached[s] < g.required_level)
     uncovered = tuple(s for s, g in need.items() if reached[s] == g.current_level)
     return LearningPlan(tuple(chosen), sum(p.hours for p in chosen), covered, partly, uncovered)
+
+
+def _levels(items: Sequence[CatalogueItem], need: Mapping[int, GapItem]) -> dict[int, int]:
+    reached = {s: g.current_level for s, g in need.items()}
+    for item in items:
+        for s, lvl in item.skills.items():
+            if s in need:
+                reached[s] = max(reached[s], min(lvl, need[s].required_level))
+    return reached
+
+
+def _drop_redundant(chosen: list[PlanItem], need: Mapping[int, GapItem],
+                    by_id: Mapping[int, CatalogueItem]) -> list[PlanItem]:
+    """Drop items (longest first) that no longer add anything, then recompute what each covers
+    in the original order."""
+    keep = [by_id[p.item_id] for p in chosen]
+    target = _levels(keep, need)
+    for item in sorted(keep, key=lambda c: (-c.hours, c.item_id)):
+        rest = [c for c in keep if c.item_id != item.item_id]
+        if _levels(rest, need) == target:
+            keep = rest
+    if len(keep) == len(chosen):
+        return chosen
+    reached = {s: g.current_level for s, g in need.items()}
+    out = []
+    for item in keep:
+        covers, gain = [], 0.0
+        for s, lvl in sorted(item.skills.items()):
+            if s in need and min(lvl, need[s].required_level) > reached[s]:
+                new = min(lvl, need[s].required_level)
+                covers.append(Coverage(s, reached[s], new, need[s].required_level))
+                gain += _unit_weight(need[s]) * (new - reached[s])
+                reached[s] = new
+        out.append(PlanItem(item.item_id, item.hours, tuple(covers), round(gain, 6)))
+    return out

@@ -4,14 +4,16 @@ and gap analysis (with a learning plan) for a person."""
 from __future__ import annotations
 
 import random
+import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from trellis.core.learning import CatalogueItem, LearningPlan, learning_plan
@@ -156,6 +158,36 @@ def load_graph(
     return LoadedGraph(graph, refs)
 
 
+_CACHE: dict[tuple[str, tuple[Any, ...]], tuple[float, LoadedGraph]] = {}
+CACHE_SECONDS = 300.0
+
+
+def graph_version(session: Session) -> tuple[Any, ...]:
+    """A cheap fingerprint of what the graph is built from (counts, max ids, sums, the latest
+    role change); a changed fingerprint means the cached graph is stale."""
+    jh = session.execute(select(func.count(), func.max(JobHistory.id), func.sum(JobHistory.role_id),
+                                func.sum(JobHistory.employee_id))).one()
+    rs = session.execute(select(func.count(), func.max(RoleSkill.id), func.sum(RoleSkill.skill_id),
+                                func.sum(RoleSkill.min_proficiency))).one()
+    ro = session.execute(select(func.count(), func.max(Role.id), func.max(Role.updated_at))).one()
+    return (*jh, *rs, *ro)
+
+
+def cached_graph(session: Session) -> LoadedGraph:
+    """``load_graph(session)`` kept per process for ``CACHE_SECONDS`` while the data it is built
+    from is unchanged (so the web tier does not rebuild it on every request)."""
+    key = (str(session.get_bind().engine.url), graph_version(session))
+    now = time.monotonic()
+    hit = _CACHE.get(key)
+    if hit is not None and now - hit[0] < CACHE_SECONDS:
+        return hit[1]
+    loaded = load_graph(session)
+    if len(_CACHE) >= 8:
+        _CACHE.clear()
+    _CACHE[key] = (now, loaded)
+    return loaded
+
+
 # ---- lookups ---------------------------------------------------------------------------------
 def get_employee(session: Session, ref: str) -> Employee:
     emp = session.scalar(select(Employee).where(Employee.external_id == ref))
@@ -213,7 +245,7 @@ def find_paths(session: Session, *, employee: str, role: str, k: int = 3, max_st
                loaded: LoadedGraph | None = None) -> PathsOut:
     """The k most probable paths of at most ``max_steps`` moves from the person's role to ``role``."""
     emp, target = get_employee(session, employee), get_role(session, role)
-    loaded = loaded or load_graph(session)
+    loaded = loaded or cached_graph(session)
     current = _current_role(emp, loaded)
     found = loaded.graph.paths(current.id, target.id, person_skills(session, emp.id), k=k, max_steps=max_steps)
     paths = [PathOut(roles=[loaded.roles[r] for r in p.roles], steps=_steps_out(session, loaded, p.steps),
@@ -230,7 +262,7 @@ def past_roles(session: Session, employee_id: int) -> set[int]:
 def next_moves(session: Session, *, employee: str, k: int = 5, loaded: LoadedGraph | None = None) -> NextMovesOut:
     """The most plausible next roles (lateral and upward), leaving out roles the person held."""
     emp = get_employee(session, employee)
-    loaded = loaded or load_graph(session)
+    loaded = loaded or cached_graph(session)
     current = _current_role(emp, loaded)
     steps = loaded.graph.next_moves(current.id, person_skills(session, emp.id), k=k,
                                     exclude=past_roles(session, emp.id))
