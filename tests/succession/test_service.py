@@ -19,6 +19,7 @@ def test_critical_roles_get_ranked_successors_with_bands_and_bench_strength(sess
     ready = make_employee(session, name="Ready", role_id=other.id, level=4, skills={a: 4, b: 4, c: 3})
     near = make_employee(session, name="Near", role_id=other.id, level=4, skills={a: 4, b: 3, c: 2})
     make_employee(session, name="Junior", level=1, skills={a: 4, b: 4, c: 3})  # too far below
+    make_employee(session, name="Chief", level=6, skills={a: 5, b: 5, c: 5})  # already above the role
     out = service.list_successors(session)
     assert [r.title for r in out] == ["Finance Director"]
     role = out[0]

@@ -17,8 +17,9 @@ from trellis.succession.schemas import SuccessionOut, SuccessorOut
 
 def list_successors(session: Session, *, role: str | None = None, limit: int = 10,
                     level_window: int = 2) -> list[SuccessionOut]:
-    """For each critical role (or ``role``), active employees outside the role within
-    ``level_window`` levels below it (or at or above it), ranked by readiness band then match."""
+    """For each critical role (or ``role``), active employees in other roles at its level or up to
+    ``level_window`` levels below (people already above it are not successors), ranked by
+    readiness band, then match, then smaller gap."""
     if role is not None:
         roles = list(session.scalars(select(Role).where(Role.external_id == role)))
         if not roles:
@@ -49,7 +50,8 @@ def list_successors(session: Session, *, role: str | None = None, limit: int = 1
     info = {p.id: p for p in people}
     out = []
     for r in roles:
-        eligible = [p for p in people if p.role_id != r.id and (p.level is None or p.level >= r.level - level_window)]
+        eligible = [p for p in people
+                    if p.role_id != r.id and (p.level is None or r.level - level_window <= p.level <= r.level)]
         pool = {p.id: skills.get(p.id, {}) for p in eligible} if reqs.get(r.id) else {}
         ranked = rank_successors(pool, reqs.get(r.id, []), limit=len(pool))
         bench = bench_strength(ranked)
