@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from trellis.core.paths import Requirement
-from trellis.core.succession import Thresholds, bench_strength, rank_successors, readiness
+from trellis.core.succession import Thresholds, bench_strength, rank_successors, rank_successors_matrix, readiness
 
 REQS = [Requirement(1, 4), Requirement(2, 3), Requirement(3, 3)]
 
@@ -35,3 +37,16 @@ def test_bench_strength_counts_people_ready_within_two_years() -> None:
     assert bench.strength == "strong"
     assert bench_strength(ranked[1:]).strength == "moderate"
     assert bench_strength([]).strength == "weak"
+
+
+def test_the_matrix_ranking_gives_the_same_successors_and_bench_as_the_scalar_one() -> None:
+    rng = np.random.default_rng(0)
+    reqs = [*REQS, Requirement(4, 2, weight=0.5, required=False)]
+    columns = {1: 0, 2: 1, 3: 2, 4: 3, 9: 4}
+    have = rng.integers(0, 6, size=(60, 5)).astype(np.float64)
+    ids = list(range(100, 160))
+    people = {pid: {s: int(have[i, c]) for s, c in columns.items() if have[i, c] > 0} for i, pid in enumerate(ids)}
+    scalar = rank_successors(people, reqs, limit=len(ids))
+    top, bench = rank_successors_matrix(ids, have, reqs, columns, limit=7)
+    assert top == scalar[:7]
+    assert bench == bench_strength(scalar)
