@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -43,9 +45,16 @@ def _seed(url: str) -> dict[str, str]:
     return ids
 
 
-def test_paths_gap_and_succession_answer_in_json(released: None, settings: Settings) -> None:
+@pytest.fixture
+def app(released: None, settings: Settings) -> Iterator[FastAPI]:
+    app = create_app(settings)
+    yield app
+    app.state.engine.dispose()  # close pooled connections (psycopg warns when they are collected open)
+
+
+def test_paths_gap_and_succession_answer_in_json(app: FastAPI, settings: Settings) -> None:
     ids = _seed(settings.database_url)
-    with TestClient(create_app(settings)) as client:
+    with TestClient(app) as client:
         r = client.get(f"/api/v1/paths/{ids['person']}/to/{ids['lead']}", params={"k": 2})
         assert r.status_code == 200 and r.json()["paths"][0]["steps"][0]["people"] == 1
         assert client.get(f"/api/v1/paths/{ids['person']}/next").json()["moves"][0]["target"]["title"] == "Tech Lead"
@@ -56,9 +65,8 @@ def test_paths_gap_and_succession_answer_in_json(released: None, settings: Setti
         assert client.get(f"/api/v1/paths/{ids['person']}/gap").status_code == 422
 
 
-def test_plans_obey_owner_and_manager_permissions(released: None, settings: Settings) -> None:
+def test_plans_obey_owner_and_manager_permissions(app: FastAPI, settings: Settings) -> None:
     ids = _seed(settings.database_url)
-    app = create_app(settings)
     from trellis.models import Employee
 
     actor: dict[str, Employee | None] = {"who": None}
@@ -84,9 +92,9 @@ def test_plans_obey_owner_and_manager_permissions(released: None, settings: Sett
     engine.dispose()
 
 
-def test_mentoring_routes_save_profiles_and_assign(released: None, settings: Settings) -> None:
+def test_mentoring_routes_save_profiles_and_assign(app: FastAPI, settings: Settings) -> None:
     ids = _seed(settings.database_url)
-    with TestClient(create_app(settings)) as client:
+    with TestClient(app) as client:
         r = client.put(f"/api/v1/mentoring/mentors/{ids['boss']}", json={"skills": {"Python": 5}, "capacity": 1})
         assert r.status_code == 204
         r = client.post(f"/api/v1/mentoring/requests/{ids['person']}", json={"goals": {"Python": 1}})
