@@ -6,11 +6,13 @@ from __future__ import annotations
 import sys
 
 import typer
+from rich.markup import escape
 
 from trellis.cli import db, demo, eval, extract, roles, serve, taxonomy
 from trellis.cli import mentoring as mentoring_cli
 from trellis.cli import paths as paths_cli
 from trellis.cli import succession as succession_cli
+from trellis.cli import data, db, demo, eval, extract, maintenance, roles, serve, taxonomy
 from trellis.cli.common import err_console
 from trellis.errors import TrellisError
 
@@ -32,10 +34,17 @@ app.add_typer(paths_cli.app, name="paths")
 app.add_typer(mentoring_cli.app, name="mentoring")
 app.add_typer(succession_cli.app, name="succession")
 
+app.command("backup")(maintenance.backup)
+app.command("restore")(maintenance.restore)
+app.add_typer(maintenance.maintenance_app, name="maintenance")
+app.add_typer(maintenance.privacy_app, name="privacy")
+app.command("import")(data.import_)
+app.command("export")(data.export)
+
 
 def main() -> None:
     try:
         app()
     except TrellisError as err:
-        err_console.print(f"[red]error:[/red] {err}", highlight=False)
+        err_console.print(f"[red]error:[/red] {escape(str(err))}", highlight=False)
         sys.exit(1)

@@ -9,6 +9,7 @@ and internal fills (forwards), so the data is informative without being scripted
 
 from __future__ import annotations
 
+import bisect
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -22,6 +23,7 @@ IC_LEVELS = (1, 2, 3, 4, 5)
 LEVEL_NAMES = {1: "Associate", 3: "Senior", 5: "Principal"}
 CORE_MIN = {1: 2, 2: 3, 3: 3, 4: 4, 5: 4}
 EXEC_LEVEL = 6
+Choices = tuple[list[int], list[float]]  # targets and their cumulative probabilities
 
 
 @dataclass(frozen=True)
@@ -78,8 +80,8 @@ class Architecture:
     offices: list[Office]
     role_index: dict[str, int] = field(default_factory=dict)
     similarity: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
-    forward: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)  # per role: (targets, cum. p)
-    backward: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
+    forward: list[Choices] = field(default_factory=list)  # per role: where people move next
+    backward: list[Choices] = field(default_factory=list)  # per role: where its people came from
 
     def ic_role(self, track: str, level: int) -> int:
         return self.role_index[f"{track}-{level}"]
@@ -253,21 +255,21 @@ def move_weights(arch: Architecture) -> np.ndarray:
     return weights
 
 
-def _cumulative(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _cumulative(weights: np.ndarray) -> Choices:
     targets = np.flatnonzero(weights > 0)
     if targets.size == 0:
-        return targets, np.zeros(0)
+        return [], []
     cum = np.cumsum(weights[targets])
-    return targets, cum / cum[-1]
+    return [int(t) for t in targets], [float(c) for c in cum / cum[-1]]
 
 
-def draw(rng: np.random.Generator, choices: tuple[np.ndarray, np.ndarray], exclude: int = -1) -> int:
+def draw(rng: np.random.Generator, choices: Choices, exclude: int = -1) -> int:
     """One draw from a precomputed (targets, cumulative probabilities) pair; -1 if there is none."""
     targets, cum = choices
-    if targets.size == 0:
+    if not targets:
         return -1
     for _ in range(4):
-        pick = int(targets[min(int(np.searchsorted(cum, rng.random(), side="right")), targets.size - 1)])
+        pick = targets[min(bisect.bisect_right(cum, rng.random()), len(targets) - 1)]
         if pick != exclude:
             return pick
     return -1

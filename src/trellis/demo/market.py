@@ -42,6 +42,9 @@ class Market:
         active = people.status != "terminated"
         self.active = np.flatnonzero(active)
         self.members = np.flatnonzero(active & np.array(org.is_member))
+        self.gig_takers = np.flatnonzero(people.open_to_gigs & active)
+        mentors = [p for p, skills in people.strong_skills.items() if skills and active[p]]
+        self.mentors = [p for p in mentors if people.open_to_mentoring[p]] or mentors
         self.by_role: dict[int, list[int]] = {}
         for p in self.active:
             self.by_role.setdefault(org.role[p], []).append(int(p))
@@ -52,6 +55,8 @@ class Market:
         n = self.org.size
         for i in range(max(5, round(n * 0.025))):
             self._open_job(draft=i % 12 == 0, pending=i % 12 == 1)
+        for _ in range(max(2, round(n * 0.004))):  # closed in the past without a hire
+            self._open_job(draft=False, pending=False, closed=True)
         for move in self.people.moves:  # the last two years' moves and hires, half of them posted
             if move.day < self.today - 730:
                 continue
@@ -98,7 +103,7 @@ class Market:
         text = f"{self.unit_names.get(unit, 'Our team')} is looking for a {title}. You will work with {must}."
         return text + (f" Also useful: {rest}." if rest else "")
 
-    def _open_job(self, *, draft: bool, pending: bool) -> None:
+    def _open_job(self, *, draft: bool, pending: bool, closed: bool = False) -> None:
         rng, org, arch = self.rng, self.org, self.arch
         p = self._pick(self.members)
         role = org.role[p]
@@ -106,20 +111,24 @@ class Market:
         shift = int(rng.choice([-1, 0, 0, 0, 1]))
         if spec.kind == "ic" and 1 <= spec.level + shift <= 5:
             role = arch.ic_role(spec.track, spec.level + shift)
-        posted = self.today - int(rng.integers(0, 45))
-        status = "draft" if draft else "pending_approval" if pending else "open"
+        posted = self.today - int(rng.integers(90, 400) if closed else rng.integers(0, 45))
+        status = "closed" if closed else "draft" if draft else "pending_approval" if pending else "open"
         title = arch.roles[role].title
         oid = self._opportunity(
             type="job", title=title, role_id=self.people.role_ids[role], org_unit_id=org.unit[p],
             location_id=self.people.office_ids[org.office[p]], hours_per_week=40,
             remote=str(rng.choice(["onsite", "hybrid", "hybrid", "remote"])),
             hiring_manager_id=self.people.employee_id(org.manager[p]), status=status,
-            posted_on=date.fromordinal(posted) if status == "open" else None,
-            closes_on=date.fromordinal(max(posted + int(rng.integers(21, 60)), self.today + 7)))
+            posted_on=date.fromordinal(posted) if status in ("open", "closed") else None,
+            closes_on=date.fromordinal(posted + int(rng.integers(21, 60)) if closed
+                                       else max(posted + int(rng.integers(21, 60)), self.today + 7)))
         skills = self._skills(oid, self._role_skills(role))
         self.rows["opportunities"][-1]["description"] = self._describe(title, org.unit[p], skills)
         if status == "open":
             self._applicants(oid, role, org.manager[p], posted, int(rng.poisson(2.5)), OPEN_APP_STATUSES)
+        elif closed:
+            self._applicants(oid, role, org.manager[p], posted, int(rng.poisson(1.5)),
+                             (("rejected", 0.7), ("withdrawn", 0.3)))
 
     def _filled_job(self, person: int, role: int, unit: int, day: int, *, internal: bool) -> None:
         rng, people = self.rng, self.people
@@ -148,7 +157,7 @@ class Market:
         posted = self.today - int(rng.integers(0, 120 if filled else 40))
         hours = int(rng.integers(2, 9)) if kind == "gig" else int(rng.integers(4, 17))
         weeks = int(rng.integers(2, 13)) if kind == "gig" else int(rng.integers(8, 27))
-        filler = self._pick(np.flatnonzero(people.open_to_gigs)) if filled and people.open_to_gigs.any() else -1
+        filler = self._pick(self.gig_takers) if filled and self.gig_takers.size else -1
         oid = self._opportunity(
             type=kind, title=spec["title"], org_unit_id=team, location_id=people.office_ids[org.office[lead]],
             remote=str(rng.choice(["remote", "hybrid", "onsite"], p=[0.5, 0.35, 0.15])), hours_per_week=hours,
@@ -166,7 +175,7 @@ class Market:
             f"Skills: {', '.join(self.labels[s] for s in skills)}.")
         if filler >= 0:
             self._apply(oid, filler, "selected", lead, posted)
-        pool = np.flatnonzero(people.open_to_gigs)
+        pool = self.gig_takers
         for _ in range(int(rng.poisson(1.5))):
             if pool.size:
                 status = str(rng.choice(["submitted", "reviewing", "shortlisted"]) if filler < 0 else "rejected")
@@ -174,9 +183,7 @@ class Market:
 
     def _mentorship(self) -> None:
         rng, people, org = self.rng, self.people, self.org
-        mentors = [p for p, skills in people.strong_skills.items()
-                   if skills and people.status[p] != "terminated" and people.open_to_mentoring[p]]
-        mentors = mentors or [p for p, skills in people.strong_skills.items() if skills]
+        mentors = self.mentors
         if not mentors:
             return
         mentor = mentors[int(rng.integers(0, len(mentors)))]
@@ -197,15 +204,18 @@ class Market:
 
     def _applicants(self, oid: int, role: int, lead: int, posted: int, count: int,
                     statuses: tuple[tuple[str, float], ...]) -> None:
+        """Up to ``count`` applications from people whose roles lead to ``role`` (or who hold it)."""
         rng = self.rng
-        sources = [int(r) for r in self.arch.backward[role][0]] + [role]
-        pool = [p for r in sources for p in self.by_role.get(r, [])]
-        if not pool:
+        sources = [r for r in [*self.arch.backward[role][0], role] if r in self.by_role]
+        if not sources or not count:
             return
+        sizes = np.cumsum([len(self.by_role[r]) for r in sources])
         names = [s for s, _ in statuses]
         p = np.array([w for _, w in statuses])
         for _ in range(count):
-            person = pool[int(rng.integers(0, len(pool)))]
+            k = int(rng.integers(0, sizes[-1]))
+            r = sources[int(np.searchsorted(sizes, k, side="right"))]
+            person = self.by_role[r][int(rng.integers(0, len(self.by_role[r])))]
             if not self.people.open_to_jobs[person] and rng.random() < 0.7:
                 continue
             self._apply(oid, person, names[int(rng.choice(len(names), p=p / p.sum()))], lead, posted)

@@ -5,6 +5,8 @@ preferences. Protected attributes come from a separate random stream and read no
 
 from __future__ import annotations
 
+import bisect
+import math
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -27,14 +29,35 @@ RACE = (("White", 0.42), ("Asian", 0.22), ("Hispanic or Latino", 0.12), ("Black 
         ("American Indian or Alaska Native", 0.005), ("declined", 0.05), (None, 0.04))
 DISABILITY = (("no", 0.82), ("yes", 0.07), ("declined", 0.06), (None, 0.05))
 MAX_MOVES = {1: 1, 2: 2, 3: 3, 4: 4, 5: 5, 6: 5}
-FOUNDED = date(2004, 3, 1)
+FOUNDED_YEARS_AGO = 22
 DOMAIN = "example.com"
 
 
 def _choice(rng: np.random.Generator, table: tuple[tuple[Any, float], ...], size: int) -> list[Any]:
-    values = [v for v, _ in table]
-    p = np.array([w for _, w in table])
-    return [values[i] for i in rng.choice(len(values), size=size, p=p / p.sum())]
+    return Sampler(table).many(rng, size)
+
+
+class Sampler:
+    """Draws from a small discrete distribution; cheap enough to call once per row."""
+
+    def __init__(self, table: tuple[tuple[Any, float], ...]) -> None:
+        self.values = [v for v, _ in table]
+        weights = np.array([w for _, w in table], dtype=float)
+        self.cum = np.cumsum(weights) / weights.sum()
+        self.cum_list = [float(c) for c in self.cum]
+
+    def one(self, u: float) -> Any:
+        """The value for one uniform draw ``u`` in [0, 1)."""
+        return self.values[min(bisect.bisect_right(self.cum_list, u), len(self.values) - 1)]
+
+    def many(self, rng: np.random.Generator, size: int) -> list[Any]:
+        idx = np.minimum(np.searchsorted(self.cum, rng.random(size), side="right"), len(self.values) - 1)
+        return [self.values[i] for i in idx]
+
+
+def _level(x: float) -> int:
+    """Round to the nearest proficiency level, 1 to 5."""
+    return min(5, max(1, math.floor(x + 0.5)))
 
 
 def _names(kind: str) -> list[str]:
@@ -84,6 +107,8 @@ class People:
         self.moves: list[Move] = []
         self.strong_skills: dict[int, list[str]] = {}  # position -> skills at 4+, for mentors
         self.emails: dict[str, int] = {}
+        self.sources, self.remote, self.visibility = Sampler(SOURCES), Sampler(REMOTE), Sampler(VISIBILITY)
+        self.language_skill = {code: sid for o in arch.offices for code, sid in o.languages.items()}
         self.protected = self._protected(protected_rng, n)
 
     def _languages(self) -> set[str]:
@@ -117,9 +142,9 @@ class People:
         manager = org.manager[p]
         manager_id = self.employee_id(manager) if manager >= 0 else None
         status = str(self.status[p])
-        end = self.today - int(rng.integers(14, 720)) if status == "terminated" else self.today
+        end = self.today - 14 - int(rng.random() * 706) if status == "terminated" else self.today
         years = rng.gamma(2.0, 0.6 + 0.7 * (role.level - 1)) + 0.1
-        hire = max(FOUNDED.toordinal(), end - int(years * 365.25))
+        hire = max(self.today - int(FOUNDED_YEARS_AGO * 365.25), end - int(years * 365.25))
         history = self._history(org.role[p], org.unit[p], hire, end, status == "terminated")
         office = arch.offices[org.office[p]]
         langs = list(office.languages)
@@ -131,7 +156,7 @@ class People:
             "role_id": self.role_ids[org.role[p]], "level": role.level, "org_unit_id": org.unit[p],
             "manager_id": manager_id, "location_id": self.office_ids[org.office[p]],
             "hire_date": date.fromordinal(hire),
-            "employment_type": self.employment[p] if org.is_member[p] else "full_time",
+            "employment_type": self._employment(p, role.level),
             "status": status, "languages": langs, "created_at": self.now, "updated_at": self.now,
         })
         for i, (r, unit, s, e, kind) in enumerate(history):
@@ -149,6 +174,10 @@ class People:
             "disability": prot["disability"], "birth_year": self.as_of.year - prot["age"] if prot["age"] else None})
         if status != "terminated":
             self._preferences(p, emp_id, history[-1][2], skills, out)
+
+    def _employment(self, p: int, level: int) -> str:
+        kind = str(self.employment[p]) if self.org.is_member[p] else "full_time"
+        return "full_time" if kind == "intern" and level > 1 else kind
 
     def _email(self, name: str) -> str:
         first, _, last = name.partition(" ")
@@ -198,7 +227,7 @@ class People:
             pool = org.family_teams[spec.family] if spec.level == 4 else org.family_heads[spec.family]
         else:
             pool = org.division_units
-        return int(pool[int(rng.integers(0, len(pool)))])
+        return int(pool[int(rng.random() * len(pool))])
 
     def _skills(self, history: list[tuple[int, int, int, int | None, str]], langs: list[str],
                 p: int) -> dict[str, tuple[int, int, str | None]]:
@@ -211,45 +240,47 @@ class People:
             current = i == len(jobs) - 1
             role = arch.roles[r]
             years = ((stop or self.today) - start) / 365.25
-            last_used = (self.today - int(rng.integers(0, 60))) if current and stop is None else (stop or self.today)
-            for q in role.requirements:
+            last_used = (self.today - int(rng.random() * 60)) if current and stop is None else (stop or self.today)
+            n = len(role.requirements)
+            keeps, noise, drifts = rng.random(n), rng.standard_normal(n), rng.standard_normal(n)
+            growth = 0.1 + min(0.15 * years, 0.6)
+            for q, u, z, d in zip(role.requirements, keeps.tolist(), noise.tolist(), drifts.tolist(), strict=True):
                 keep = (0.9 if q.required else 0.5) if current else (0.65 if q.required else 0.3)
-                if rng.random() > keep * (0.5 if sparse else 1.0):
+                if u > keep * (0.5 if sparse else 1.0):
                     continue
-                drift = 0.1 + min(0.15 * years, 0.6) if current else rng.normal(0.0, 0.3)
-                level = int(np.clip(np.rint(q.min_level + rng.normal(drift, 0.75)), 1, 5))
+                level = _level(q.min_level + (growth if current else 0.3 * d) + 0.75 * z)
                 old = held.get(q.skill)
                 if old is None or level >= old[0]:
                     held[q.skill] = (level, max(last_used, old[1]) if old else last_used, role.title)
-        for _ in range(int(rng.poisson(0.7 if sparse else 1.6))):
-            skill = self.noise_skills[int(rng.integers(0, len(self.noise_skills)))]
-            held.setdefault(skill, (int(rng.choice([1, 2, 2, 3])), self.today - int(rng.integers(0, 1500)), None))
-        offices = {code: sid for o in self.arch.offices for code, sid in o.languages.items()}
-        for j, code in enumerate(langs):
-            level = 5 if j == 0 else int(rng.choice([3, 4, 4, 5]))
-            held[offices.get(code, "english")] = (level, self.today, None)
-        if self.org.is_member[p] is False or arch.roles[self.org.role[p]].level >= 4:
+        extra = int(rng.poisson(0.7 if sparse else 1.6))
+        for u, v, w in rng.random((extra, 3)).tolist():
+            skill = self.noise_skills[int(u * len(self.noise_skills))]
+            held.setdefault(skill, ((1, 2, 2, 3)[int(v * 4)], self.today - int(w * 1500), None))
+        for j, (code, u) in enumerate(zip(langs, rng.random(len(langs)).tolist(), strict=True)):
+            level = 5 if j == 0 else (3, 4, 4, 5)[int(u * 4)]
+            held[self.language_skill.get(code, "english")] = (level, self.today, None)
+        if not self.org.is_member[p] or arch.roles[self.org.role[p]].level >= 4:
             self.strong_skills[p] = [s for s, (lvl, _, _) in held.items() if lvl >= 4]
         return held
 
     def _skill_rows(self, emp_id: int, manager_id: int | None,
                     skills: dict[str, tuple[int, int, str | None]]) -> list[dict[str, Any]]:
-        rng = self.rng
-        sources = _choice(rng, SOURCES, len(skills))
+        draws = self.rng.random((len(skills), 5)).tolist()
         rows = []
-        for (skill, (level, used, taught_by)), source in zip(skills.items(), sources, strict=True):
-            verified = manager_id is not None and (source == "manager" or (source == "self" and rng.random() < 0.25))
+        for (skill, (level, used, taught_by)), (a, b, c, d, e) in zip(skills.items(), draws, strict=True):
+            source = self.sources.one(a)
+            verified = manager_id is not None and (source == "manager" or (source == "self" and b < 0.25))
             evidence = None
             if source == "inferred" and taught_by:
                 evidence = f"Inferred from the role {taught_by}"
             elif source == "assessed":
-                evidence = f"Assessment score {int(rng.integers(55, 100))}/100"
+                evidence = f"Assessment score {55 + int(c * 45)}/100"
             rows.append({
                 "employee_id": emp_id, "skill_id": self.skill_ids[skill], "proficiency": level, "source": source,
-                "status": "pending" if source == "inferred" and rng.random() < 0.4 else "accepted",
+                "status": "pending" if source == "inferred" and d < 0.4 else "accepted",
                 "verified_by_id": manager_id if verified else None,
-                "verified_at": datetime.combine(date.fromordinal(self.today - int(rng.integers(0, 540))),
-                                                datetime.min.time(), UTC) if verified else None,
+                "verified_at": datetime.combine(date.fromordinal(self.today - int(e * 540)), datetime.min.time(),
+                                                UTC) if verified else None,
                 "last_used": date.fromordinal(min(used, self.today)), "evidence": evidence,
                 "created_at": self.now, "updated_at": self.now})
         return rows
@@ -259,28 +290,28 @@ class People:
         arch, org, rng = self.arch, self.org, self.rng
         role = arch.roles[org.role[p]]
         years_in_role = (self.today - since) / 365.25
-        jobs = bool(rng.random() < 0.3 + 0.1 * min(years_in_role, 3))
-        gigs = bool(rng.random() < 0.45)
-        mentoring = bool(rng.random() < (0.15 + 0.2 * (role.level >= 4)))
+        u = rng.random(13).tolist()
+        jobs = u[0] < 0.3 + 0.1 * min(years_in_role, 3)
+        gigs = u[1] < 0.45
+        mentoring = u[2] < (0.15 + 0.2 * (role.level >= 4))
         self.open_to_jobs[p], self.open_to_gigs[p], self.open_to_mentoring[p] = jobs, gigs, mentoring
         targets: list[int] = []
-        if rng.random() < 0.55 + 0.2 * jobs:
-            for _ in range(int(rng.integers(1, 4))):
+        if u[3] < 0.55 + 0.2 * jobs:
+            for _ in range(1 + int(u[4] * 3)):
                 t = draw(rng, arch.forward[org.role[p]], exclude=org.role[p])
                 if t >= 0 and t not in targets:
                     targets.append(t)
         interests = [q.skill for t in targets for q in arch.roles[t].requirements if q.skill not in skills]
-        interests = [self.skill_labels[s] for s in dict.fromkeys(interests)][: int(rng.integers(1, 4))]
+        interests = [self.skill_labels[s] for s in dict.fromkeys(interests)][: 1 + int(u[5] * 3)]
         places = [self.office_ids[org.office[p]]]
-        if rng.random() < 0.25:
-            other = self.office_ids[int(rng.integers(0, len(self.office_ids)))]
+        if u[6] < 0.25:
+            other = self.office_ids[int(u[7] * len(self.office_ids))]
             places += [other] if other not in places else []
         out["preferences"].append({
             "employee_id": emp_id, "interests": interests, "open_to_jobs": jobs, "open_to_gigs": gigs,
-            "open_to_mentoring": mentoring, "location_ids": places, "remote": _choice(rng, REMOTE, 1)[0],
-            "relocation": bool(rng.random() < 0.12),
-            "gig_hours_per_week": int(rng.choice([2, 4, 4, 6, 8])) if gigs else 0,
-            "visibility": _choice(rng, VISIBILITY, 1)[0], "ai_opt_out": bool(rng.random() < 0.03),
+            "open_to_mentoring": mentoring, "location_ids": places, "remote": self.remote.one(u[8]),
+            "relocation": u[9] < 0.12, "gig_hours_per_week": (2, 4, 4, 6, 8)[int(u[10] * 5)] if gigs else 0,
+            "visibility": self.visibility.one(u[11]), "ai_opt_out": u[12] < 0.03,
             "created_at": self.now, "updated_at": self.now})
         out["target_roles"].extend({"employee_id": emp_id, "role_id": self.role_ids[t], "priority": i + 1}
                                    for i, t in enumerate(targets))
