@@ -8,11 +8,10 @@ import sys
 import typer
 from rich.markup import escape
 
-from trellis.cli import db, demo, eval, extract, roles, serve, taxonomy
+from trellis.cli import data, db, demo, eval, extract, maintenance, roles, serve, taxonomy
 from trellis.cli import mentoring as mentoring_cli
 from trellis.cli import paths as paths_cli
 from trellis.cli import succession as succession_cli
-from trellis.cli import data, db, demo, eval, extract, maintenance, roles, serve, taxonomy
 from trellis.cli.common import err_console
 from trellis.errors import TrellisError
 
