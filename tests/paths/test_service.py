@@ -95,6 +95,10 @@ def test_next_moves_leave_out_roles_the_person_already_held(session: Session) ->
     assert targets[:2] == ["Senior Developer", "Data Analyst"]
     assert "Junior Developer" not in targets
     assert out.moves[0].people == 6 and out.moves[0].move_type == "promotion"
+    assert out.moves[0].reason.startswith("6 people moved from Developer to Senior Developer (")
+    assert "median 24 months" in out.moves[0].reason and "skill levels to gain" in out.moves[0].reason
+    ids, probs = service.move_probabilities(session)
+    assert probs[ids.index(org.dev.id), ids.index(org.senior.id)] == pytest.approx(out.moves[0].probability, abs=1e-4)
 
 
 def test_a_gap_comes_with_a_fewest_hours_learning_plan(session: Session) -> None:

@@ -65,6 +65,8 @@ def next_(employee: str, k: Annotated[int, typer.Option("--k", help="How many mo
         console.print_json(out.model_dump_json())
         return
     console.print(_steps_table(f"Next moves from {out.current_role.title} (L{out.current_role.level})", out.moves))
+    for m in out.moves:
+        console.print(f"• {m.target.title}: {m.reason}")
 
 
 @app.command("gap")

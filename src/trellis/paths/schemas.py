@@ -33,6 +33,7 @@ class StepOut(BaseModel):
     months: float
     months_basis: str  # observed | source role | level default
     gap: list[GapSkill]
+    reason: str  # the step in words: who made it, after how long, how much to learn
 
 
 class PathOut(BaseModel):

@@ -223,15 +223,38 @@ def _gap_out(gap: Sequence[GapItem], labels: dict[int, str]) -> list[GapSkill]:
                      levels_missing=g.levels_missing, required=g.required, priority=g.priority) for g in gap]
 
 
+def step_reason(step: Step, source: RoleRef, target: RoleRef) -> str:
+    """Why this step is on offer, in words."""
+    e = step.edge
+    if e.observed_count:
+        who = "1 person" if e.observed_count == 1 else f"{e.observed_count} people"
+        text = (f"{who} moved from {source.title} to {target.title} ({e.observed_share:.0%} of moves out of "
+                f"{source.title})")
+        text += f", after a median {e.median_months:.0f} months" if e.median_months is not None else ""
+    else:
+        text = f"Nobody has made this move yet; {target.title} asks for similar skills ({e.content_similarity:.2f})"
+    missing = sum(g.levels_missing for g in step.gap if g.required)
+    return text + (f"; {missing} skill levels to gain." if missing else "; you meet the required skills.")
+
+
 def _steps_out(session: Session, loaded: LoadedGraph, steps: Sequence[Step]) -> list[StepOut]:
     labels = _labels(session, {g.skill_id for s in steps for g in s.gap})
-    return [
-        StepOut(source=loaded.roles[s.edge.source], target=loaded.roles[s.edge.target], move_type=s.edge.move_type,
-                probability=round(s.edge.probability, 4), people=s.edge.observed_count,
-                share=round(s.edge.observed_share, 4), similarity=round(s.edge.content_similarity, 4),
-                months=s.months, months_basis=s.months_basis, gap=_gap_out(s.gap, labels))
-        for s in steps
-    ]
+    out = []
+    for s in steps:
+        src, dst = loaded.roles[s.edge.source], loaded.roles[s.edge.target]
+        out.append(StepOut(source=src, target=dst, move_type=s.edge.move_type,
+                           probability=round(s.edge.probability, 4), people=s.edge.observed_count,
+                           share=round(s.edge.observed_share, 4), similarity=round(s.edge.content_similarity, 4),
+                           months=s.months, months_basis=s.months_basis, gap=_gap_out(s.gap, labels),
+                           reason=step_reason(s, src, dst)))
+    return out
+
+
+def move_probabilities(session: Session) -> tuple[list[int], NDArray[np.float64]]:
+    """Role ids and the career graph's move-probability matrix (row: from, column: to), for other
+    areas (e.g. matching's career-move plausibility). Cached like ``cached_graph``."""
+    graph = cached_graph(session).graph
+    return list(graph.role_ids_), graph.probability_
 
 
 def _current_role(employee: Employee, loaded: LoadedGraph) -> RoleRef:
