@@ -107,6 +107,12 @@ def make_history(session: Session, employee: Employee, role: Role | None, start:
 
     row = JobHistory(employee_id=employee.id, role_id=role.id if role else None, title=role.title if role else None,
                      start_date=start, end_date=end, move_type=move_type)
+# ---- career paths, learning and mentoring -------------------------------------------------------
+def make_history(session: Session, employee: Employee, role: Role, start: date, move_type: str = "hire",
+                 **kw: Any) -> Any:
+    from trellis.models import JobHistory
+
+    row = JobHistory(employee_id=employee.id, role_id=role.id, start_date=start, move_type=move_type, **kw)
     session.add(row)
     session.flush()
     return row
@@ -146,3 +152,13 @@ def make_marketplace(session: Session) -> dict[str, Any]:
     session.flush()
     return {"skills": sk, "alice": alice, "bob": bob, "boss": boss, "job": job, "own": own, "gig": gig,
             "unit": unit}
+def make_resource(session: Session, *, skills: dict[Skill, int], hours: float = 10.0, **kw: Any) -> Any:
+    from trellis.models import LearningResource, LearningSkill
+
+    res = LearningResource(**{"external_id": _next("L"), "title": _next("Course "), "hours": hours, **kw})
+    session.add(res)
+    session.flush()
+    for skill, level in skills.items():
+        session.add(LearningSkill(resource_id=res.id, skill_id=skill.id, level=level))
+    session.flush()
+    return res

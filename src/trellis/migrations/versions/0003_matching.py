@@ -1,7 +1,7 @@
 """matching
 
 Revision ID: 0003_matching
-Revises: 0002
+Revises: 0003_paths
 Create Date: 2026-11-24 06:38:54.186332
 """
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ from alembic import op
 
 
 revision: str = '0003_matching'
-down_revision: str | Sequence[str] | None = '0002'
+down_revision: str | Sequence[str] | None = '0003_paths'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
