@@ -101,12 +101,6 @@ def make_location(session: Session, **kw: Any) -> Any:
     return loc
 
 
-def make_history(session: Session, employee: Employee, role: Role | None, start: date, end: date | None = None,
-                 move_type: str = "hire") -> Any:
-    from trellis.models import JobHistory
-
-    row = JobHistory(employee_id=employee.id, role_id=role.id if role else None, title=role.title if role else None,
-                     start_date=start, end_date=end, move_type=move_type)
 # ---- career paths, learning and mentoring -------------------------------------------------------
 def make_history(session: Session, employee: Employee, role: Role, start: date, move_type: str = "hire",
                  **kw: Any) -> Any:
@@ -140,7 +134,7 @@ def make_marketplace(session: Session) -> dict[str, Any]:
     bob = make_employee(session, name="Bob", role_id=de.id, level=2, org_unit_id=other_unit.id,
                         skills={sk["Docker"]: 2})
     make_history(session, alice, de, date(2019, 1, 1))
-    make_history(session, bob, de, date(2018, 1, 1), date(2021, 1, 1))
+    make_history(session, bob, de, date(2018, 1, 1), end_date=date(2021, 1, 1))
     make_history(session, bob, senior, date(2021, 1, 1), move_type="promotion")
     job = make_opportunity(session, title="Senior data engineer", role_id=senior.id, org_unit_id=other_unit.id,
                            description="Build data pipelines in Python on Kubernetes",
