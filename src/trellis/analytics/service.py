@@ -1,0 +1,297 @@
+"""Mobility analytics over any period and org unit (with its subtree): bulk queries that let the
+database aggregate, then the pure metric functions in ``trellis.core.mobility``.
+
+Conventions read from the data model: each ``JobHistory`` row is a spell whose ``move_type``
+says how it began (hire, promotion, lateral, demotion); a row with ``move_type = 'exit'`` marks
+the day a person left. An internal move is a spell that began by promotion, lateral move or
+demotion. Demographics are never read here (see ``analytics/fairness.py``)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from trellis.analytics.schemas import (
+    Distribution,
+    FunnelStage,
+    MobilityMetrics,
+    Period,
+    Retention,
+    TrendPoint,
+)
+from trellis.core import mobility as core
+from trellis.errors import NotFound
+from trellis.models import Application, Employee, JobHistory, Opportunity, OrgUnit, RecommendationEvent, Role
+
+INTERNAL = core.INTERNAL_MOVES
+EVENT_STAGES = ("shown", "opened", "applied", "shortlisted", "selected")
+APPLICATION_STAGES = ("applied", "shortlisted", "offer", "selected")
+APPLICATION_RANK = {"submitted": 0, "reviewing": 0, "rejected": 0, "withdrawn": 0,
+                    "shortlisted": 1, "interview": 1, "offer": 2, "selected": 3}
+
+
+@dataclass(frozen=True)
+class OrgTree:
+    names: dict[int, str]
+    parent: dict[int, int | None]
+
+    def subtree(self, unit_id: int | None) -> set[int] | None:
+        """The unit and everything under it; None (no filter) for the whole organisation."""
+        if unit_id is None:
+            return None
+        if unit_id not in self.names:
+            raise NotFound(f"org unit {unit_id} does not exist")
+        children: dict[int | None, list[int]] = {}
+        for uid, pid in self.parent.items():
+            children.setdefault(pid, []).append(uid)
+        out, stack = set(), [unit_id]
+        while stack:
+            uid = stack.pop()
+            out.add(uid)
+            stack.extend(children.get(uid, []))
+        return out
+
+    def departments(self) -> dict[int, int]:
+        """Each unit mapped to its department: a top-level unit, or a child of the root when
+        the organisation has a single root."""
+        roots = [u for u, p in self.parent.items() if p is None]
+        top = set(roots) if len(roots) != 1 else {u for u, p in self.parent.items() if p == roots[0]} | set(roots)
+        out: dict[int, int] = {}
+        for uid in self.parent:
+            cur, seen = uid, set()
+            while cur not in top and self.parent.get(cur) is not None and cur not in seen:
+                seen.add(cur)
+                cur = self.parent[cur]  # type: ignore[assignment]
+            out[uid] = cur
+        return out
+
+    def label(self, unit_id: int | None) -> str:
+        return "Whole organisation" if unit_id is None else self.names.get(unit_id, f"unit {unit_id}")
+
+
+def load_org_tree(session: Session) -> OrgTree:
+    rows = session.execute(select(OrgUnit.id, OrgUnit.name, OrgUnit.parent_id)).all()
+    return OrgTree({r.id: r.name for r in rows}, {r.id: r.parent_id for r in rows})
+
+
+def in_units(column: Any, units: set[int] | None) -> Any:
+    return True if units is None else column.in_(sorted(units))
+
+
+@dataclass(frozen=True)
+class Moves:
+    """Internal moves in a period, one row per move, as parallel arrays."""
+
+    employee_id: np.ndarray
+    day: np.ndarray  # date ordinals
+    move_type: np.ndarray  # object array of strings
+    org_unit_id: np.ndarray  # destination (-1 unknown)
+    prev_org_unit_id: np.ndarray  # origin (-1 unknown)
+    role_id: np.ndarray
+    prev_role_id: np.ndarray
+
+
+def load_moves(session: Session, *, period: Period, units: set[int] | None = None) -> Moves:
+    """Every internal move in the period with its origin (the spell before it), touching
+    ``units`` on either side."""
+    prev = aliased(JobHistory)
+
+    def previous(col: Any) -> Any:
+        return (select(col).where(prev.employee_id == JobHistory.employee_id, prev.start_date < JobHistory.start_date)
+                .order_by(prev.start_date.desc(), prev.id.desc()).limit(1).correlate(JobHistory).scalar_subquery())
+
+    stmt = select(JobHistory.employee_id, JobHistory.start_date, JobHistory.move_type, JobHistory.org_unit_id,
+                  previous(prev.org_unit_id), JobHistory.role_id, previous(prev.role_id)).where(
+        JobHistory.move_type.in_(INTERNAL), JobHistory.start_date >= period.start, JobHistory.start_date <= period.end)
+    rows = session.execute(stmt).all()
+    if units is not None:
+        rows = [r for r in rows if r[3] in units or r[4] in units]
+
+    def col(i: int) -> np.ndarray:
+        return np.array([-1 if r[i] is None else r[i] for r in rows], dtype=np.int64)
+
+    return Moves(col(0), np.array([r[1].toordinal() for r in rows], dtype=np.int64),
+                 np.array([r[2] for r in rows], dtype=object), col(3), col(4), col(5), col(6))
+
+
+def headcount_at(session: Session, *, day: date, units: set[int] | None) -> int:
+    stmt = select(func.count(func.distinct(JobHistory.employee_id))).where(
+        JobHistory.start_date <= day, or_(JobHistory.end_date.is_(None), JobHistory.end_date > day),
+        JobHistory.move_type != "exit", in_units(JobHistory.org_unit_id, units))
+    return int(session.scalar(stmt) or 0)
+
+
+def _fills(session: Session, period: Period, units: set[int] | None) -> list[Any]:
+    stmt = select(Opportunity.posted_on, Opportunity.filled_on, Opportunity.filled_internally).where(
+        Opportunity.type == "job", Opportunity.filled_on >= period.start, Opportunity.filled_on <= period.end,
+        in_units(Opportunity.org_unit_id, units))
+    return list(session.execute(stmt).all())
+
+
+def _exit_days(session: Session) -> dict[int, int]:
+    rows = session.execute(select(JobHistory.employee_id, func.min(JobHistory.start_date))
+                           .where(JobHistory.move_type == "exit").group_by(JobHistory.employee_id)).all()
+    return {r[0]: r[1].toordinal() for r in rows}
+
+
+def _data_horizon(session: Session) -> date | None:
+    latest = session.execute(select(func.max(JobHistory.start_date), func.max(JobHistory.end_date))).one()
+    days = [d for d in latest if d is not None]
+    return max(days) if days else None
+
+
+def _strata(roles: dict[int, tuple[int | None, int]], role_id: int, tenure_years: float) -> tuple[Any, ...]:
+    family, level = roles.get(role_id, (None, 0))
+    return (family, level, core.tenure_band(tenure_years))
+
+
+def _retention(session: Session, period: Period, units: set[int] | None, moves: Moves) -> Retention:
+    method = ("Movers: people whose internal move in the period is at least 12 months before the data's last "
+              "date; retained = no exit within 365 days of the move. Comparable stayers: people in post on the "
+              "period's first day with no internal move within a year either side, retained = no exit within "
+              "365 days; their retention is standardised to the movers' mix of job family × level × tenure band.")
+    horizon = _data_horizon(session)
+    exits = _exit_days(session)
+    roles = {r.id: (r.family_id, r.level) for r in session.execute(select(Role.id, Role.family_id, Role.level))}
+    hires = dict(session.execute(select(Employee.id, Employee.hire_date)).tuples().all())
+    last = (horizon or period.start).toordinal() - 365
+    ok = moves.day <= last
+    m_ids, m_days, m_roles = moves.employee_id[ok], moves.day[ok], moves.prev_role_id[ok]
+    m_exit = np.array([exits.get(int(e), np.nan) for e in m_ids], dtype=np.float64)
+    m_strata = [_strata(roles, int(r), (d - (hires.get(int(e)) or date.fromordinal(int(d))).toordinal()) / 365.25)
+                for e, d, r in zip(m_ids, m_days, m_roles, strict=True)]
+    s_ids: list[int] = []
+    s_strata: list[tuple[Any, ...]] = []
+    index = period.start.toordinal()
+    if index <= last:
+        window_lo, window_hi = period.start - timedelta(days=365), period.start + timedelta(days=365)
+        moved = select(JobHistory.employee_id).where(JobHistory.move_type.in_(INTERNAL),
+                                                     JobHistory.start_date >= window_lo,
+                                                     JobHistory.start_date <= window_hi)
+        stmt = select(JobHistory.employee_id, JobHistory.role_id).where(
+            JobHistory.start_date <= period.start,
+            or_(JobHistory.end_date.is_(None), JobHistory.end_date > period.start),
+            JobHistory.move_type != "exit", in_units(JobHistory.org_unit_id, units),
+            JobHistory.employee_id.not_in(moved))
+        for emp, role in session.execute(stmt).all():
+            hired = hires.get(emp) or period.start
+            s_ids.append(emp)
+            s_strata.append(_strata(roles, role or -1, (index - hired.toordinal()) / 365.25))
+    s_exit = np.array([exits.get(e, np.nan) for e in s_ids], dtype=np.float64)
+    cmp = core.retention_vs_stayers(m_strata, core.retained(m_days, m_exit), s_strata,
+                                    core.retained(np.full(len(s_ids), index), s_exit))
+    return Retention(movers=cmp.movers, movers_retained=cmp.movers_retained, stayers=cmp.stayers,
+                     stayers_retained=cmp.stayers_retained, stayers_retained_raw=cmp.stayers_retained_raw,
+                     difference=cmp.difference, method=method)
+
+
+def recommendation_funnel(session: Session, *, period: Period, units: set[int] | None = None) -> list[FunnelStage]:
+    """Person × opportunity pairs by the furthest funnel stage they reached in the period."""
+    lo, hi = period.bounds()
+    rank = case({k: i for i, k in enumerate(EVENT_STAGES)}, value=RecommendationEvent.kind)
+    pairs = (select(func.max(rank).label("r")).select_from(RecommendationEvent)
+             .where(RecommendationEvent.at >= lo, RecommendationEvent.at < hi,
+                    RecommendationEvent.kind.in_(EVENT_STAGES))
+             .group_by(RecommendationEvent.employee_id, RecommendationEvent.opportunity_id))
+    if units is not None:
+        pairs = pairs.join(Opportunity, Opportunity.id == RecommendationEvent.opportunity_id).where(
+            in_units(Opportunity.org_unit_id, units))
+    sub = pairs.subquery()
+    rows = session.execute(select(sub.c.r, func.count()).group_by(sub.c.r)).all()
+    reached = core.reached_at_least([r[0] for r in rows], [r[1] for r in rows], len(EVENT_STAGES))
+    return _stages(EVENT_STAGES, reached)
+
+
+def application_funnel(session: Session, *, period: Period, units: set[int] | None = None) -> list[FunnelStage]:
+    """Applications submitted in the period by the furthest stage their status shows."""
+    lo, hi = period.bounds()
+    rank = case(APPLICATION_RANK, value=Application.status, else_=0)
+    submitted = func.coalesce(Application.submitted_at, Application.created_at)
+    stmt = (select(rank, func.count()).select_from(Application)
+            .join(Opportunity, Opportunity.id == Application.opportunity_id)
+            .where(submitted >= lo, submitted < hi, in_units(Opportunity.org_unit_id, units)).group_by(rank))
+    rows = session.execute(stmt).all()
+    reached = core.reached_at_least([r[0] for r in rows], [r[1] for r in rows], len(APPLICATION_STAGES))
+    return _stages(APPLICATION_STAGES, reached)
+
+
+def _stages(names: tuple[str, ...], reached: np.ndarray) -> list[FunnelStage]:
+    counts = {n: int(c) for n, c in zip(names, reached, strict=True)}
+    return [FunnelStage(stage=s.stage, count=s.count, conversion=s.conversion, cumulative=s.cumulative)
+            for s in core.funnel(names, counts)]
+
+
+def _gig_participants(session: Session, period: Period, units: set[int] | None) -> int:
+    day = func.coalesce(Opportunity.filled_on, Opportunity.posted_on)
+    stmt = (select(func.count(func.distinct(Application.employee_id))).select_from(Application)
+            .join(Opportunity, Opportunity.id == Application.opportunity_id)
+            .join(Employee, Employee.id == Application.employee_id)
+            .where(Application.status == "selected", Opportunity.type.in_(("gig", "project")),
+                   and_(day >= period.start, day <= period.end), in_units(Employee.org_unit_id, units)))
+    return int(session.scalar(stmt) or 0)
+
+
+def mobility_metrics(session: Session, *, period: Period, org_unit_id: int | None = None) -> MobilityMetrics:
+    """Internal mobility rate, fill rate, move mix, time to fill, retention of movers against
+    comparable stayers, gig participation and both funnels for the period and unit subtree."""
+    tree = load_org_tree(session)
+    units = tree.subtree(org_unit_id)
+    moves = load_moves(session, period=period, units=units)
+    hc_start = headcount_at(session, day=period.start, units=units)
+    hc_end = headcount_at(session, day=period.end, units=units)
+    movers = len(set(moves.employee_id.tolist()))
+    mix = core.move_mix(Counter(moves.move_type.tolist()))
+    fills = _fills(session, period, units)
+    known = [f for f in fills if f.filled_internally is not None]
+    internal = sum(1 for f in known if f.filled_internally)
+    timed = [f for f in fills if f.posted_on is not None]
+    ttf = core.time_to_fill([f.posted_on.toordinal() for f in timed], [f.filled_on.toordinal() for f in timed])
+    gig = _gig_participants(session, period, units)
+    notes = []
+    if len(known) < len(fills):
+        notes.append(f"{len(fills) - len(known)} filled openings do not say whether the hire was internal; "
+                     "left out of the internal fill rate.")
+    retention = _retention(session, period, units, moves)
+    if retention.movers == 0:
+        notes.append("No moves in the period are a full year old in the data yet: retention cannot be measured.")
+    return MobilityMetrics(
+        period=period.label, org_unit=tree.label(org_unit_id), headcount_start=hc_start, headcount_end=hc_end,
+        movers=movers, internal_moves=mix.total, mobility_rate=core.mobility_rate(movers, hc_start, hc_end),
+        promotions=mix.promotions, laterals=mix.laterals, demotions=mix.demotions,
+        promotion_share=mix.promotion_share, filled_total=len(fills), filled_internally=internal,
+        internal_fill_rate=core.internal_fill_rate(internal, len(known)),
+        time_to_fill_days=Distribution(n=ttf.n, mean=ttf.mean, median=ttf.median, p90=ttf.p90),
+        retention=retention, gig_participants=gig,
+        gig_participation_rate=core.participation_rate(gig, round(core.average_headcount(hc_start, hc_end))),
+        recommendation_funnel=recommendation_funnel(session, period=period, units=units),
+        application_funnel=application_funnel(session, period=period, units=units), notes=notes)
+
+
+def mobility_trend(session: Session, *, period: Period, org_unit_id: int | None = None) -> list[TrendPoint]:
+    """Month by month: promotions, lateral moves, demotions, filled openings and the internal
+    fill rate."""
+    units = load_org_tree(session).subtree(org_unit_id)
+    moves = load_moves(session, period=period, units=units)
+    months: list[str] = []
+    cur = period.start.replace(day=1)
+    while cur <= period.end:
+        months.append(cur.strftime("%Y-%m"))
+        cur = (cur + timedelta(days=32)).replace(day=1)
+    counts: dict[str, Counter[str]] = {m: Counter() for m in months}
+    for day, kind in zip(moves.day.tolist(), moves.move_type.tolist(), strict=True):
+        counts[date.fromordinal(day).strftime("%Y-%m")][kind] += 1
+    for f in _fills(session, period, units):
+        c = counts[f.filled_on.strftime("%Y-%m")]
+        c["filled"] += 1
+        c["internal"] += int(bool(f.filled_internally))
+        c["known"] += int(f.filled_internally is not None)
+    return [TrendPoint(month=m, promotions=c["promotion"], laterals=c["lateral"], demotions=c["demotion"],
+                       filled=c["filled"], filled_internally=c["internal"],
+                       internal_fill_rate=core.internal_fill_rate(c["internal"], c["known"]))
+            for m, c in counts.items()]

@@ -1,0 +1,190 @@
+"""Skills supply and demand: by skill and skill group, the largest gaps per org unit, a
+coverage heatmap, and emerging skills (demand growth between periods).
+
+Demand for a skill = the open opportunities that ask for it + for each role that requires it,
+the role's headcount (people in post). The level needed is the demand-weighted median of the
+levels asked. Supply = active people holding the skill (accepted, not pending) at or above that
+level. Skill-group figures sum their skills' demand and supply (person-skill units)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from trellis.analytics.schemas import EmergingSkill, GroupDemand, Heatmap, Period, SkillDemand, SupplyDemand, UnitGaps
+from trellis.analytics.service import in_units, load_org_tree
+from trellis.core import analytics as core
+from trellis.models import Employee, EmployeeSkill, Opportunity, OpportunitySkill, RoleSkill, Skill
+
+METHOD = __doc__.split("\n\n", 1)[1].replace("\n", " ") if __doc__ else ""
+
+
+@dataclass(frozen=True)
+class Cube:
+    """Demand and supply with the org unit kept, so totals and per-unit views share one load."""
+
+    skill_ids: np.ndarray
+    labels: list[str]
+    groups: list[str | None]
+    units: list[int]  # column order of the per-unit arrays
+    opp_demand: np.ndarray  # skills × units
+    role_demand: np.ndarray  # skills × units
+    supply: np.ndarray  # skills × units × 6 proficiency
+    needed: np.ndarray  # skills
+    headcount: np.ndarray  # units
+
+
+def load_cube(session: Session, *, org_unit_id: int | None = None, department_level: bool = True) -> Cube:
+    tree = load_org_tree(session)
+    units = tree.subtree(org_unit_id)
+    dept = tree.departments() if department_level else {u: u for u in tree.names}
+    unit_ids = sorted(set(dept.values()) | {-1})
+    col = {u: i for i, u in enumerate(unit_ids)}
+
+    def unit_col(org: int | None) -> int:
+        return col[dept.get(org, -1)] if org is not None else col[-1]
+
+    skills = session.execute(select(Skill.id, Skill.preferred_label, Skill.group)).all()
+    sid = np.array([s.id for s in skills], dtype=np.int64)
+    row = {int(s): i for i, s in enumerate(sid)}
+    n, m = len(sid), len(unit_ids)
+    opp = np.zeros((n, m))
+    roles = np.zeros((n, m))
+    supply = np.zeros((n, m, 6))
+    level_rows: list[tuple[int, int, float]] = []
+
+    stmt = (select(Opportunity.org_unit_id, OpportunitySkill.skill_id, OpportunitySkill.min_proficiency, func.count())
+            .join(Opportunity, Opportunity.id == OpportunitySkill.opportunity_id)
+            .where(Opportunity.status == "open", in_units(Opportunity.org_unit_id, units))
+            .group_by(Opportunity.org_unit_id, OpportunitySkill.skill_id, OpportunitySkill.min_proficiency))
+    for org, skill, level, count in session.execute(stmt):
+        opp[row[skill], unit_col(org)] += count
+        level_rows.append((row[skill], level, count))
+
+    staffed = (select(Employee.org_unit_id, Employee.role_id, func.count()).where(
+        Employee.status == "active", Employee.role_id.is_not(None), in_units(Employee.org_unit_id, units))
+        .group_by(Employee.org_unit_id, Employee.role_id))
+    by_role: dict[int, list[tuple[int, int]]] = {}  # role -> [(unit column, headcount)]
+    headcount = np.zeros(m)
+    for org, role, count in session.execute(staffed):
+        by_role.setdefault(int(role or 0), []).append((unit_col(org), count))
+        headcount[unit_col(org)] += count
+    req = session.execute(select(RoleSkill.role_id, RoleSkill.skill_id, RoleSkill.min_proficiency)
+                          .where(RoleSkill.role_id.in_(sorted(by_role)))).all() if by_role else []
+    for role, skill, level in req:
+        for c, count in by_role[role]:
+            roles[row[skill], c] += count
+            level_rows.append((row[skill], level, count))
+
+    held = (select(Employee.org_unit_id, EmployeeSkill.skill_id, EmployeeSkill.proficiency, func.count())
+            .join(Employee, Employee.id == EmployeeSkill.employee_id)
+            .where(Employee.status == "active", EmployeeSkill.status == "accepted",
+                   in_units(Employee.org_unit_id, units))
+            .group_by(Employee.org_unit_id, EmployeeSkill.skill_id, EmployeeSkill.proficiency))
+    for org, skill, level, count in session.execute(held):
+        supply[row[skill], unit_col(org), min(max(level, 0), 5)] += count
+
+    if level_rows:
+        arr = np.array(level_rows, dtype=np.float64)
+        needed = core.weighted_level(arr[:, 1], arr[:, 2], arr[:, 0], n)
+    else:
+        needed = np.zeros(n, dtype=np.int64)
+    needed = np.where(needed == 0, 1, needed)
+    return Cube(sid, [s.preferred_label for s in skills], [s.group for s in skills], unit_ids,
+                opp, roles, supply, needed, headcount)
+
+
+def _rows(cube: Cube, opp: np.ndarray, roles: np.ndarray, supply3: np.ndarray, idx: np.ndarray) -> list[SkillDemand]:
+    supply = core.supply_at_level(supply3[idx], cube.needed[idx])
+    gap = core.supply_demand_gap(opp[idx] + roles[idx], supply)
+    return [SkillDemand(
+        skill_id=int(cube.skill_ids[i]), skill=cube.labels[i], group=cube.groups[i], needed_level=int(cube.needed[i]),
+        demand_openings=float(opp[i]), demand_roles=float(roles[i]), demand=float(gap.demand[k]),
+        supply=float(gap.supply[k]), gap=float(gap.gap[k]),
+        coverage=None if np.isnan(gap.coverage[k]) else float(gap.coverage[k]))
+        for k, i in enumerate(idx.tolist())]
+
+
+def skills_supply_demand(session: Session, *, org_unit_id: int | None = None, limit: int = 50) -> SupplyDemand:
+    """Demand, supply and gap for every demanded skill (the ``limit`` largest gaps first), and
+    totals by skill group."""
+    cube = load_cube(session, org_unit_id=org_unit_id)
+    opp, roles, supply3 = cube.opp_demand.sum(axis=1), cube.role_demand.sum(axis=1), cube.supply.sum(axis=1)
+    demanded = np.flatnonzero(opp + roles > 0)
+    rows = _rows(cube, opp, roles, supply3, demanded)
+    totals: dict[str, list[float]] = {}
+    for r in rows:
+        cell = totals.setdefault(r.group or "(no group)", [0, 0.0, 0.0])
+        cell[0] += 1
+        cell[1] += r.demand
+        cell[2] += r.supply
+    groups = [GroupDemand(group=g, skills=int(n), demand=d, supply=s, gap=d - s, coverage=s / d if d else None)
+              for g, (n, d, s) in totals.items()]
+    rows.sort(key=lambda r: (-r.gap, r.skill))
+    groups.sort(key=lambda g: (-g.gap, g.group))
+    tree_label = load_org_tree(session).label(org_unit_id)
+    return SupplyDemand(org_unit=tree_label, method=METHOD, skills=rows[:limit], groups=groups)
+
+
+def skill_gaps_by_unit(session: Session, *, org_unit_id: int | None = None, limit: int = 5) -> list[UnitGaps]:
+    """For each department, the ``limit`` skills with the largest shortage."""
+    cube = load_cube(session, org_unit_id=org_unit_id)
+    names = load_org_tree(session).names
+    out = []
+    for c, unit in enumerate(cube.units):
+        opp, roles, supply3 = cube.opp_demand[:, c], cube.role_demand[:, c], cube.supply[:, c, :]
+        idx = np.flatnonzero(opp + roles > 0)
+        if unit < 0 or not idx.size:
+            continue
+        rows = sorted(_rows(cube, opp, roles, supply3, idx), key=lambda r: (-r.gap, r.skill))
+        out.append(UnitGaps(org_unit_id=unit, org_unit=names.get(unit, str(unit)), headcount=int(cube.headcount[c]),
+                            gaps=[r for r in rows[:limit] if r.gap > 0]))
+    out.sort(key=lambda u: -sum(g.gap for g in u.gaps))
+    return out
+
+
+def skills_heatmap(session: Session, *, org_unit_id: int | None = None, top: int = 15) -> Heatmap:
+    """Coverage (supply / demand) of the ``top`` most demanded skills in each department."""
+    cube = load_cube(session, org_unit_id=org_unit_id)
+    names = load_org_tree(session).names
+    demand = cube.opp_demand + cube.role_demand
+    total = demand.sum(axis=1)
+    rows = [int(i) for i in np.argsort(-total, kind="stable")[:top] if total[i] > 0]
+    cols = [c for c, u in enumerate(cube.units) if u >= 0 and demand[:, c].sum() > 0]
+    cov: list[list[float | None]] = []
+    dem: list[list[float]] = []
+    for i in rows:
+        supply = core.supply_at_level(cube.supply[i][cols], np.full(len(cols), cube.needed[i]))
+        d = demand[i, cols]
+        cov.append([float(s / x) if x else None for s, x in zip(supply, d, strict=True)])
+        dem.append([float(x) for x in d])
+    return Heatmap(rows=[cube.labels[i] for i in rows], columns=[names.get(cube.units[c], "?") for c in cols],
+                   coverage=cov, demand=dem)
+
+
+def emerging_skills(session: Session, *, period: Period, limit: int = 20, min_count: int = 2) -> list[EmergingSkill]:
+    """Skills whose demand in opportunities posted during the period grew most against the
+    period of the same length before it (smoothed growth; at least ``min_count`` now)."""
+    prev = period.previous()
+
+    def counts(p: Period) -> dict[int, int]:
+        stmt = (select(OpportunitySkill.skill_id, func.count())
+                .join(Opportunity, Opportunity.id == OpportunitySkill.opportunity_id)
+                .where(Opportunity.posted_on >= p.start, Opportunity.posted_on <= p.end)
+                .group_by(OpportunitySkill.skill_id))
+        return {int(s): int(c) for s, c in session.execute(stmt)}
+
+    now, before = counts(period), counts(prev)
+    ids = [s for s, c in now.items() if c >= min_count]
+    if not ids:
+        return []
+    g = core.growth([before.get(s, 0) for s in ids], [now[s] for s in ids])
+    meta = {r.id: r for r in session.execute(select(Skill.id, Skill.preferred_label, Skill.group)
+                                              .where(Skill.id.in_(ids)))}
+    out = [EmergingSkill(skill_id=s, skill=meta[s].preferred_label, group=meta[s].group, previous=before.get(s, 0),
+                         current=now[s], growth=float(x)) for s, x in zip(ids, g, strict=True)]
+    out.sort(key=lambda e: (-e.growth, -e.current, e.skill))
+    return out[:limit]
