@@ -83,8 +83,8 @@ def hoarding_indicators(
                              .join(shown, shown.c.employee_id == Employee.id)).all()
     recommended: Counter[int] = Counter()
     released: Counter[int] = Counter()
-    for emp, boss, org in people:
-        owner: int | None = moved_from.get(emp, heads.get(org, boss) if org is not None else boss)
+    for emp, boss, unit in people:
+        owner: int | None = moved_from.get(emp, heads.get(unit, boss) if unit is not None else boss)
         if owner is None:
             continue
         recommended[owner] += 1
