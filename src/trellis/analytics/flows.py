@@ -35,8 +35,8 @@ def talent_flows(session: Session, *, period: Period, by: str = "department") ->
         src = [dept.get(int(u), -1) for u in moves.prev_org_unit_id]
         dst = [dept.get(int(u), -1) for u in moves.org_unit_id]
     elif by == "family":
-        fam = dict(session.execute(select(Role.id, Role.family_id)).tuples().all())
-        names = dict(session.execute(select(JobFamily.id, JobFamily.name)).tuples().all())
+        fam = {r[0]: r[1] for r in session.execute(select(Role.id, Role.family_id))}
+        names = {r[0]: r[1] for r in session.execute(select(JobFamily.id, JobFamily.name))}
         src = [fam.get(int(r)) or -1 for r in moves.prev_role_id]
         dst = [fam.get(int(r)) or -1 for r in moves.role_id]
     else:
@@ -66,7 +66,7 @@ def hoarding_indicators(
     stmt = (select(func.coalesce(Employee.org_unit_id, -1), func.coalesce(Employee.manager_id, -1), func.count())
             .where(Employee.status == "active", Employee.manager_id.is_not(None), Employee.org_unit_id.is_not(None))
         .group_by(Employee.org_unit_id, Employee.manager_id))
-    for org, manager, count in session.execute(stmt).tuples():
+    for org, manager, count in session.execute(stmt):
         team[manager] += count
         if count > best.get(org, 0):
             heads[org], best[org] = manager, count
@@ -104,8 +104,8 @@ def hoarding_indicators(
         if submitted is not None and updated is not None:
             delays.setdefault(manager, []).append((updated - submitted).total_seconds() / 86400)
     ids = sorted(set(recommended) | set(blocked) | set(delays))
-    names = dict(session.execute(select(Employee.id, Employee.name).where(Employee.id.in_(ids))).tuples().all()) \
-        if ids else {}
+    named = session.execute(select(Employee.id, Employee.name).where(Employee.id.in_(ids))) if ids else []
+    names = {r[0]: r[1] for r in named}
     med = [float(np.median(delays[m])) if m in delays else np.nan for m in ids]
     flags = core.hoarding_flags([recommended[m] for m in ids], [released[m] for m in ids],
                                 [blocked[m] for m in ids], med, min_recommended=min_recommended)

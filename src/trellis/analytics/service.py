@@ -159,7 +159,7 @@ def _retention(session: Session, period: Period, units: set[int] | None, moves: 
     horizon = _data_horizon(session)
     exits = _exit_days(session)
     roles = {r.id: (r.family_id, r.level) for r in session.execute(select(Role.id, Role.family_id, Role.level))}
-    hires = dict(session.execute(select(Employee.id, Employee.hire_date)).tuples().all())
+    hires = {r[0]: r[1] for r in session.execute(select(Employee.id, Employee.hire_date))}
     last = (horizon or period.start).toordinal() - 365
     ok = moves.day <= last
     m_ids, m_days, m_roles = moves.employee_id[ok], moves.day[ok], moves.prev_role_id[ok]
