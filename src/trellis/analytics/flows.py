@@ -104,8 +104,9 @@ def hoarding_indicators(
         if submitted is not None and updated is not None:
             delays.setdefault(manager, []).append((updated - submitted).total_seconds() / 86400)
     ids = sorted(set(recommended) | set(blocked) | set(delays))
-    named = session.execute(select(Employee.id, Employee.name).where(Employee.id.in_(ids))) if ids else []
-    names = {r[0]: r[1] for r in named}
+    names: dict[int, str] = {}
+    if ids:
+        names = {r[0]: r[1] for r in session.execute(select(Employee.id, Employee.name).where(Employee.id.in_(ids)))}
     med = [float(np.median(delays[m])) if m in delays else np.nan for m in ids]
     flags = core.hoarding_flags([recommended[m] for m in ids], [released[m] for m in ids],
                                 [blocked[m] for m in ids], med, min_recommended=min_recommended)

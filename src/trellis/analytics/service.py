@@ -80,6 +80,13 @@ def load_org_tree(session: Session) -> OrgTree:
     return OrgTree({r.id: r.name for r in rows}, {r.id: r.parent_id for r in rows})
 
 
+def org_unit_by_external_id(session: Session, external_id: str) -> int:
+    unit_id = session.scalar(select(OrgUnit.id).where(OrgUnit.external_id == external_id))
+    if unit_id is None:
+        raise NotFound(f'org unit "{external_id}" does not exist')
+    return int(unit_id)
+
+
 def in_units(column: Any, units: set[int] | None) -> Any:
     return True if units is None else column.in_(sorted(units))
 

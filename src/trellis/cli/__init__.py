@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from trellis.cli import db, serve
+from trellis.cli import analytics, db, serve
 from trellis.cli.common import err_console
 from trellis.errors import TrellisError
 
@@ -19,6 +19,8 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.command("serve")(serve.serve)
+app.add_typer(analytics.audit_app, name="audit")
+app.add_typer(analytics.report_app, name="report")
 
 
 def main() -> None:
