@@ -29,7 +29,7 @@ test: venv
 	scripts/test
 
 lint: venv
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check .
 	$(BIN)/mypy
 
 clean:
