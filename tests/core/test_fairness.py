@@ -135,6 +135,16 @@ def test_fisher_and_z_tests_agree_with_hand_computation() -> None:
     assert p == pytest.approx(0.004677734981047, rel=1e-6)
 
 
+@pytest.mark.parametrize("table", [(0, 5, 5, 5), (12, 40, 30, 45), (667, 1390, 555, 1181), (1, 1, 0, 9),
+                                   (300, 1000, 10, 12)])
+def test_fisher_exact_p_equals_scipys_fisher_exact(table: tuple[int, int, int, int]) -> None:
+    from scipy.stats import fisher_exact
+
+    sa, na, sb, nb = table
+    expected = fisher_exact([[sa, na - sa], [sb, nb - sb]]).pvalue
+    assert fisher_exact_p(*table) == pytest.approx(expected, rel=1e-9, abs=1e-300)
+
+
 def test_the_reference_group_has_no_test_and_others_do() -> None:
     rows = by_group(impact_table(NYC_SEX, dimension="sex"))
     assert rows["Male"].fisher_p is None and rows["Male"].z is None

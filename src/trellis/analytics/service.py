@@ -71,6 +71,9 @@ class OrgTree:
             out[uid] = cur
         return out
 
+    def department_ids(self) -> list[int]:
+        return sorted(set(self.departments().values()))
+
     def label(self, unit_id: int | None) -> str:
         return "Whole organisation" if unit_id is None else self.names.get(unit_id, f"unit {unit_id}")
 
@@ -85,6 +88,17 @@ def org_unit_by_external_id(session: Session, external_id: str) -> int:
     if unit_id is None:
         raise NotFound(f'org unit "{external_id}" does not exist')
     return int(unit_id)
+
+
+def department_cte(tree: OrgTree) -> Any:
+    """A recursive CTE (columns ``id``, ``dept``) mapping every org unit to its department, so
+    that queries can group by department in the database."""
+    child = aliased(OrgUnit)
+    ids = tree.department_ids()
+    anchor = select(OrgUnit.id.label("id"), OrgUnit.id.label("dept")).where(OrgUnit.id.in_(ids)).cte(
+        "unit_dept", recursive=True)
+    return anchor.union_all(select(child.id, anchor.c.dept).join(anchor, child.parent_id == anchor.c.id)
+                            .where(child.id.not_in(ids)))
 
 
 def in_units(column: Any, units: set[int] | None) -> Any:

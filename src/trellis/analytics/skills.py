@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from trellis.analytics.schemas import EmergingSkill, GroupDemand, Heatmap, Period, SkillDemand, SupplyDemand, UnitGaps
-from trellis.analytics.service import in_units, load_org_tree
+from trellis.analytics.service import department_cte, in_units, load_org_tree
 from trellis.core import analytics as core
 from trellis.models import Employee, EmployeeSkill, Opportunity, OpportunitySkill, RoleSkill, Skill
 
@@ -37,15 +37,14 @@ class Cube:
     headcount: np.ndarray  # units
 
 
-def load_cube(session: Session, *, org_unit_id: int | None = None, department_level: bool = True) -> Cube:
+def load_cube(session: Session, *, org_unit_id: int | None = None) -> Cube:
+    """Demand and supply per skill and department, grouped in the database."""
     tree = load_org_tree(session)
     units = tree.subtree(org_unit_id)
-    dept = tree.departments() if department_level else {u: u for u in tree.names}
-    unit_ids = sorted(set(dept.values()) | {-1})
+    depts = department_cte(tree)
+    unit_ids = [*tree.department_ids(), -1]
     col = {u: i for i, u in enumerate(unit_ids)}
-
-    def unit_col(org: int | None) -> int:
-        return col[dept.get(org, -1)] if org is not None else col[-1]
+    dept_of = func.coalesce(depts.c.dept, -1)
 
     skills = session.execute(select(Skill.id, Skill.preferred_label, Skill.group)).all()
     sid = np.array([s.id for s in skills], dtype=np.int64)
@@ -56,22 +55,24 @@ def load_cube(session: Session, *, org_unit_id: int | None = None, department_le
     supply = np.zeros((n, m, 6))
     level_rows: list[tuple[int, int, float]] = []
 
-    stmt = (select(Opportunity.org_unit_id, OpportunitySkill.skill_id, OpportunitySkill.min_proficiency, func.count())
+    stmt = (select(dept_of, OpportunitySkill.skill_id, OpportunitySkill.min_proficiency, func.count())
             .join(Opportunity, Opportunity.id == OpportunitySkill.opportunity_id)
+            .outerjoin(depts, depts.c.id == Opportunity.org_unit_id)
             .where(Opportunity.status == "open", in_units(Opportunity.org_unit_id, units))
-            .group_by(Opportunity.org_unit_id, OpportunitySkill.skill_id, OpportunitySkill.min_proficiency))
-    for org, skill, level, count in session.execute(stmt):
-        opp[row[skill], unit_col(org)] += count
+            .group_by(dept_of, OpportunitySkill.skill_id, OpportunitySkill.min_proficiency))
+    for dept, skill, level, count in session.execute(stmt):
+        opp[row[skill], col.get(dept, m - 1)] += count
         level_rows.append((row[skill], level, count))
 
-    staffed = (select(Employee.org_unit_id, Employee.role_id, func.count()).where(
-        Employee.status == "active", Employee.role_id.is_not(None), in_units(Employee.org_unit_id, units))
-        .group_by(Employee.org_unit_id, Employee.role_id))
-    by_role: dict[int, list[tuple[int, int]]] = {}  # role -> [(unit column, headcount)]
+    staffed = (select(dept_of, Employee.role_id, func.count())
+               .outerjoin(depts, depts.c.id == Employee.org_unit_id)
+               .where(Employee.status == "active", Employee.role_id.is_not(None), in_units(Employee.org_unit_id, units))
+               .group_by(dept_of, Employee.role_id))
+    by_role: dict[int, list[tuple[int, int]]] = {}  # role -> [(department column, headcount)]
     headcount = np.zeros(m)
-    for org, role, count in session.execute(staffed):
-        by_role.setdefault(int(role or 0), []).append((unit_col(org), count))
-        headcount[unit_col(org)] += count
+    for dept, role, count in session.execute(staffed):
+        by_role.setdefault(int(role or 0), []).append((col.get(dept, m - 1), count))
+        headcount[col.get(dept, m - 1)] += count
     req = session.execute(select(RoleSkill.role_id, RoleSkill.skill_id, RoleSkill.min_proficiency)
                           .where(RoleSkill.role_id.in_(sorted(by_role)))).all() if by_role else []
     for role, skill, level in req:
@@ -79,13 +80,14 @@ def load_cube(session: Session, *, org_unit_id: int | None = None, department_le
             roles[row[skill], c] += count
             level_rows.append((row[skill], level, count))
 
-    held = (select(Employee.org_unit_id, EmployeeSkill.skill_id, EmployeeSkill.proficiency, func.count())
+    held = (select(dept_of, EmployeeSkill.skill_id, EmployeeSkill.proficiency, func.count())
             .join(Employee, Employee.id == EmployeeSkill.employee_id)
+            .outerjoin(depts, depts.c.id == Employee.org_unit_id)
             .where(Employee.status == "active", EmployeeSkill.status == "accepted",
                    in_units(Employee.org_unit_id, units))
-            .group_by(Employee.org_unit_id, EmployeeSkill.skill_id, EmployeeSkill.proficiency))
-    for org, skill, level, count in session.execute(held):
-        supply[row[skill], unit_col(org), min(max(level, 0), 5)] += count
+            .group_by(dept_of, EmployeeSkill.skill_id, EmployeeSkill.proficiency))
+    for dept, skill, level, count in session.execute(held):
+        supply[row[skill], col.get(dept, m - 1), min(max(level, 0), 5)] += count
 
     if level_rows:
         arr = np.array(level_rows, dtype=np.float64)
