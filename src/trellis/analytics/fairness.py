@@ -2,7 +2,7 @@
 
 Everything else in Trellis — matching included — never imports or queries that table; a test
 (``tests/analytics/test_demographics_boundary.py``) walks the source tree to keep it so. Only
-this module's ``_grouped`` joins it, and only to count outcomes per
+this module's ``_demographics`` reads it, and only to count outcomes per
 group. Who may run the audit (HR admins and auditors) is enforced at the request boundary.
 
 Method (see docs/fairness-audit.md): for each funnel stage, the unit is one person × opportunity
@@ -14,19 +14,19 @@ and significance tests come from ``trellis.core.fairness``."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import numpy as np
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import Subquery
 
 from trellis.analytics.schemas import AuditOutcome, BiasAudit, FairnessGroup, FairnessTable, Period
-from trellis.analytics.service import APPLICATION_RANK, APPLICATION_STAGES, EVENT_STAGES
+from trellis.analytics.service import APPLICATION_RANK, APPLICATION_STAGES, EVENT_STAGES, fetch_array
 from trellis.core import fairness as core
 from trellis.models import Application, ProtectedAttributes, RecommendationEvent
 
 DIMENSIONS = ("sex", "race_ethnicity", "intersectional")
-Row = tuple[str | None, str | None, int, int]  # sex, race/ethnicity, stage rank or selected flag, count
 
 METHOD = [
     "Selection rate = selected / assessed per category; impact ratio = a category's rate / the highest rate "
@@ -44,45 +44,67 @@ METHOD = [
 ]
 
 
-def _grouped(session: Session, sub: Subquery) -> list[Row]:
-    """Counts per (sex, race/ethnicity, value) for a subquery with columns employee_id and v."""
+@dataclass(frozen=True)
+class Demographics:
+    """Category labels per employee id, for each audited dimension (index 0: Unknown)."""
+
+    labels: dict[str, list[str]]
+    codes: dict[str, np.ndarray]  # dimension -> code per employee id (0 where unknown)
+
+    def of(self, dimension: str, employee_ids: np.ndarray) -> np.ndarray:
+        codes = self.codes[dimension]
+        ids = employee_ids.astype(np.int64)
+        inside = ids < codes.shape[0]
+        out = np.zeros(ids.shape[0], dtype=np.int64)
+        out[inside] = codes[ids[inside]]
+        return out
+
+
+def _demographics(session: Session) -> Demographics:
+    """The one read of protected attributes: sex and race/ethnicity per employee id."""
     pa = ProtectedAttributes
-    c = sub.c
-    stmt = (select(pa.sex, pa.race_ethnicity, c.v, func.count()).select_from(sub)
-            .outerjoin(pa, pa.employee_id == c.employee_id).group_by(pa.sex, pa.race_ethnicity, c.v))
-    return [(r[0], r[1], int(r[2]), int(r[3])) for r in session.execute(stmt)]
+    order = (pa.sex, pa.race_ethnicity)
+    distinct = session.execute(select(*order).distinct().order_by(*order)).all()
+    combos = {(r[0], r[1]): i for i, r in enumerate(distinct)}
+    rows = fetch_array(session, select(pa.employee_id, func.dense_rank().over(order_by=order) - 1))
+    employees, combo = rows[:, 0].astype(np.int64), rows[:, 1].astype(np.int64)
+    size = int(employees.max(initial=0)) + 1
+    labels: dict[str, list[str]] = {}
+    codes: dict[str, np.ndarray] = {}
+    for dim in DIMENSIONS:
+        names = [core.UNKNOWN]
+        index = {core.UNKNOWN: 0}
+        per_combo = np.zeros(len(combos), dtype=np.int64)
+        for (sex, race), c in combos.items():
+            label = _label(dim, sex, race)
+            if label not in index:
+                index[label] = len(names)
+                names.append(label)
+            per_combo[c] = index[label]
+        labels[dim] = names
+        codes[dim] = np.zeros(size, dtype=np.int64)
+        codes[dim][employees] = per_combo[combo]
+    return Demographics(labels, codes)
 
 
-def _event_stage_rows(session: Session, period: Period) -> list[Row]:
-    lo, hi = period.bounds()
-    rank = case({k: i for i, k in enumerate(EVENT_STAGES)}, value=RecommendationEvent.kind)
-    sub = (select(RecommendationEvent.employee_id, func.max(rank).label("v"))
-           .where(RecommendationEvent.at >= lo, RecommendationEvent.at < hi, RecommendationEvent.kind.in_(EVENT_STAGES))
-           .group_by(RecommendationEvent.employee_id, RecommendationEvent.opportunity_id).subquery())
-    return _grouped(session, sub)
-
-
-def _application_rows(session: Session, period: Period) -> list[Row]:
-    lo, hi = period.bounds()
-    submitted = func.coalesce(Application.submitted_at, Application.created_at)
-    sub = (select(Application.employee_id, case(APPLICATION_RANK, value=Application.status, else_=0).label("v"))
-           .where(submitted >= lo, submitted < hi).subquery())
-    return _grouped(session, sub)
-
-
-def _score_rows(session: Session, period: Period) -> tuple[list[Row], int]:
+def _event_pairs(session: Session, period: Period) -> np.ndarray:
+    """One row per person × opportunity pair: employee id, furthest stage rank, best score
+    when shown (NaN if none)."""
     lo, hi = period.bounds()
     ev = RecommendationEvent
-    best = (select(ev.employee_id, func.max(ev.score).label("s"))
-            .where(ev.kind == "shown", ev.score.is_not(None), ev.at >= lo, ev.at < hi)
-            .group_by(ev.employee_id, ev.opportunity_id).subquery())
-    scores = sorted(float(s) for s in session.scalars(select(best.c.s)))
-    if not scores:
-        return [], 0
-    n = len(scores)
-    median = scores[n // 2] if n % 2 else (scores[n // 2 - 1] + scores[n // 2]) / 2
-    sub = select(best.c.employee_id, case((best.c.s > median, 1), else_=0).label("v")).subquery()
-    return _grouped(session, sub), n
+    rank = case({k: i for i, k in enumerate(EVENT_STAGES)}, value=ev.kind)
+    shown_score = case((ev.kind == "shown", ev.score), else_=None)
+    stmt = (select(ev.employee_id, func.max(rank), func.max(shown_score))
+            .where(ev.at >= lo, ev.at < hi, ev.kind.in_(EVENT_STAGES)).group_by(ev.employee_id, ev.opportunity_id))
+    return fetch_array(session, stmt)
+
+
+def _application_ranks(session: Session, period: Period) -> np.ndarray:
+    lo, hi = period.bounds()
+    submitted = func.coalesce(Application.submitted_at, Application.created_at)
+    stmt = (select(Application.employee_id, case(APPLICATION_RANK, value=Application.status, else_=0))
+            .where(submitted >= lo, submitted < hi))
+    return fetch_array(session, stmt)
 
 
 def _label(dimension: str, sex: str | None, race: str | None) -> str:
@@ -93,57 +115,59 @@ def _label(dimension: str, sex: str | None, race: str | None) -> str:
     return core.intersection(sex, race)
 
 
-def _table(dimension: str, counts: dict[str, list[int]]) -> FairnessTable:
-    result = core.impact_table([core.GroupCount(g, t, s) for g, (t, s) in counts.items()], dimension=dimension)
+def _table(dimension: str, labels: list[str], totals: np.ndarray, selected: np.ndarray) -> FairnessTable:
+    counts = [core.GroupCount(labels[i], int(totals[i]), int(selected[i])) for i in range(len(labels))]
+    result = core.impact_table(counts, dimension=dimension)
     return FairnessTable(dimension=dimension, reference_group=result.reference_group, total=result.total,
                          groups=[FairnessGroup(**g.__dict__) for g in result.groups])
 
 
-def _stage_outcome(rows: list[Row], name: str, description: str, base: int, target: int) -> AuditOutcome:
-    """Assessed: pairs that reached rank >= base; selected: those that reached rank >= target."""
+def _outcome(demo: Demographics, employees: np.ndarray, values: np.ndarray, *, name: str, description: str,
+             base: int, target: int, kind: str = "selection") -> AuditOutcome:
+    """Assessed: rows whose value >= base; selected: those whose value >= target."""
+    assessed = values >= base
+    chosen = assessed & (values >= target)
     tables = []
-    assessed = selected = 0
     for dim in DIMENSIONS:
-        counts: dict[str, list[int]] = {}
-        for sex, race, rank, n in rows:
-            if rank < base:
-                continue
-            cell = counts.setdefault(_label(dim, sex, race), [0, 0])
-            cell[0] += n
-            cell[1] += n if rank >= target else 0
-        tables.append(_table(dim, counts))
-        assessed, selected = sum(c[0] for c in counts.values()), sum(c[1] for c in counts.values())
-    return AuditOutcome(name=name, kind="selection", description=description, assessed=assessed,
-                        selected=selected, tables=tables)
+        codes = demo.of(dim, employees)
+        n = len(demo.labels[dim])
+        tables.append(_table(dim, demo.labels[dim], np.bincount(codes[assessed], minlength=n),
+                             np.bincount(codes[chosen], minlength=n)))
+    return AuditOutcome(name=name, kind=kind, description=description, assessed=int(assessed.sum()),
+                        selected=int(chosen.sum()), tables=tables)
 
 
 def audit_bias(session: Session, *, period: Period) -> BiasAudit:
     """Selection rates and impact ratios by sex, race/ethnicity and their intersection for each
     funnel stage and application stage, and scoring rates for the engine's scores."""
-    events = _event_stage_rows(session, period)
-    apps = _application_rows(session, period)
-    scores, n_scored = _score_rows(session, period)
+    demo = _demographics(session)
+    pairs = _event_pairs(session, period)
+    apps = _application_ranks(session, period)
     outcomes = []
     for k in range(1, len(EVENT_STAGES)):
         a, b = EVENT_STAGES[k - 1], EVENT_STAGES[k]
-        outcomes.append(_stage_outcome(events, f"recommendation funnel: {a} → {b}",
-                                       f"Pairs that reached '{a}' and went on to '{b}'.", k - 1, k))
+        outcomes.append(_outcome(demo, pairs[:, 0], pairs[:, 1], name=f"recommendation funnel: {a} → {b}",
+                                 description=f"Pairs that reached '{a}' and went on to '{b}'.", base=k - 1, target=k))
     for k in range(1, len(APPLICATION_STAGES)):
         a, b = APPLICATION_STAGES[k - 1], APPLICATION_STAGES[k]
-        outcomes.append(_stage_outcome(apps, f"applications: {a} → {b}",
-                                       f"Applications submitted in the period that reached '{a}' and then '{b}'.",
-                                       k - 1, k))
-    outcomes.append(_stage_outcome(apps, "applications: applied → selected",
-                                   "Applications submitted in the period that ended in selection.", 0, 3))
-    if n_scored:
-        score_outcome = _stage_outcome(scores, "engine scores: above the median",
-                                       f"Scoring rate: share scoring above the median of all {n_scored} "
-                                       "recommendation scores in the period.", 0, 1)
-        outcomes.append(score_outcome.model_copy(update={"kind": "scoring"}))
+        outcomes.append(_outcome(demo, apps[:, 0], apps[:, 1], name=f"applications: {a} → {b}",
+                                 description=f"Applications submitted in the period that reached '{a}' and then "
+                                             f"'{b}'.", base=k - 1, target=k))
+    outcomes.append(_outcome(demo, apps[:, 0], apps[:, 1], name="applications: applied → selected",
+                             description="Applications submitted in the period that ended in selection.",
+                             base=0, target=3))
+    scored = pairs[~np.isnan(pairs[:, 2])]
+    if scored.shape[0]:
+        median = float(np.median(scored[:, 2]))
+        outcomes.append(_outcome(
+            demo, scored[:, 0], (scored[:, 2] > median).astype(np.int64), name="engine scores: above the median",
+            description=f"Scoring rate: share scoring above the median ({median:.4g}) of all {scored.shape[0]} "
+                        "recommendation scores in the period.", base=0, target=1, kind="scoring"))
+    events, n_apps = pairs.shape[0], apps.shape[0]
     notes = []
     if not events:
         notes.append("No recommendation events in the period: the recommendation funnel and scores are empty.")
-    if not apps:
+    if not n_apps:
         notes.append("No applications submitted in the period.")
     bind = session.get_bind()
     source = (f"Trellis database {bind.engine.url.render_as_string(hide_password=True)}: tables "

@@ -83,6 +83,22 @@ def load_org_tree(session: Session) -> OrgTree:
     return OrgTree({r.id: r.name for r in rows}, {r.id: r.parent_id for r in rows})
 
 
+def fetch_raw(session: Session, stmt: Any) -> list[Any]:
+    """A bulk read straight from the DBAPI cursor, skipping SQLAlchemy's per-row objects and
+    type processing: only for numbers, strings and NULLs (dates come back as the driver gives
+    them). Tens of times faster when hundreds of thousands of rows come back."""
+    result = session.connection().execute(stmt)
+    try:
+        return list(result.cursor.fetchall()) if result.cursor is not None else []
+    finally:
+        result.close()
+
+
+def fetch_array(session: Session, stmt: Any) -> np.ndarray:
+    """A bulk numeric read into a float array (rows × columns); NULL becomes NaN."""
+    return np.array(fetch_raw(session, stmt), dtype=np.float64).reshape(-1, len(stmt.selected_columns))
+
+
 def org_unit_by_external_id(session: Session, external_id: str) -> int:
     unit_id = session.scalar(select(OrgUnit.id).where(OrgUnit.external_id == external_id))
     if unit_id is None:

@@ -114,10 +114,9 @@ def fisher_exact_p(selected_a: int, total_a: int, selected_b: int, total_b: int)
     population, successes = total_a + total_b, selected_a + selected_b
     if not total_a or not total_b or successes in (0, population):
         return 1.0
-    dist = stats.hypergeom(population, successes, total_a)
     support = np.arange(max(0, total_a - (population - successes)), min(total_a, successes) + 1)
-    log_p = dist.logpmf(support)
-    observed = dist.logpmf(selected_a)
+    log_p = stats.hypergeom.logpmf(support, population, successes, total_a)
+    observed = log_p[selected_a - support[0]]
     return float(min(1.0, np.exp(log_p[log_p <= observed + 1e-7]).sum()))
 
 
