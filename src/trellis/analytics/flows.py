@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from trellis.analytics.schemas import Flows, Hoarding, ManagerIndicator, Period, UnitFlow
-from trellis.analytics.service import load_moves, load_org_tree
+from trellis.analytics.service import fetch_array, load_moves, load_org_tree
 from trellis.core import analytics as core
 from trellis.errors import Invalid
 from trellis.models import Application, Employee, JobFamily, RecommendationEvent, Role
@@ -79,13 +79,14 @@ def hoarding_indicators(
     shown = (select(RecommendationEvent.employee_id).where(
         RecommendationEvent.kind == "shown", RecommendationEvent.at >= lo, RecommendationEvent.at < hi)
         .distinct().subquery())
-    people = session.execute(select(Employee.id, Employee.manager_id, Employee.org_unit_id)
-                             .join(shown, shown.c.employee_id == Employee.id)).all()
+    people = fetch_array(session, select(Employee.id, func.coalesce(Employee.manager_id, -1),
+                                         func.coalesce(Employee.org_unit_id, -1))
+                         .join(shown, shown.c.employee_id == Employee.id))
     recommended: Counter[int] = Counter()
     released: Counter[int] = Counter()
-    for emp, boss, unit in people:
-        owner: int | None = moved_from.get(emp, heads.get(unit, boss) if unit is not None else boss)
-        if owner is None:
+    for emp, boss, unit in people.astype(np.int64).tolist():
+        owner = moved_from.get(emp, heads.get(unit, boss))
+        if owner < 0:
             continue
         recommended[owner] += 1
         released[owner] += int(emp in moved_from)
@@ -104,17 +105,20 @@ def hoarding_indicators(
         if submitted is not None and updated is not None:
             delays.setdefault(manager, []).append((updated - submitted).total_seconds() / 86400)
     ids = sorted(set(recommended) | set(blocked) | set(delays))
-    names: dict[int, str] = {}
-    if ids:
-        names = {r[0]: r[1] for r in session.execute(select(Employee.id, Employee.name).where(Employee.id.in_(ids)))}
     med = [float(np.median(delays[m])) if m in delays else np.nan for m in ids]
     flags = core.hoarding_flags([recommended[m] for m in ids], [released[m] for m in ids],
                                 [blocked[m] for m in ids], med, min_recommended=min_recommended)
+    order = sorted(range(len(ids)), key=lambda i: (not flags.flagged[i], -recommended[ids[i]], ids[i]))[:limit]
+    shown_ids = [ids[i] for i in order]
+    names: dict[int, str] = {}
+    if shown_ids:
+        names = {r[0]: r[1] for r in session.execute(select(Employee.id, Employee.name)
+                                                     .where(Employee.id.in_(shown_ids)))}
     out = [ManagerIndicator(
-        manager_id=m, manager=names.get(m, str(m)), team_size=team[m], recommended=recommended[m],
-        released=released[m], release_rate=None if np.isnan(flags.release_rate[i]) else float(flags.release_rate[i]),
-        blocked=blocked[m], median_decision_days=None if np.isnan(med[i]) else med[i],
-        flagged=bool(flags.flagged[i]), reasons=flags.reasons[i]) for i, m in enumerate(ids)]
-    out.sort(key=lambda x: (not x.flagged, -x.recommended, x.manager_id))
+        manager_id=ids[i], manager=names.get(ids[i], str(ids[i])), team_size=team[ids[i]],
+        recommended=recommended[ids[i]], released=released[ids[i]],
+        release_rate=None if np.isnan(flags.release_rate[i]) else float(flags.release_rate[i]),
+        blocked=blocked[ids[i]], median_decision_days=None if np.isnan(med[i]) else med[i],
+        flagged=bool(flags.flagged[i]), reasons=flags.reasons[i]) for i in order]
     return Hoarding(period=period.label, baseline_release_rate=flags.baseline, method=HOARDING_METHOD,
-                    managers_total=len(out), flagged_total=int(flags.flagged.sum()), managers=out[:limit])
+                    managers_total=len(ids), flagged_total=int(flags.flagged.sum()), managers=out)

@@ -14,8 +14,10 @@ from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import Integer, and_, case, func, or_, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.functions import FunctionElement
 
 from trellis.analytics.schemas import (
     Distribution,
@@ -34,6 +36,27 @@ EVENT_STAGES = ("shown", "opened", "applied", "shortlisted", "selected")
 APPLICATION_STAGES = ("applied", "shortlisted", "offer", "selected")
 APPLICATION_RANK = {"submitted": 0, "reviewing": 0, "rejected": 0, "withdrawn": 0,
                     "shortlisted": 1, "interview": 1, "offer": 2, "selected": 3}
+
+
+EPOCH = date(1970, 1, 1).toordinal()
+
+
+class day_number(FunctionElement[int]):
+    """Days since 1970-01-01 of a DATE column, computed in the database so that bulk reads can
+    skip date objects (SQLite: julianday; PostgreSQL and others: EXTRACT(EPOCH ...))."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(day_number)
+def _day_number_default(element: day_number, compiler: Any, **kw: Any) -> str:
+    return f"CAST(FLOOR(EXTRACT(EPOCH FROM {compiler.process(element.clauses, **kw)}) / 86400) AS INTEGER)"
+
+
+@compiles(day_number, "sqlite")
+def _day_number_sqlite(element: day_number, compiler: Any, **kw: Any) -> str:
+    return f"CAST(julianday({compiler.process(element.clauses, **kw)}) - 2440587.5 AS INTEGER)"
 
 
 @dataclass(frozen=True)
@@ -171,10 +194,14 @@ def _fills(session: Session, period: Period, units: set[int] | None) -> list[Any
     return list(session.execute(stmt).all())
 
 
-def _exit_days(session: Session) -> dict[int, int]:
-    rows = session.execute(select(JobHistory.employee_id, func.min(JobHistory.start_date))
-                           .where(JobHistory.move_type == "exit").group_by(JobHistory.employee_id)).all()
-    return {r[0]: r[1].toordinal() for r in rows}
+def _exit_days(session: Session) -> np.ndarray:
+    """Day (ordinal) each employee left, indexed by employee id; NaN for people still here."""
+    rows = fetch_array(session, select(JobHistory.employee_id, func.min(day_number(JobHistory.start_date)))
+                       .where(JobHistory.move_type == "exit").group_by(JobHistory.employee_id))
+    size = int(session.scalar(select(func.max(Employee.id))) or 0) + 1
+    out = np.full(size, np.nan)
+    out[rows[:, 0].astype(np.int64)] = rows[:, 1] + EPOCH
+    return out
 
 
 def _data_horizon(session: Session) -> date | None:
@@ -183,9 +210,25 @@ def _data_horizon(session: Session) -> date | None:
     return max(days) if days else None
 
 
-def _strata(roles: dict[int, tuple[int | None, int]], role_id: int, tenure_years: float) -> tuple[Any, ...]:
-    family, level = roles.get(role_id, (None, 0))
-    return (family, level, core.tenure_band(tenure_years))
+def _lookup(values: np.ndarray, keys: np.ndarray, default: float = np.nan) -> np.ndarray:
+    """values[keys] where keys fall inside, default elsewhere (keys may be -1 or NaN)."""
+    k = np.nan_to_num(keys, nan=-1).astype(np.int64)
+    ok = (k >= 0) & (k < values.shape[0])
+    out = np.full(k.shape[0], default, dtype=np.float64)
+    out[ok] = values[k[ok]]
+    return out
+
+
+def _strata(session: Session, role_ids: np.ndarray, tenure_days: np.ndarray) -> list[int]:
+    """One integer per person: job family × level × tenure band (the comparison cells)."""
+    roles = fetch_array(session, select(Role.id, func.coalesce(Role.family_id, 0), Role.level))
+    size = int(roles[:, 0].max(initial=0)) + 1
+    family, level = np.zeros(size), np.zeros(size)
+    family[roles[:, 0].astype(np.int64)] = roles[:, 1]
+    level[roles[:, 0].astype(np.int64)] = roles[:, 2]
+    band = np.digitize(np.nan_to_num(tenure_days, nan=0) / 365.25, [1, 3, 5, 10])
+    cells = _lookup(family, role_ids, -1) * 1000 + _lookup(level, role_ids, -1) * 10 + band
+    return [int(c) for c in cells.tolist()]
 
 
 def _retention(session: Session, period: Period, units: set[int] | None, moves: Moves) -> Retention:
@@ -195,34 +238,33 @@ def _retention(session: Session, period: Period, units: set[int] | None, moves: 
               "365 days; their retention is standardised to the movers' mix of job family × level × tenure band.")
     horizon = _data_horizon(session)
     exits = _exit_days(session)
-    roles = {r.id: (r.family_id, r.level) for r in session.execute(select(Role.id, Role.family_id, Role.level))}
-    hires = {r[0]: r[1] for r in session.execute(select(Employee.id, Employee.hire_date))}
+    hires = fetch_array(session, select(Employee.id, day_number(Employee.hire_date)))
+    hire_day = np.full(exits.shape[0], np.nan)
+    hire_day[hires[:, 0].astype(np.int64)] = hires[:, 1] + EPOCH
     last = (horizon or period.start).toordinal() - 365
     ok = moves.day <= last
-    m_ids, m_days, m_roles = moves.employee_id[ok], moves.day[ok], moves.prev_role_id[ok]
-    m_exit = np.array([exits.get(int(e), np.nan) for e in m_ids], dtype=np.float64)
-    m_strata = [_strata(roles, int(r), (d - (hires.get(int(e)) or date.fromordinal(int(d))).toordinal()) / 365.25)
-                for e, d, r in zip(m_ids, m_days, m_roles, strict=True)]
-    s_ids: list[int] = []
-    s_strata: list[tuple[Any, ...]] = []
+    m_ids, m_days = moves.employee_id[ok], moves.day[ok].astype(np.float64)
+    m_hired = _lookup(hire_day, m_ids)
+    m_tenure = m_days - np.where(np.isnan(m_hired), m_days, m_hired)
+    m_strata = _strata(session, moves.prev_role_id[ok].astype(np.float64), m_tenure)
     index = period.start.toordinal()
+    stayers = np.zeros((0, 2))
     if index <= last:
         window_lo, window_hi = period.start - timedelta(days=365), period.start + timedelta(days=365)
         moved = select(JobHistory.employee_id).where(JobHistory.move_type.in_(INTERNAL),
                                                      JobHistory.start_date >= window_lo,
                                                      JobHistory.start_date <= window_hi)
-        stmt = select(JobHistory.employee_id, JobHistory.role_id).where(
+        stayers = fetch_array(session, select(JobHistory.employee_id, JobHistory.role_id).where(
             JobHistory.start_date <= period.start,
             or_(JobHistory.end_date.is_(None), JobHistory.end_date > period.start),
             JobHistory.move_type != "exit", in_units(JobHistory.org_unit_id, units),
-            JobHistory.employee_id.not_in(moved))
-        for emp, role in session.execute(stmt).all():
-            hired = hires.get(emp) or period.start
-            s_ids.append(emp)
-            s_strata.append(_strata(roles, role or -1, (index - hired.toordinal()) / 365.25))
-    s_exit = np.array([exits.get(e, np.nan) for e in s_ids], dtype=np.float64)
-    cmp = core.retention_vs_stayers(m_strata, core.retained(m_days, m_exit), s_strata,
-                                    core.retained(np.full(len(s_ids), index), s_exit))
+            JobHistory.employee_id.not_in(moved)))
+    s_ids = stayers[:, 0]
+    s_tenure = index - np.nan_to_num(_lookup(hire_day, s_ids), nan=index)
+    s_strata = _strata(session, stayers[:, 1], s_tenure)
+    s_exit = _lookup(exits, s_ids)
+    cmp = core.retention_vs_stayers(m_strata, core.retained(m_days, _lookup(exits, m_ids)), s_strata,
+                                    core.retained(np.full(s_ids.shape[0], index), s_exit))
     return Retention(movers=cmp.movers, movers_retained=cmp.movers_retained, stayers=cmp.stayers,
                      stayers_retained=cmp.stayers_retained, stayers_retained_raw=cmp.stayers_retained_raw,
                      difference=cmp.difference, method=method)
