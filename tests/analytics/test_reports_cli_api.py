@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from org_scenario import build_org
+from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from trellis.analytics.reports import render_audit
@@ -24,7 +25,11 @@ from trellis.web.app import create_app
 
 
 @pytest.fixture
-def org_db(fresh_db_url: str) -> str:
+def org_db(request: pytest.FixtureRequest, engine: Engine) -> str:
+    # PostgreSQL copies the template database only when nobody is connected to it: close the
+    # pooled connections that earlier session-based tests left open.
+    engine.dispose()
+    fresh_db_url: str = request.getfixturevalue("fresh_db_url")
     engine = make_engine(fresh_db_url)
     with session_scope(make_session_factory(engine)) as session:
         build_org(session)
@@ -70,7 +75,14 @@ def test_the_mobility_report_is_self_contained_with_charts_and_csv_downloads(org
 
 
 def test_the_api_answers_json_and_csv(org_db: str, tmp_path: Path) -> None:
-    client = TestClient(create_app(Settings(database_url=org_db, data_dir=tmp_path, secret_key="x")))
+    app = create_app(Settings(database_url=org_db, data_dir=tmp_path, secret_key="x"))
+    try:
+        check_api(TestClient(app))
+    finally:
+        app.state.engine.dispose()
+
+
+def check_api(client: TestClient) -> None:
     m = client.get("/api/v1/analytics/mobility", params={"period": "2025"})
     assert m.status_code == 200 and m.json()["movers"] == 2
     assert client.get("/api/v1/analytics/mobility", params={"period": "nope"}).status_code == 422
