@@ -1,6 +1,7 @@
 """Demographics are read in one place only: the fairness audit service. Models define the
-table, migrations create it, and the import and demo packages write it; nothing else in
-src/trellis may import ProtectedAttributes or name its table."""
+table, migrations create it, the import and demo packages write it, and the privacy service
+exports and anonymises a person's own row (GDPR access and erasure); nothing else in
+src/trellis — matching above all — may import ProtectedAttributes or name its table."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 import trellis
 
 ROOT = Path(trellis.__file__).parent
-ALLOWED = ("analytics/fairness.py", "models/", "migrations/", "imports/", "importers/", "demo/")
+ALLOWED = ("analytics/fairness.py", "models/", "migrations/", "imports/", "importers/", "demo/", "privacy/")
 
 
 def mentions_demographics(path: Path) -> bool:

@@ -1,6 +1,8 @@
-"""`create_app(settings)`: the FastAPI application."""
+"""`create_app(settings)`: the FastAPI application.
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: FastAPI resolves string annotations in the
+module's globals, where the route-local ``SessionDep`` does not exist, and would then read the
+session as a required query parameter (every page answered 422)."""
 
 from collections.abc import Iterator
 from typing import Annotated
