@@ -64,7 +64,7 @@ def line_chart(x_labels: Sequence[str], series: dict[str, Sequence[float | None]
         label = f"{tick:.0%}" if percent else f"{tick:g}"
         parts.append(f"<line x1='{left}' x2='{left + pw}' y1='{y(tick):.1f}' y2='{y(tick):.1f}' stroke='#e5e5e5'/>"
                      f"<text x='{left - 6}' y='{y(tick) + 4:.1f}' text-anchor='end'>{label}</text>")
-    step = max(1, math.ceil(n / 12))
+    step = max(1, math.ceil(n / 6))
     for i, lab in enumerate(x_labels):
         if i % step == 0:
             parts.append(f"<text x='{x(i):.1f}' y='{top + ph + 16}' text-anchor='middle'>{escape(lab)}</text>")
@@ -98,12 +98,20 @@ def _colour(t: float) -> str:
     return "rgb(26,152,80)"
 
 
+def _blue(t: float) -> str:
+    """Sequential scale for counts: white → dark blue."""
+    t = min(max(t, 0.0), 1.0)
+    r, g, b = (round(247 + t * (c - 247)) for c in (8, 81, 156))
+    return f"rgb({r},{g},{b})"
+
+
 def heatmap(rows: Sequence[str], columns: Sequence[str], values: Sequence[Sequence[float | None]], *, title: str,
-            fmt: str = "{:.0%}", cap: float = 1.0, cell: int = 56) -> str:
-    """A grid of coloured cells (value / cap from red to green; None is grey) with the value
-    printed in each cell."""
+            fmt: str = "{:.0%}", cap: float = 1.0, cell: int = 56, sequential: bool = False) -> str:
+    """A grid of coloured cells with the value printed in each: value / cap from red through
+    amber to green (coverage), or white to blue when ``sequential`` (counts); None is grey."""
     left, top = 180, 110
-    width, height = left + cell * len(columns) + 10, top + 26 * len(rows) + 10
+    width, height = left + cell * len(columns) + 90, top + 26 * len(rows) + 10
+    shade = _blue if sequential else _colour
     parts = []
     for j, col in enumerate(columns):
         cx = left + cell * j + cell / 2
@@ -112,11 +120,12 @@ def heatmap(rows: Sequence[str], columns: Sequence[str], values: Sequence[Sequen
         ry = top + 26 * i
         parts.append(f"<text x='{left - 6}' y='{ry + 17}' text-anchor='end'>{escape(row[:28])}</text>")
         for j, v in enumerate(values[i]):
-            fill = "#ddd" if v is None else _colour(v / cap)
+            fill = "#ddd" if v is None else shade(v / cap)
             text = "–" if v is None else fmt.format(v)
+            ink = "#fff" if sequential and v is not None and v / cap > 0.55 else "#111"
             parts.append(f"<rect x='{left + cell * j}' y='{ry}' width='{cell - 2}' height='24' fill='{fill}'>"
                          f"<title>{escape(row)} × {escape(columns[j])}: {text}</title></rect>"
-                         f"<text x='{left + cell * j + cell / 2 - 1:.0f}' y='{ry + 16}' "
+                         f"<text x='{left + cell * j + cell / 2 - 1:.0f}' y='{ry + 16}' fill='{ink}' "
                          f"text-anchor='middle'>{text}</text>")
     return _svg(width, height, title, "".join(parts))
 
@@ -125,14 +134,17 @@ def flow_matrix(labels: Sequence[str], matrix: Sequence[Sequence[int]], *, title
     """Origin rows × destination columns, cell shade by count."""
     top = max((v for row in matrix for v in row), default=0) or 1
     values = [[float(v) if v else None for v in row] for row in matrix]
-    return heatmap(labels, labels, values, title=title, fmt="{:.0f}", cap=top).replace(
+    return heatmap(labels, labels, values, title=title, fmt="{:.0f}", cap=top, sequential=True).replace(
         "#ddd", "#f4f4f4")
 
 
-def sankey(labels: Sequence[str], matrix: Sequence[Sequence[int]], *, title: str, width: int = 720) -> str:
+def sankey(labels: Sequence[str], matrix: Sequence[Sequence[int]], *, title: str, width: int = 720,
+           between_only: bool = True) -> str:
     """Two-column Sankey: origins on the left, destinations on the right, one band per
-    non-zero flow with its width proportional to the number of moves."""
+    non-zero flow with its width proportional to the number of moves. ``between_only`` leaves
+    out moves inside a unit (the diagonal), which would otherwise hide the flows between."""
     n = len(labels)
+    matrix = [[0 if between_only and i == j else v for j, v in enumerate(row)] for i, row in enumerate(matrix)]
     out_tot = [sum(matrix[i]) for i in range(n)]
     in_tot = [sum(matrix[i][j] for i in range(n)) for j in range(n)]
     total = sum(out_tot) or 1

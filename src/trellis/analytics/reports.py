@@ -145,8 +145,10 @@ def mobility_report(session: Session, *, period: Period, org_unit_id: int | None
             [[p.month, p.filled, p.filled_internally, p.internal_fill_rate] for p in trend]),
         _chart("Talent flows between departments", charts.sankey(flows.labels, flows.matrix,
                title="Moves between departments"), "flows.csv", ["from", "to", "moves"], flow_rows,
-               f"{flows.total_moves} internal moves; importers: "
-               + ", ".join(f"{u.unit} (+{u.net})" for u in flows.units if u.net > 0)),
+               f"{flows.total_moves} internal moves, of which "
+               f"{flows.total_moves - sum(flows.matrix[i][i] for i in range(len(flows.labels)))} between departments "
+               "(drawn here; moves inside a department are in the matrix below). Net importers: "
+               + (", ".join(f"{u.unit} (+{u.net})" for u in flows.units if u.net > 0) or "none")),
         _chart("Flow matrix (rows: from, columns: to)", charts.flow_matrix(flows.labels, flows.matrix,
                title="Flow matrix"), "flow_matrix.csv", ["from", *flows.labels],
                [[a, *row] for a, row in zip(flows.labels, flows.matrix, strict=True)]),
@@ -159,7 +161,9 @@ def mobility_report(session: Session, *, period: Period, org_unit_id: int | None
                [r.coverage for r in sd.skills[:15]], title="Coverage of the largest gaps", threshold=1.0),
                "skill_gaps.csv", ["skill", "group", "needed_level", "demand", "supply", "gap", "coverage"],
                [[r.skill, r.group, r.needed_level, r.demand, r.supply, r.gap, r.coverage] for r in sd.skills],
-               "; ".join(f"{u.org_unit}: " + ", ".join(g.skill for g in u.gaps) for u in gaps[:8])),
+               "Bars: coverage (supply / demand) of the skills with the largest shortage; the dashed line is full "
+               "coverage. Largest gaps by department — "
+               + "; ".join(f"{u.org_unit}: " + ", ".join(g.skill for g in u.gaps) for u in gaps[:8])),
         _chart("Emerging skills (demand growth in postings vs the previous period)",
                charts.bar_chart([e.skill for e in emerging], [e.growth for e in emerging], title="Emerging skills"),
                "emerging_skills.csv", ["skill", "group", "previous", "current", "growth"],
