@@ -95,6 +95,7 @@ def main() -> None:
     ap.add_argument("--period", default="2025-01-01..2025-12-31")
     ap.add_argument("--events", type=int, default=0, help="add N shown events (+ funnel) if there are none")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--only", help="time only the calls whose name contains this text (and the baseline)")
     args = ap.parse_args()
     period = Period.parse(args.period)
     if args.synthetic:
@@ -123,6 +124,7 @@ def main() -> None:
                 text("SELECT count(*), sum(proficiency) FROM employee_skills")).all(),
             "mobility_metrics (whole org)": lambda: mobility_metrics(session, period=period),
             "mobility_metrics (one department)": lambda: mobility_metrics(session, period=period, org_unit_id=dept),
+            "mobility_metrics (year before, retention)": lambda: mobility_metrics(session, period=period.previous()),
             "mobility_trend": lambda: mobility_trend(session, period=period),
             "skills_supply_demand": lambda: skills_supply_demand(session),
             "skill_gaps_by_unit": lambda: skill_gaps_by_unit(session),
@@ -134,7 +136,8 @@ def main() -> None:
             "audit_bias": lambda: audit_bias(session, period=period),
             "mobility_report (all of the above, html)": lambda: mobility_report(session, period=period),
         }
-        results = {name: timed(fn, args.repeat) for name, fn in calls.items()}
+        results = {name: timed(fn, args.repeat) for name, fn in calls.items()
+                   if not args.only or args.only in name or name.startswith("baseline")}
     base = statistics.median(t[0] for t in results["baseline: scan employee_skills"])
     print(f"\n{'call':44} {'wall p50 s':>10} {'wall max s':>10} {'CPU p50 s':>9} {'× baseline':>10}")
     for name, times in results.items():
