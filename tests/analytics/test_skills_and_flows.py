@@ -39,13 +39,6 @@ def test_gaps_by_unit_roll_subunits_into_their_department(session: Session, org:
     assert heat.rows[0] == "Python" and set(heat.columns) == {"Engineering", "Sales"}
 
 
-def test_gaps_fetched_for_the_most_demanded_skills_only_equal_the_full_computation(session: Session, org: Org) -> None:
-    full = skill_gaps_by_unit(session, limit=2, candidates=1000)
-    for candidates in (1, 2):
-        assert skill_gaps_by_unit(session, limit=2, candidates=candidates) == full
-    assert skill_gaps_by_unit(session, limit=1, candidates=1)[0].gaps[0].skill == "Python"
-
-
 def test_emerging_skills_compare_demand_with_the_previous_period(session: Session, org: Org) -> None:
     emerging = emerging_skills(session, period=YEAR)
     assert [(e.skill, e.previous, e.current, e.growth) for e in emerging] == [("Python", 0, 2, 2.0)]

@@ -142,38 +142,14 @@ def skills_supply_demand(session: Session, *, org_unit_id: int | None = None, li
     return SupplyDemand(org_unit=tree_label, method=METHOD, skills=rows[:limit], groups=groups)
 
 
-def _top_per_column(demand: np.ndarray, k: int) -> np.ndarray:
-    """Rows among the ``k`` most demanded in any column."""
-    if not demand.size:
-        return np.zeros(0, dtype=np.int64)
-    top = np.argsort(-demand, axis=0, kind="stable")[:k]
-    return np.unique(top[demand[top, np.arange(demand.shape[1])] > 0])
-
-
-def skill_gaps_by_unit(session: Session, *, org_unit_id: int | None = None, limit: int = 5,
-                       candidates: int = 60) -> list[UnitGaps]:
-    """For each department, the ``limit`` skills with the largest shortage.
-
-    Exact, but fetches supply only for each department's ``candidates`` most demanded skills:
-    a gap is never larger than its demand, so a skill left out can only matter if its demand
-    exceeds the ``limit``-th gap found; if any does, everything is fetched."""
-    cube = load_cube(session, org_unit_id=org_unit_id, supply_rows=lambda d: _top_per_column(d, candidates))
-    fetched = np.zeros(cube.skill_ids.shape[0], dtype=bool)
-    fetched[_top_per_column(cube.opp_demand + cube.role_demand, candidates)] = True
-    for c in range(len(cube.units)):
-        demand = cube.opp_demand[:, c] + cube.role_demand[:, c]
-        idx = np.flatnonzero(fetched & (demand > 0))
-        gaps = np.sort(demand[idx] - core.supply_at_level(cube.supply[idx, c, :], cube.needed[idx]))[::-1]
-        bound = gaps[limit - 1] if gaps.size >= limit else 0.0
-        if np.any(~fetched & (demand > max(bound, 0))):
-            cube = load_cube(session, org_unit_id=org_unit_id)
-            fetched[:] = True
-            break
+def skill_gaps_by_unit(session: Session, *, org_unit_id: int | None = None, limit: int = 5) -> list[UnitGaps]:
+    """For each department, the ``limit`` skills with the largest shortage."""
+    cube = load_cube(session, org_unit_id=org_unit_id)
     names = load_org_tree(session).names
     out = []
     for c, unit in enumerate(cube.units):
         opp, roles, supply3 = cube.opp_demand[:, c], cube.role_demand[:, c], cube.supply[:, c, :]
-        idx = np.flatnonzero(fetched & (opp + roles > 0))
+        idx = np.flatnonzero(opp + roles > 0)
         if unit < 0 or not idx.size:
             continue
         rows = sorted(_rows(cube, opp, roles, supply3, idx), key=lambda r: (-r.gap, r.skill))
