@@ -8,7 +8,7 @@ import sys
 import typer
 from rich.markup import escape
 
-from trellis.cli import data, db, demo, eval, extract, maintenance, match, roles, serve, taxonomy
+from trellis.cli import analytics, data, db, demo, eval, extract, maintenance, match, roles, serve, taxonomy
 from trellis.cli import mentoring as mentoring_cli
 from trellis.cli import paths as paths_cli
 from trellis.cli import succession as succession_cli
@@ -40,6 +40,8 @@ app.add_typer(maintenance.maintenance_app, name="maintenance")
 app.add_typer(maintenance.privacy_app, name="privacy")
 app.command("import")(data.import_)
 app.command("export")(data.export)
+app.add_typer(analytics.audit_app, name="audit")
+app.add_typer(analytics.report_app, name="report")
 
 
 def main() -> None:
