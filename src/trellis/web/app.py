@@ -17,12 +17,9 @@ from trellis.config import Settings, get_settings
 from trellis.db import make_engine, make_session_factory
 from trellis.errors import Conflict, Forbidden, Invalid, NotFound, TrellisError, Unavailable
 from trellis.models import Employee, Opportunity, OrgUnit, Role, Skill
-<<<<<<< HEAD
+from trellis.web.api import analytics as analytics_api
 from trellis.web.api import matching as matching_api
 from trellis.web.api import paths as paths_api
-=======
-from trellis.web.api import analytics as analytics_api
->>>>>>> analytics
 
 STATUS_FOR = {NotFound: 404, Conflict: 409, Invalid: 422, Forbidden: 403, Unavailable: 503}
 
