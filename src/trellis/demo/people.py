@@ -106,7 +106,11 @@ class People:
         self.open_to_mentoring = np.zeros(n, dtype=bool)
         self.moves: list[Move] = []
         self.strong_skills: dict[int, list[str]] = {}  # position -> skills at 4+, for mentors
+        # Kept for the mentoring data (trellis.demo.mentoring); recorded without drawing from rng.
+        self.mentor_candidates: dict[int, tuple[dict[str, int], list[str]]] = {}  # p -> (strong skills, langs)
+        self.gaps: dict[int, tuple[int, list[tuple[str, int, int, bool, float]], list[str]]] = {}
         self.emails: dict[str, int] = {}
+        self.targets: list[int] = []
         self.sources, self.remote, self.visibility = Sampler(SOURCES), Sampler(REMOTE), Sampler(VISIBILITY)
         self.language_skill = {code: sid for o in arch.offices for code, sid in o.languages.items()}
         self.protected = self._protected(protected_rng, n)
@@ -174,6 +178,7 @@ class People:
             "disability": prot["disability"], "birth_year": self.as_of.year - prot["age"] if prot["age"] else None})
         if status != "terminated":
             self._preferences(p, emp_id, history[-1][2], skills, out)
+            self._remember(p, skills, langs)
 
     def _employment(self, p: int, level: int) -> str:
         kind = str(self.employment[p]) if self.org.is_member[p] else "full_time"
@@ -315,4 +320,19 @@ class People:
             "created_at": self.now, "updated_at": self.now})
         out["target_roles"].extend({"employee_id": emp_id, "role_id": self.role_ids[t], "priority": i + 1}
                                    for i, t in enumerate(targets))
+        self.targets = targets
+
+    def _remember(self, p: int, skills: dict[str, tuple[int, int, str | None]], langs: list[str]) -> None:
+        """Note what the mentoring data needs: an experienced person open to mentoring keeps their
+        strong skills; anyone with a target role keeps the gap to their first target (skill,
+        required level, current level, required, weight). Draws nothing."""
+        if self.open_to_mentoring[p] and self.strong_skills.get(p):
+            self.mentor_candidates[p] = ({s: skills[s][0] for s in self.strong_skills[p]}, langs)
+        if self.targets:
+            t = self.targets[0]
+            gap = [(q.skill, q.min_level, skills[q.skill][0] if q.skill in skills else 0, q.required, q.weight)
+                   for q in self.arch.roles[t].requirements
+                   if q.skill not in skills or skills[q.skill][0] < q.min_level]
+            if gap:
+                self.gaps[p] = (t, gap, langs)
 
