@@ -22,6 +22,7 @@ from trellis.demo.mentoring import TABLES as MENTORING_TABLES
 from trellis.demo.mentoring import Mentoring, MentoringOffsets
 from trellis.demo.org import Org, build_org
 from trellis.demo.people import People
+from trellis.demo.picks import Picks
 
 CHUNK_PEOPLE = 2_000
 PEOPLE_TABLES = ("employees", "employee_skills", "job_history", "preferences", "target_roles",
@@ -79,6 +80,7 @@ def generate(*, employees: int, seed: int, library: list[LibrarySkill], skill_id
                     first_id=offsets.employees, skill_ids=skill_ids, skill_labels=labels, role_ids=role_ids,
                     office_ids=office_ids)
     people.now = now
+    people.picks = Picks(rng["mentoring"], {s for o in arch.offices for s in o.languages.values()} | {"english"})
     for start in range(0, org.size, CHUNK_PEOPLE):
         batch = people.rows(start, min(start + CHUNK_PEOPLE, org.size))
         for table in PEOPLE_TABLES:
@@ -96,7 +98,7 @@ def generate(*, employees: int, seed: int, library: list[LibrarySkill], skill_id
                                           first_id=offsets.learning_resources, now=now)
     yield "learning_resources", resources
     yield "learning_skills", links
-    mentoring = Mentoring(arch, org, people, rng=rng["mentoring"], now=now, offsets=MentoringOffsets(
+    mentoring = Mentoring(arch, org, people, people.picks, now=now, offsets=MentoringOffsets(
         offsets.mentor_profiles, offsets.mentee_requests, offsets.development_plans))
     rows = mentoring.build(resources, links)
     for table in MENTORING_TABLES:

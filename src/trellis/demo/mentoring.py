@@ -3,8 +3,8 @@ open to mentoring, teaching their strongest skills), mentee requests (a share of
 people, asking for the skills their first target role needs and they lack) and individual
 development plans (target role, goals, courses from the catalogue that cover the gap, some done).
 
-Everything comes from its own random stream ("mentoring") and from what `People` noted while it
-generated each person without drawing anything, so adding this data changes no other table."""
+Everything comes from its own random stream ("mentoring"): `Picks` chooses the people while
+`People` generates them, so adding this data changes no other table and keeps little in memory."""
 
 from __future__ import annotations
 
@@ -12,17 +12,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-import numpy as np
-
 from trellis.core.learning import CatalogueItem, learning_plan
 from trellis.core.paths import GapItem
 from trellis.demo.architecture import Architecture
 from trellis.demo.org import Org
 from trellis.demo.people import People
+from trellis.demo.picks import Picks
 
-MENTOR_SHARE = 0.012  # mentor profiles per employee
-MENTEE_SHARE = 0.025  # mentee requests per employee
-PLAN_SHARE = 0.02  # development plans per employee
 MAX_MENTOR_SKILLS = 6
 MAX_GOALS = 4
 MAX_COURSES = 3
@@ -37,12 +33,6 @@ class MentoringOffsets:
     development_plans: int = 1
 
 
-def _sample(rng: np.random.Generator, pool: list[int], share: float, n: int) -> list[int]:
-    """About ``share × n`` of ``pool`` (at least a few when the pool allows), in pool order."""
-    k = min(len(pool), max(3, round(share * n)))
-    return sorted(pool[i] for i in rng.choice(len(pool), size=k, replace=False)) if k else []
-
-
 def _catalogue(resources: list[dict[str, Any]], links: list[dict[str, Any]]) -> list[CatalogueItem]:
     skills: dict[int, dict[int, int]] = {}
     for link in links:
@@ -51,27 +41,24 @@ def _catalogue(resources: list[dict[str, Any]], links: list[dict[str, Any]]) -> 
 
 
 class Mentoring:
-    def __init__(self, arch: Architecture, org: Org, people: People, *, rng: np.random.Generator,
-                 offsets: MentoringOffsets, now: datetime) -> None:
-        self.arch, self.org, self.people, self.rng = arch, org, people, rng
+    """Rows for the people `Picks` chose while `People` generated them (the same stream goes on
+    to draw capacities, dates and statuses here)."""
+
+    def __init__(self, arch: Architecture, org: Org, people: People, picks: Picks, *, offsets: MentoringOffsets,
+                 now: datetime) -> None:
+        self.arch, self.org, self.people, self.picks, self.rng = arch, org, people, picks, picks.rng
         self.offsets, self.now = offsets, now
-        self.languages = {s for o in arch.offices for s in o.languages.values()} | {"english"}
+        self.languages = picks.languages
         self.rows: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLES}
 
     def build(self, resources: list[dict[str, Any]], links: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
-        people, n = self.people, self.org.size
-        mentors = [p for p, (strong, _) in sorted(people.mentor_candidates.items())
-                   if any(s not in self.languages for s in strong)]
-        for i, p in enumerate(_sample(self.rng, mentors, MENTOR_SHARE, n)):
+        picks = self.picks
+        for i, p in enumerate(sorted(picks.mentors)):
             self._mentor(self.offsets.mentor_profiles + i, p)
-        mentor_set = set(mentors)
-        juniors = [p for p in sorted(people.gaps) if p not in mentor_set
-                   and self.arch.roles[self.org.role[p]].level <= 3 and self._goals(p)]
-        for i, p in enumerate(_sample(self.rng, juniors, MENTEE_SHARE, n)):
+        for i, p in enumerate(sorted(picks.mentees)):
             self._request(self.offsets.mentee_requests + i, p)
         catalogue = _catalogue(resources, links)
-        planners = sorted(people.gaps)
-        for i, p in enumerate(_sample(self.rng, planners, PLAN_SHARE, n)):
+        for i, p in enumerate(sorted(picks.plans)):
             self._plan(self.offsets.development_plans + i, p, catalogue)
         return self.rows
 
@@ -83,7 +70,7 @@ class Mentoring:
 
     def _mentor(self, pid: int, p: int) -> None:
         people, rng = self.people, self.rng
-        strong, langs = people.mentor_candidates[p]
+        strong, langs = self.picks.mentors[p]
         teach = sorted((s for s in strong if s not in self.languages), key=lambda s: -strong[s])[:MAX_MENTOR_SKILLS]
         capacity = (1, 2, 2, 3)[int(rng.random() * 4)]
         labels = [people.skill_labels[s] for s in teach[:3]]
@@ -94,15 +81,10 @@ class Mentoring:
         self.rows["mentor_skills"].extend({"profile_id": pid, "skill_id": people.skill_ids[s], "level": strong[s]}
                                           for s in teach)
 
-    def _goals(self, p: int) -> list[tuple[str, int, int, bool, float]]:
-        _, gap, _ = self.people.gaps[p]
-        ranked = sorted((g for g in gap if g[0] not in self.languages), key=lambda g: (not g[3], -g[4]))
-        return ranked[:MAX_GOALS]
-
     def _request(self, rid: int, p: int) -> None:
         people = self.people
-        target, _, langs = people.gaps[p]
-        goals = self._goals(p)
+        target, gap, langs = self.picks.mentees[p]
+        goals = gap[:MAX_GOALS]
         self.rows["mentee_requests"].append({
             "id": rid, "employee_id": people.employee_id(p),
             "topics": f"Growing toward {self.arch.roles[target].title}: "
@@ -114,7 +96,7 @@ class Mentoring:
 
     def _plan(self, plan_id: int, p: int, catalogue: list[CatalogueItem]) -> None:
         people, rng = self.people, self.rng
-        target, gap, _ = people.gaps[p]
+        target, gap = self.picks.plans[p]
         role = self.arch.roles[target]
         items = [GapItem(people.skill_ids[s], need, have, w, required, w * (2.0 if required else 1.0) * (need - have))
                  for s, need, have, required, w in gap]

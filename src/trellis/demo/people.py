@@ -17,6 +17,7 @@ import numpy as np
 
 from trellis.demo.architecture import Architecture, draw
 from trellis.demo.org import Org
+from trellis.demo.picks import Picks
 
 EMPLOYMENT = (("full_time", 0.86), ("part_time", 0.05), ("contractor", 0.06), ("intern", 0.02), ("temporary", 0.01))
 SOURCES = (("self", 0.55), ("manager", 0.2), ("inferred", 0.15), ("assessed", 0.1))
@@ -106,9 +107,7 @@ class People:
         self.open_to_mentoring = np.zeros(n, dtype=bool)
         self.moves: list[Move] = []
         self.strong_skills: dict[int, list[str]] = {}  # position -> skills at 4+, for mentors
-        # Kept for the mentoring data (trellis.demo.mentoring); recorded without drawing from rng.
-        self.mentor_candidates: dict[int, tuple[dict[str, int], list[str]]] = {}  # p -> (strong skills, langs)
-        self.gaps: dict[int, tuple[int, list[tuple[str, int, int, bool, float]], list[str]]] = {}
+        self.picks: Picks | None = None  # set by the generator: who gets mentoring data
         self.emails: dict[str, int] = {}
         self.targets: list[int] = []
         self.sources, self.remote, self.visibility = Sampler(SOURCES), Sampler(REMOTE), Sampler(VISIBILITY)
@@ -323,16 +322,10 @@ class People:
         self.targets = targets
 
     def _remember(self, p: int, skills: dict[str, tuple[int, int, str | None]], langs: list[str]) -> None:
-        """Note what the mentoring data needs: an experienced person open to mentoring keeps their
-        strong skills; anyone with a target role keeps the gap to their first target (skill,
-        required level, current level, required, weight). Draws nothing."""
-        if self.open_to_mentoring[p] and self.strong_skills.get(p):
-            self.mentor_candidates[p] = ({s: skills[s][0] for s in self.strong_skills[p]}, langs)
-        if self.targets:
-            t = self.targets[0]
-            gap = [(q.skill, q.min_level, skills[q.skill][0] if q.skill in skills else 0, q.required, q.weight)
-                   for q in self.arch.roles[t].requirements
-                   if q.skill not in skills or skills[q.skill][0] < q.min_level]
-            if gap:
-                self.gaps[p] = (t, gap, langs)
-
+        """Let the mentoring data pick this person (it draws from its own stream only)."""
+        if self.picks is not None:
+            t = self.targets[0] if self.targets else None
+            self.picks.consider(p, level=self.arch.roles[self.org.role[p]].level,
+                                open_to_mentoring=bool(self.open_to_mentoring[p]), strong=self.strong_skills.get(p),
+                                skills=skills, langs=langs, target=t,
+                                requirements=self.arch.roles[t].requirements if t is not None else ())
