@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from trellis.cli import db, serve
+from trellis.cli import db, evals, serve, skills, titles
 from trellis.cli.common import err_console
 from trellis.errors import TrellisError
 
@@ -19,6 +19,9 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.command("serve")(serve.serve)
+app.add_typer(skills.app, name="skills")
+app.add_typer(titles.app, name="roles")
+app.add_typer(evals.app, name="eval")
 
 
 def main() -> None:
