@@ -38,6 +38,9 @@ from trellis.core.linking import (
 from trellis.embedding.cache import TextEncoder, cache_key, cached_encode
 
 
+_CHUNK = 64
+
+
 @dataclass(frozen=True)
 class LinkerParams:
     """The few knobs of the fusion (defaults chosen on the development sets, see BENCHMARKS.md)."""
@@ -102,30 +105,34 @@ class ConceptLinker:
 
     # -- linking -------------------------------------------------------------------------------
     def score(self, texts: Sequence[str]) -> FloatArray:
-        """(texts x concepts) fused scores; spans of every text are encoded in one batch."""
+        """(texts x concepts) fused scores; the texts and all their spans are encoded in one batch."""
         p = self.params
-        span_lists = [
-            [s.text for s in candidate_spans(t, p.max_span_tokens)] if p.spans else [] for t in texts
-        ]
+        span_lists = [[s.text for s in candidate_spans(t, p.max_span_tokens)] if p.spans else [] for t in texts]
         flat = [*texts, *(s for spans in span_lists for s in spans)]
         vectors = project(self.encoder.encode(flat), self.projection_)
-        out = np.zeros((len(texts), len(self.table_)), dtype=np.float32)
+        out = np.empty((len(texts), len(self.table_)), dtype=np.float32)
+        for first in range(0, len(texts), _CHUNK):  # whole texts: one matrix product per chunk
+            block = vectors[first : min(first + _CHUNK, len(texts))] @ self.label_vectors_.T
+            out[first : first + _CHUNK] = p.w_text * max_per_concept(block, self.table_.starts)
+        if not p.spans and p.w_lexical:
+            for first in range(0, len(texts), _CHUNK):
+                lexical = (self.vectoriser_.transform(texts[first : first + _CHUNK]) @ self.label_lexical_).toarray()
+                out[first : first + _CHUNK] += p.w_lexical * max_per_concept(lexical, self.table_.starts)
         offset = len(texts)
         for row, text in enumerate(texts):
-            scores = p.w_text * max_per_concept(self.label_vectors_ @ vectors[row], self.table_.starts)
             spans = span_lists[row]
-            lexical_queries = spans or [text]
             if spans:
                 block = vectors[offset : offset + len(spans)]
                 offset += len(spans)
-                span_scores = max_per_concept((block @ self.label_vectors_.T).max(axis=0), self.table_.starts)
-                scores = scores + p.w_span * span_scores
-            if p.w_lexical:
-                lexical = self.vectoriser_.transform(lexical_queries) @ self.label_lexical_
-                scores = scores + p.w_lexical * _sparse_concept_max(lexical, self.table_.starts)
+                best_label = (block @ self.label_vectors_.T).max(axis=0)
+                out[row] += p.w_span * max_per_concept(best_label, self.table_.starts)
+                if p.w_lexical:
+                    lexical = self.vectoriser_.transform(spans) @ self.label_lexical_
+                    out[row] += p.w_lexical * _sparse_concept_max(lexical, self.table_.starts)
             if p.w_exact:
-                scores = scores + p.w_exact * exact_matches(self.table_, [*spans, text])
-            out[row] = spread(scores, self.adjacency_, p.structure_share)
+                out[row] += p.w_exact * exact_matches(self.table_, [*spans, text])
+            if p.structure_share:
+                out[row] = spread(out[row], self.adjacency_, p.structure_share)
         return out
 
     def link(self, texts: Sequence[str], k: int = 10) -> list[list[Link]]:
