@@ -6,8 +6,9 @@ from __future__ import annotations
 import sys
 
 import typer
+from rich.markup import escape
 
-from trellis.cli import db, evals, serve, skills, titles
+from trellis.cli import data, db, demo, eval, evals, extract, maintenance, roles, serve, skills, taxonomy, titles
 from trellis.cli.common import err_console
 from trellis.errors import TrellisError
 
@@ -19,14 +20,28 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.command("serve")(serve.serve)
+app.command("extract")(extract.extract)
+app.add_typer(extract.suggestions_app, name="suggestions")
+app.command("demo")(demo.demo)
+app.add_typer(taxonomy.app, name="taxonomy")
+app.add_typer(roles.app, name="roles")
+app.add_typer(eval.app, name="eval")
+
+app.command("backup")(maintenance.backup)
+app.command("restore")(maintenance.restore)
+app.add_typer(maintenance.maintenance_app, name="maintenance")
+app.add_typer(maintenance.privacy_app, name="privacy")
+app.command("import")(data.import_)
+app.command("export")(data.export)
 app.add_typer(skills.app, name="skills")
-app.add_typer(titles.app, name="roles")
-app.add_typer(evals.app, name="eval")
+roles.app.command("link-titles")(titles.link_titles)
+eval.app.command("skill-linking")(evals.skill_linking)
+eval.app.command("title-normalization")(evals.title_normalization)
 
 
 def main() -> None:
     try:
         app()
     except TrellisError as err:
-        err_console.print(f"[red]error:[/red] {err}", highlight=False)
+        err_console.print(f"[red]error:[/red] {escape(str(err))}", highlight=False)
         sys.exit(1)

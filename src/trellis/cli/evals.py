@@ -11,8 +11,6 @@ from rich.table import Table
 from trellis.cli.common import DbOption, console, settings_for, unit_of_work
 from trellis.skills import evaluation, service, titles
 
-app = typer.Typer(help="Evaluate on the public development sets.", no_args_is_help=True)
-
 DataOption = typer.Option(None, "--data", help="The eval folder (default: ../shared/data/eval).")
 
 
@@ -26,7 +24,6 @@ def _print(reports: list[evaluation.RankingReport]) -> None:
         console.print(f"{r.name} " + " ".join(f"{n}={v:.4f}" for n, v in r.metrics.items()), highlight=False)
 
 
-@app.command("skill-linking")
 def skill_linking(data: Path | None = DataOption, db: DbOption = None) -> None:
     """MRR and RP@1/5/10 per sentence on the TECH and HOUSE skill-linking dev sets."""
     settings = settings_for(db)
@@ -35,7 +32,6 @@ def skill_linking(data: Path | None = DataOption, db: DbOption = None) -> None:
     _print(evaluation.evaluate_skill_linking(linker, data_dir=data or evaluation.default_data_dir()))
 
 
-@app.command("title-normalization")
 def title_normalization(data: Path | None = DataOption, db: DbOption = None) -> None:
     """MRR and R@1/5/10 on the vacancy-title dev set (ESCO occupations)."""
     settings = settings_for(db)

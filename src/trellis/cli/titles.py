@@ -11,10 +11,7 @@ import typer
 from trellis.cli.common import DbOption, settings_for, unit_of_work
 from trellis.skills import service, titles
 
-app = typer.Typer(help="Roles: reference occupations, title normalisation.", no_args_is_help=True)
 
-
-@app.command("link-titles")
 def link_titles(
     top: int = typer.Option(10, "--top", min=1, help="Occupations per input line."),
     batch: int = typer.Option(512, help="Lines encoded together."),

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from trellis.core import metrics
 from trellis.errors import Invalid, NotFound
 from trellis.skills.linker import ConceptLinker
 
@@ -31,19 +32,16 @@ class RankingReport:
 
 
 def rank_scores(ranked: Sequence[str], relevant: set[str], ks: Sequence[int] = (1, 5, 10)) -> dict[str, float]:
-    """Reciprocal rank, RP@k and R@k of one ranked list."""
-    hits = [item in relevant for item in ranked]
-    first = next((i for i, hit in enumerate(hits) if hit), None)
-    out = {"MRR": 0.0 if first is None else 1.0 / (first + 1)}
+    """Reciprocal rank, RP@k and R@k of one ranked list (definitions in `trellis.core.metrics`)."""
+    out = {"MRR": metrics.reciprocal_rank(ranked, relevant)}
     for k in ks:
-        found = sum(hits[:k])
-        out[f"RP@{k}"] = found / min(k, len(relevant))
-        out[f"R@{k}"] = found / len(relevant)
+        out[f"RP@{k}"] = metrics.r_precision_at_k(ranked, relevant, k)
+        out[f"R@{k}"] = metrics.recall_at_k(ranked, relevant, k)
     return out
 
 
 def mean_scores(rows: list[dict[str, float]], names: Sequence[str]) -> dict[str, float]:
-    return {name: sum(row[name] for row in rows) / len(rows) for name in names} if rows else {}
+    return {name: metrics.mean(row[name] for row in rows) for name in names} if rows else {}
 
 
 def default_data_dir() -> Path:

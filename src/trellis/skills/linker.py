@@ -37,7 +37,6 @@ from trellis.core.linking import (
 )
 from trellis.embedding.cache import TextEncoder, cache_key, cached_encode
 
-
 _CHUNK = 64
 
 
@@ -150,7 +149,7 @@ class ConceptLinker:
         for label, owner, preferred in zip(table.texts, table.owner.tolist(), table.preferred.tolist(), strict=True):
             key = normalise(label)
             words = key.split(" ")
-            for position in range(len(words)):  # every word start: "sql" finds "postgresql"? no: "my sql" yes
+            for position in range(len(words)):  # every word start: "stak" finds "manage stakeholders"
                 entries.append((" ".join(words[position:]), owner, (0 if preferred else 2) + (position > 0)))
         entries.sort()
         self.completion_keys_ = [entry[0] for entry in entries]
@@ -158,8 +157,8 @@ class ConceptLinker:
 
     def complete(self, prefix: str, k: int = 10) -> list[Link]:
         """Concepts with a label (or a word of a label) starting with ``prefix``: a label equal to
-        the prefix first, then preferred labels and label starts, then shorter labels. Answers in well under a millisecond
-        on ESCO (bisect over a sorted key list)."""
+        the prefix first, then preferred labels and label starts, then shorter labels. Answers in
+        well under a millisecond on ESCO (bisect over a sorted key list)."""
         key = normalise(prefix)
         if not key:
             return []
