@@ -44,8 +44,15 @@ def mean_scores(rows: list[dict[str, float]], names: Sequence[str]) -> dict[str,
     return {name: metrics.mean(row[name] for row in rows) for name in names} if rows else {}
 
 
-def default_data_dir() -> Path:
-    return Path("..") / "shared" / "data" / "eval"
+def default_data_dir(root: Path | None = None) -> Path:
+    """``../shared/data/eval`` beside the project root (the current directory), or beside one of
+    its parents (a git worktree)."""
+    root = (root or Path.cwd()).resolve()
+    for base in (root, *root.parents):
+        candidate = base.parent / "shared" / "data" / "eval"
+        if candidate.is_dir():
+            return candidate
+    return root.parent / "shared" / "data" / "eval"
 
 
 def read_skill_gold(path: Path, label_to_id: dict[str, str]) -> tuple[list[str], list[set[str]], int]:
