@@ -68,3 +68,17 @@ def test_autocomplete_matches_the_start_of_any_word_preferred_labels_first(
     for _ in range(100):
         linker.complete("man")
     assert (time.perf_counter() - started) / 100 < 0.005
+
+
+def test_the_alias_projection_is_fitted_on_the_taxonomys_own_labels(
+    encoder: TrigramEncoder, concepts: list[Concept]
+) -> None:
+    many = [Concept(f"c{i}", f"skill number {i}", (f"alias {i}", f"other name {i}")) for i in range(80)]
+    plain = ConceptLinker(encoder).fit(many)
+    adapted = ConceptLinker(encoder, LinkerParams(projection_alpha=1.0)).fit(many)
+    assert plain.projection_ is None
+    assert adapted.projection_ is not None and adapted.projection_.shape == (64, 64)
+    assert np.allclose(np.linalg.norm(adapted.label_vectors_, axis=1), 1.0, atol=1e-5)
+    assert adapted.link(["alias 7"], k=1)[0][0].id == "c7"
+    too_few = ConceptLinker(encoder, LinkerParams(projection_alpha=1.0)).fit(concepts)
+    assert too_few.projection_ is None

@@ -48,10 +48,10 @@ class LinkerParams:
     max_span_tokens: int = 4
     w_text: float = 1.0  # whole text vs labels (semantic)
     w_span: float = 1.0  # best span vs labels (semantic)
-    w_lexical: float = 0.3  # char n-gram TF-IDF (best span, or whole text)
-    w_exact: float = 0.3  # a span equals a label
-    structure_share: float = 0.0  # lent by the best broader/narrower neighbour
-    projection_alpha: float | None = 1.0  # None: no taxonomy-adapted projection
+    w_lexical: float = 0.1  # char n-gram TF-IDF (best span, or whole text)
+    w_exact: float = 0.1  # a span equals a label
+    structure_share: float = 0.0  # lent by the best broader/narrower neighbour (tried: no gain)
+    projection_alpha: float | None = None  # alias projection ridge; None: off (tried: no gain)
 
 
 @dataclass(frozen=True)
