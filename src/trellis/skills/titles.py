@@ -17,7 +17,7 @@ from trellis.skills.linker import ConceptLinker, LinkerParams
 from trellis.skills.service import active_taxonomy, cached_linker, embeddings_dir
 
 # A title is short: no span scoring; the whole title against every title and alternative title.
-TITLE_PARAMS = LinkerParams(spans=False)
+TITLE_PARAMS = LinkerParams(spans=False, w_lexical=0.3)
 
 
 class LinkedRole(BaseModel):
