@@ -22,4 +22,5 @@ def small() -> Tables:
 @pytest.fixture(scope="session")
 def org() -> Tables:
     """A mid-size organisation, generated once per run."""
-    return build(1500, seed=11)
+    return build(1000, seed=11)
+

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -20,7 +21,6 @@ from trellis.demo.market import Market, learning_catalogue
 from trellis.demo.org import Org, build_org
 from trellis.demo.people import People
 
-DEMO_AS_OF = date(2026, 11, 1)
 CHUNK_PEOPLE = 2_000
 PEOPLE_TABLES = ("employees", "employee_skills", "job_history", "preferences", "target_roles",
                  "protected_attributes")
@@ -45,14 +45,25 @@ def streams(seed: int) -> dict[str, np.random.Generator]:
                                                        strict=True)}
 
 
+@lru_cache(maxsize=4)
+def architecture(seed: int, skill_ids: frozenset[str]) -> Architecture:
+    """The job architecture for a seed (read-only once built, so it is cached)."""
+    return build_architecture(streams(seed)["architecture"], set(skill_ids))
+
+
 def generate(*, employees: int, seed: int, library: list[LibrarySkill], skill_ids: dict[str, int],
-             offsets: Offsets | None = None, as_of: date = DEMO_AS_OF,
+             offsets: Offsets | None = None, as_of: date | None = None,
              now: datetime | None = None) -> Iterator[tuple[str, list[dict[str, Any]]]]:
-    """Yield ``(table name, rows)`` batches in an order that respects every foreign key."""
+    """Yield ``(table name, rows)`` batches in an order that respects every foreign key.
+
+    ``as_of`` is the demo's "today" (default: the real today). Every date is placed relative to
+    it and nothing else depends on it, so another as-of date shifts the dates and changes nothing
+    else."""
+    as_of = as_of or date.today()
     offsets = offsets or Offsets()
     now = now or datetime.now(UTC)
     rng = streams(seed)
-    arch = build_architecture(rng["architecture"], set(skill_ids))
+    arch = architecture(seed, frozenset(skill_ids))
     org = build_org(arch, employees, rng["org"], offsets.org_units)
     yield from _structure(arch, org, offsets, skill_ids, now)
     role_ids = [offsets.roles + i for i in range(len(arch.roles))]

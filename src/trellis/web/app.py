@@ -1,6 +1,8 @@
-"""`create_app(settings)`: the FastAPI application."""
+"""`create_app(settings)`: the FastAPI application.
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: FastAPI resolves string annotations in the
+module's globals, where the route-local ``SessionDep`` does not exist, and would then read the
+session as a required query parameter (every page answered 422)."""
 
 from collections.abc import Iterator
 from typing import Annotated
@@ -15,6 +17,7 @@ from trellis.config import Settings, get_settings
 from trellis.db import make_engine, make_session_factory
 from trellis.errors import Conflict, Forbidden, Invalid, NotFound, TrellisError, Unavailable
 from trellis.models import Employee, Opportunity, OrgUnit, Role, Skill
+from trellis.web.api import paths as paths_api
 
 STATUS_FOR = {NotFound: 404, Conflict: 409, Invalid: 422, Forbidden: 403, Unavailable: 503}
 
@@ -64,6 +67,7 @@ def create_app(settings: Settings) -> FastAPI:
             "<p><a href='/docs'>API documentation</a></p></body></html>"
         )
 
+    app.include_router(paths_api.router)  # career paths, plans, mentoring, succession
     return app
 
 
