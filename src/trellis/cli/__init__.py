@@ -9,7 +9,6 @@ import typer
 from rich.markup import escape
 
 from trellis.cli import data, db, demo, eval, evals, extract, maintenance, roles, serve, skills, taxonomy, titles
-from trellis.cli import data, db, demo, eval, extract, maintenance, roles, serve, taxonomy
 from trellis.cli import mentoring as mentoring_cli
 from trellis.cli import paths as paths_cli
 from trellis.cli import succession as succession_cli
