@@ -165,7 +165,7 @@ class ConceptLinker:
         lo = bisect.bisect_left(self.completion_keys_, key)
         hi = bisect.bisect_left(self.completion_keys_, key + "\uffff", lo)
         best: dict[int, tuple[int, int, int]] = {}
-        for entry_key, owner, rank in self.completion_entries_[lo : min(hi, lo + 5000)]:
+        for entry_key, owner, rank in self.completion_entries_[lo : min(hi, lo + 2000)]:
             candidate = (entry_key != key, rank, len(entry_key))
             if owner not in best or candidate < best[owner]:
                 best[owner] = candidate
