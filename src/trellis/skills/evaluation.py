@@ -103,7 +103,7 @@ def evaluate_ranker(
     return RankingReport(name, len(rows), mean_scores(rows, metrics), seconds, skipped)
 
 
-def evaluate_skill_linking(linker: ConceptLinker, *, data_dir: Path) -> list[RankingReport]:
+def evaluate_skill_linking(linker: ConceptLinker, *, data_dir: Path, k: int = 10) -> list[RankingReport]:
     label_to_id = {c.label.lower(): c.id for c in linker.table_.concepts}
     reports = []
     for name in SKILL_SETS:
@@ -111,12 +111,12 @@ def evaluate_skill_linking(linker: ConceptLinker, *, data_dir: Path) -> list[Ran
         sentences, gold, skipped = read_skill_gold(path, label_to_id)
         reports.append(
             evaluate_ranker(name.upper(), linker, sentences, gold, metrics=("MRR", "RP@1", "RP@5", "RP@10"),
-                            skipped=skipped)
+                            k=k, skipped=skipped)
         )
     return reports
 
 
-def evaluate_title_normalization(linker: ConceptLinker, *, data_dir: Path) -> RankingReport:
+def evaluate_title_normalization(linker: ConceptLinker, *, data_dir: Path, k: int = 10) -> RankingReport:
     titles, uris = read_title_gold(data_dir / "title-normalization" / "titles.validation.csv")
     return evaluate_ranker("titles", linker, titles, [{u} for u in uris], metrics=("MRR", "R@1", "R@5", "R@10"),
-                           batch_size=1024)
+                           k=k, batch_size=1024)
