@@ -2,10 +2,12 @@
 
 Signals, fused linearly per concept (each concept scores the best of its labels):
   * semantic: cosine between the text (and each candidate span of it) and every preferred and
-    alternative label, through a projection fitted on the taxonomy's own alternative labels;
+    alternative label (optionally through a projection fitted on the taxonomy's own
+    alternative -> preferred label pairs; off by default: no gain on the dev sets);
   * lexical: character n-gram TF-IDF cosine between the spans and the labels (typos, "py");
   * exact: a span equal to a label after normalisation;
-  * structure: a concept gains a share of its best broader/narrower neighbour's score.
+  * structure: a concept gains a share of its best broader/narrower neighbour's score (off by
+    default: no gain on the dev sets).
 The encoder is injected (anything with ``name`` and ``encode(texts) -> float32 rows``), so tests
 can use a tiny deterministic one and the label vectors are cached on disk per taxonomy and model.
 """
