@@ -9,6 +9,7 @@ import typer
 from rich.markup import escape
 
 from trellis.cli import analytics, data, db, demo, eval, extract, maintenance, match, roles, serve, taxonomy
+from trellis.cli import data, db, demo, eval, evals, extract, maintenance, roles, serve, skills, taxonomy, titles
 from trellis.cli import mentoring as mentoring_cli
 from trellis.cli import paths as paths_cli
 from trellis.cli import succession as succession_cli
@@ -42,6 +43,10 @@ app.command("import")(data.import_)
 app.command("export")(data.export)
 app.add_typer(analytics.audit_app, name="audit")
 app.add_typer(analytics.report_app, name="report")
+app.add_typer(skills.app, name="skills")
+roles.app.command("link-titles")(titles.link_titles)
+eval.app.command("skill-linking")(evals.skill_linking)
+eval.app.command("title-normalization")(evals.title_normalization)
 
 
 def main() -> None:
