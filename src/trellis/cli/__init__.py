@@ -8,8 +8,22 @@ import sys
 import typer
 from rich.markup import escape
 
-from trellis.cli import analytics, data, db, demo, eval, extract, maintenance, match, roles, serve, taxonomy
-from trellis.cli import data, db, demo, eval, evals, extract, maintenance, roles, serve, skills, taxonomy, titles
+from trellis.cli import (
+    analytics,
+    data,
+    db,
+    demo,
+    eval,
+    evals,
+    extract,
+    maintenance,
+    match,
+    roles,
+    serve,
+    skills,
+    taxonomy,
+    titles,
+)
 from trellis.cli import mentoring as mentoring_cli
 from trellis.cli import paths as paths_cli
 from trellis.cli import succession as succession_cli
