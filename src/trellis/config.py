@@ -27,6 +27,19 @@ class Settings(BaseSettings):
     max_upload_mb: int = Field(default=100, description="Largest file accepted by import and upload.")
     max_import_errors: int = Field(default=50, description="Errors listed before an import stops.")
     echo_sql: bool = Field(default=False, description="Log every SQL statement (debugging).")
+    session_hours: int = Field(default=12, description="How long a portal sign-in lasts.")
+    cookie_secure: bool | None = Field(
+        default=None, description="Mark cookies Secure. Unset: Secure whenever the request came over HTTPS."
+    )
+    login_max_failures: int = Field(default=5, description="Failed logins per e-mail and address before a lock-out.")
+    login_window_minutes: int = Field(default=15, description="Window (and lock-out length) for failed logins.")
+    public_url: str = Field(default="http://127.0.0.1:8000", description="Base URL used in e-mailed links.")
+    smtp_host: str | None = Field(default=None, description="SMTP server for e-mail notifications; unset: no e-mail.")
+    smtp_port: int = Field(default=25, description="SMTP port.")
+    smtp_user: str | None = Field(default=None, description="SMTP user name (optional).")
+    smtp_password: str | None = Field(default=None, description="SMTP password (optional).")
+    smtp_starttls: bool = Field(default=False, description="Upgrade the SMTP connection with STARTTLS.")
+    smtp_from: str = Field(default="trellis@localhost", description="Sender address of notification e-mails.")
 
 
 @lru_cache(maxsize=1)

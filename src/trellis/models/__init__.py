@@ -1,5 +1,6 @@
 """All ORM models, imported here so that ``Base.metadata`` knows every table."""
 
+from trellis.models.account import ApiToken, LoginAttempt, Notification, TimeRelease, User, UserSession
 from trellis.models.base import Base
 from trellis.models.employee import (
     Employee,
@@ -17,6 +18,7 @@ from trellis.models.role import JobFamily, Role, RoleSkill
 from trellis.models.skill import Occupation, OccupationSkill, Skill, SkillRelation, Taxonomy
 
 __all__ = [
+    "ApiToken",
     "Application",
     "AuditEvent",
     "Base",
@@ -27,6 +29,8 @@ __all__ = [
     "LearningResource",
     "LearningSkill",
     "Location",
+    "LoginAttempt",
+    "Notification",
     "Occupation",
     "OccupationSkill",
     "Opportunity",
@@ -41,4 +45,7 @@ __all__ = [
     "SkillRelation",
     "TargetRole",
     "Taxonomy",
+    "TimeRelease",
+    "User",
+    "UserSession",
 ]
