@@ -22,6 +22,7 @@ def notify(
     note = Notification(employee_id=employee_id, kind=kind, subject=subject[:200], body=body, link=link,
                         email_wanted=email)
     session.add(note)
+    session.info["notified"] = True
     return note
 
 

@@ -1,0 +1,69 @@
+"""The caller: account, profile, skills search, notifications."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from trellis.accounts import service as accounts
+from trellis.accounts.permissions import Actor
+from trellis.accounts.schemas import UserOut
+from trellis.errors import Invalid
+from trellis.notifications import service as notifications
+from trellis.notifications.schemas import NotificationOut
+from trellis.profiles import service as profiles
+from trellis.profiles.schemas import PreferencesIn, ProfileOut, ProfileSkill, SkillHit, SkillIn
+from trellis.web.deps import Permit, SessionDep
+
+router = APIRouter(tags=["me"])
+
+
+def _me(actor: Actor) -> int:
+    if actor.employee_id is None:
+        raise Invalid("this account is not linked to an employee")
+    return actor.employee_id
+
+
+@router.get("/me")
+def me(session: SessionDep, actor: Actor = Permit("home.view")) -> UserOut:
+    return UserOut.model_validate(accounts.get_user(session, user_id=actor.user_id))
+
+
+@router.get("/profile")
+def profile(session: SessionDep, actor: Actor = Permit("profile.view")) -> ProfileOut:
+    return profiles.get_profile(session, employee_id=_me(actor))
+
+
+@router.post("/profile/skills", status_code=201)
+def add_skill(data: SkillIn, session: SessionDep, actor: Actor = Permit("profile.edit")) -> ProfileSkill:
+    return profiles.add_skill(session, employee_id=_me(actor), data=data)
+
+
+@router.delete("/profile/skills/{skill_id}", status_code=204)
+def remove_skill(skill_id: int, session: SessionDep, actor: Actor = Permit("profile.edit")) -> Response:
+    profiles.remove_skill(session, employee_id=_me(actor), skill_id=skill_id)
+    return Response(status_code=204)
+
+
+@router.put("/profile/preferences")
+def preferences(data: PreferencesIn, session: SessionDep, actor: Actor = Permit("profile.edit")) -> PreferencesIn:
+    return profiles.update_preferences(session, employee_id=_me(actor), data=data)
+
+
+@router.get("/skills")
+def skills(session: SessionDep, q: str = "", limit: int = 10, actor: Actor = Permit("skills.search")) -> list[SkillHit]:
+    """Autocomplete over the active taxonomy's skills (labels and alternative labels)."""
+    return profiles.search_skills(session, q=q, limit=min(max(limit, 1), 50))
+
+
+@router.get("/notifications")
+def list_notifications(session: SessionDep, actor: Actor = Permit("notifications.view")) -> list[NotificationOut]:
+    if actor.employee_id is None:
+        return []
+    notes = notifications.list_notifications(session, employee_id=actor.employee_id)
+    return [NotificationOut.model_validate(n) for n in notes]
+
+
+@router.post("/notifications/read")
+def read_notifications(session: SessionDep, actor: Actor = Permit("notifications.view")) -> dict[str, int]:
+    count = notifications.mark_all_read(session, employee_id=actor.employee_id) if actor.employee_id else 0
+    return {"marked": count}

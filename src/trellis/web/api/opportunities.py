@@ -1,0 +1,79 @@
+"""Opportunities: search, read, post, edit, submit, approve/return, close; apply; applicants."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from trellis.accounts.permissions import Actor
+from trellis.applications import service as applications
+from trellis.applications.schemas import ApplicationOut, ApplyIn
+from trellis.opportunities import service as opportunities
+from trellis.opportunities.schemas import CloseIn, OpportunityIn, OpportunityOut, ReturnIn, SearchFilters
+from trellis.pagination import Page
+from trellis.web.deps import Permit, SessionDep
+
+router = APIRouter(prefix="/opportunities", tags=["opportunities"])
+
+
+@router.get("")
+def search(session: SessionDep, filters: Annotated[SearchFilters, Query()], page: int = 1, per_page: int = 20,
+           actor: Actor = Permit("marketplace.browse")) -> Page[OpportunityOut]:
+    return opportunities.search_opportunities(session, filters=filters, page=page, per_page=per_page)
+
+
+@router.get("/{opportunity_id}")
+def read(opportunity_id: int, session: SessionDep, actor: Actor = Permit("marketplace.browse")) -> OpportunityOut:
+    return opportunities.to_out(session, opportunities.get_opportunity(session, actor=actor,
+                                                                       opportunity_id=opportunity_id))
+
+
+@router.post("", status_code=201)
+def create(data: OpportunityIn, session: SessionDep, actor: Actor = Permit("opportunity.manage")) -> OpportunityOut:
+    return opportunities.to_out(session, opportunities.create_opportunity(session, actor=actor, data=data))
+
+
+@router.put("/{opportunity_id}")
+def update(opportunity_id: int, data: OpportunityIn, session: SessionDep,
+           actor: Actor = Permit("opportunity.manage")) -> OpportunityOut:
+    opp = opportunities.update_opportunity(session, actor=actor, opportunity_id=opportunity_id, data=data)
+    return opportunities.to_out(session, opp)
+
+
+@router.post("/{opportunity_id}/submit")
+def submit(opportunity_id: int, session: SessionDep, actor: Actor = Permit("opportunity.manage")) -> OpportunityOut:
+    return opportunities.to_out(session, opportunities.submit_for_approval(session, actor=actor,
+                                                                           opportunity_id=opportunity_id))
+
+
+@router.post("/{opportunity_id}/approve")
+def approve(opportunity_id: int, session: SessionDep, actor: Actor = Permit("opportunity.approve")) -> OpportunityOut:
+    return opportunities.to_out(session, opportunities.approve_opportunity(session, actor=actor,
+                                                                           opportunity_id=opportunity_id))
+
+
+@router.post("/{opportunity_id}/return")
+def send_back(opportunity_id: int, data: ReturnIn, session: SessionDep,
+              actor: Actor = Permit("opportunity.approve")) -> OpportunityOut:
+    opp = opportunities.return_opportunity(session, actor=actor, opportunity_id=opportunity_id, reason=data.reason)
+    return opportunities.to_out(session, opp)
+
+
+@router.post("/{opportunity_id}/close")
+def close(opportunity_id: int, data: CloseIn, session: SessionDep,
+          actor: Actor = Permit("opportunity.manage")) -> OpportunityOut:
+    opp = opportunities.close_opportunity(session, actor=actor, opportunity_id=opportunity_id, data=data)
+    return opportunities.to_out(session, opp)
+
+
+@router.get("/{opportunity_id}/applications")
+def applicants(opportunity_id: int, session: SessionDep,
+               actor: Actor = Permit("application.view")) -> list[ApplicationOut]:
+    return applications.list_for_opportunity(session, actor=actor, opportunity_id=opportunity_id)
+
+
+@router.post("/{opportunity_id}/applications", status_code=201)
+def apply(opportunity_id: int, data: ApplyIn, session: SessionDep,
+          actor: Actor = Permit("application.apply")) -> ApplicationOut:
+    return applications.apply(session, actor=actor, opportunity_id=opportunity_id, data=data)
