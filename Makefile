@@ -22,6 +22,7 @@ demo: venv
 	@if [ ! -f var/.demo-$(EMPLOYEES)-$(SEED) ]; then \
 		$(BIN)/trellis demo --employees $(EMPLOYEES) --seed $(SEED) && touch var/.demo-$(EMPLOYEES)-$(SEED); \
 	fi
+	$(BIN)/trellis users demo-accounts
 	$(BIN)/trellis serve
 
 ## make test: install, lint, type-check, run the whole suite (SQLite, then PostgreSQL)

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.web.portal_world import ROLE_EMAILS, World, app_for, build_world, copy_database, login, settings_for
+from portal_world import ROLE_EMAILS, World, app_for, build_world, copy_database, login, settings_for
 
 from trellis.config import Settings
 

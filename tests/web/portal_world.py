@@ -14,8 +14,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
-from tests.builders import make_employee, make_family, make_opportunity, make_role, make_skill, make_taxonomy
 
+from builders import make_employee, make_family, make_opportunity, make_role, make_skill, make_taxonomy
 from trellis.accounts.service import create_user
 from trellis.config import Settings
 from trellis.db import is_sqlite, make_engine, make_session_factory, normalise_url

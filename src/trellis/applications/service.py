@@ -102,7 +102,7 @@ def list_mine(session: Session, *, actor: Actor) -> list[ApplicationOut]:
         return []
     rows = session.execute(select(Application, Opportunity).join(Opportunity)
                            .where(Application.employee_id == actor.employee_id)
-                           .order_by(Application.id.desc())).tuples().all()
+                           .order_by(Application.id.desc())).all()
     person = session.get(Employee, actor.employee_id)
     assert person is not None
     return [_out(session, app, opp, person) for app, opp in rows]
@@ -117,7 +117,7 @@ def list_for_opportunity(session: Session, *, actor: Actor, opportunity_id: int)
     if not can_manage_opportunity(actor, opp.hiring_manager_id):
         raise Forbidden("only the hiring manager or HR see the applicants")
     rows = session.execute(select(Application, Employee).join(Employee, Employee.id == Application.employee_id)
-                           .where(Application.opportunity_id == opp.id).order_by(Application.id)).tuples().all()
+                           .where(Application.opportunity_id == opp.id).order_by(Application.id)).all()
     return [_out(session, app, opp, person) for app, person in rows
             if can_view_application(actor, _facts(app, opp, person))]
 
@@ -203,7 +203,7 @@ def list_time_releases(session: Session, *, actor: Actor) -> list[TimeReleaseOut
         .join(Application, Application.id == TimeRelease.application_id)
         .join(Opportunity, Opportunity.id == Application.opportunity_id)
         .join(Employee, Employee.id == Application.employee_id)
-        .where(TimeRelease.manager_id == actor.employee_id).order_by(TimeRelease.id.desc())).tuples().all()
+        .where(TimeRelease.manager_id == actor.employee_id).order_by(TimeRelease.id.desc())).all()
     return [TimeReleaseOut(id=r.id, application_id=a.id, applicant=e.name, opportunity_title=o.title,
                            hours_per_week=r.hours_per_week, status=r.status, reason=r.reason)
             for r, a, o, e in rows]

@@ -15,7 +15,7 @@ from trellis.pagination import Page, clamp, count_of
 
 
 def list_families(session: Session) -> list[FamilyOut]:
-    counts = dict(session.execute(select(Role.family_id, func.count()).group_by(Role.family_id)).tuples().all())
+    counts = dict(session.execute(select(Role.family_id, func.count()).group_by(Role.family_id)).all())
     return [FamilyOut(id=f.id, name=f.name, roles=counts.get(f.id, 0))
             for f in session.scalars(select(JobFamily).order_by(JobFamily.name))]
 

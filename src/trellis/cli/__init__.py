@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from trellis.cli import db, serve
+from trellis.cli import db, serve, users
 from trellis.cli.common import err_console
 from trellis.errors import TrellisError
 
@@ -19,6 +19,7 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.command("serve")(serve.serve)
+app.add_typer(users.app, name="users")
 
 
 def main() -> None:

@@ -69,7 +69,7 @@ def to_out(session: Session, opp: Opportunity) -> OpportunityOut:
     location = session.get(Location, opp.location_id) if opp.location_id else None
     manager = session.get(Employee, opp.hiring_manager_id) if opp.hiring_manager_id else None
     labels = dict(session.execute(select(Skill.id, Skill.preferred_label).where(
-        Skill.id.in_([s.skill_id for s in opp.skills]))).tuples().all()) if opp.skills else {}
+        Skill.id.in_([s.skill_id for s in opp.skills]))).all()) if opp.skills else {}
     skills = [SkillRequirementOut(skill_id=s.skill_id, min_proficiency=s.min_proficiency, required=s.required,
                                   label=labels.get(s.skill_id, "?")) for s in opp.skills]
     return OpportunityOut(
@@ -243,7 +243,7 @@ def list_pending_approval(session: Session) -> list[Opportunity]:
 
 def filter_choices(session: Session) -> dict[str, list[tuple[int, str]]]:
     """Job families and locations for the marketplace filters."""
-    families = session.execute(select(JobFamily.id, JobFamily.name).order_by(JobFamily.name)).tuples().all()
-    locations = session.execute(select(Location.id, Location.name).order_by(Location.name)).tuples().all()
-    roles = session.execute(select(Role.id, Role.title).order_by(Role.title).limit(2000)).tuples().all()
+    families = session.execute(select(JobFamily.id, JobFamily.name).order_by(JobFamily.name)).all()
+    locations = session.execute(select(Location.id, Location.name).order_by(Location.name)).all()
+    roles = session.execute(select(Role.id, Role.title).order_by(Role.title).limit(2000)).all()
     return {"families": list(families), "locations": list(locations), "roles": list(roles)}

@@ -48,12 +48,11 @@ def resolve_skill(session: Session, *, data: SkillIn) -> Skill:
                            .order_by(Skill.id).limit(1))
     if exact is not None:
         return exact
-    hits = search_skills(session, q=text, limit=1)
-    if not hits or hits[0].matched.lower() != text.lower():
-        raise Invalid(f"skill: no skill called {text!r}; pick one from the suggestions")
-    skill = session.get(Skill, hits[0].id)
-    assert skill is not None
-    return skill
+    for hit in search_skills(session, q=text, limit=20):
+        skill = session.get(Skill, hit.id)
+        if skill is not None and text.lower() in {a.lower() for a in skill.alt_labels or []}:
+            return skill
+    raise Invalid(f"skill: no skill called {text!r}; pick one from the suggestions")
 
 
 def get_profile(session: Session, *, employee_id: int) -> ProfileOut:
@@ -62,7 +61,7 @@ def get_profile(session: Session, *, employee_id: int) -> ProfileOut:
         raise NotFound(f"employee {employee_id} does not exist")
     rows = session.execute(select(EmployeeSkill, Skill.preferred_label).join(Skill, Skill.id == EmployeeSkill.skill_id)
                            .where(EmployeeSkill.employee_id == employee_id)
-                           .order_by(EmployeeSkill.proficiency.desc(), Skill.preferred_label)).tuples().all()
+                           .order_by(EmployeeSkill.proficiency.desc(), Skill.preferred_label)).all()
     skills = [ProfileSkill(skill_id=es.skill_id, label=label, proficiency=es.proficiency, source=es.source,
                            status=es.status, verified=es.verified_at is not None) for es, label in rows]
     prefs = session.scalar(select(Preferences).where(Preferences.employee_id == employee_id))

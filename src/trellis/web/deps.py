@@ -5,6 +5,7 @@ against the permission table (and the CSRF token on unsafe browser requests)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine, Iterator
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import BackgroundTasks, Depends, Request
@@ -17,6 +18,15 @@ from trellis.errors import Forbidden, Unauthenticated
 from trellis.models import User
 from trellis.notifications.service import deliver_pending
 from trellis.web.security import SAFE_METHODS, SESSION_COOKIE, csrf_ok, read_cookie
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """What the templates show of the signed-in user."""
+
+    email: str
+    role: str
+    employee_id: int | None
 
 
 def get_settings_dep(request: Request) -> Settings:
@@ -82,7 +92,8 @@ def permit(action: str) -> Callable[..., Coroutine[Any, Any, Actor]]:
             raise Forbidden(f"Your role ({user.role}) may not do this ({action}).")
         if request.method not in SAFE_METHODS and not request.state.via_token and not await csrf_ok(request, settings):
             raise Forbidden("The form expired or did not come from this site (CSRF check failed); reload and retry.")
-        request.state.user = user
+        # a plain snapshot: error pages render after the session has closed
+        request.state.user = SignedIn(email=user.email, role=user.role, employee_id=user.employee_id)
         return accounts.actor_for(user)
 
     check.action = action  # type: ignore[attr-defined]
