@@ -10,18 +10,22 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from builders import make_employee, make_family, make_opportunity, make_role, make_skill, make_taxonomy
+from trellis.accounts import service as accounts_service
 from trellis.accounts.service import create_user
 from trellis.config import Settings
 from trellis.db import is_sqlite, make_engine, make_session_factory, normalise_url
 from trellis.models import Location
 from trellis.web.app import create_app
 
+# Cheap argon2 parameters for the tests (the real defaults cost ~0.5 s a hash on a busy CI box).
+accounts_service._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 PASSWORD = "correct horse battery"
 ROLE_EMAILS = {
     "employee": "eve@example.com", "manager": "mona@example.com", "hr_partner": "pat@example.com",

@@ -161,3 +161,8 @@ def test_the_pages_walk_through_apply_and_move_with_forms(as_role: Callable[[str
     assert closed.status_code == 303
     # closing never rejects anyone: the application keeps its stage
     assert manager.get(f"/api/v1/applications/{apps[0]['id']}").json()["status"] == "shortlisted"
+
+
+def test_the_search_form_with_every_field_left_blank_lists_everything(as_role: Callable[[str], TestClient]) -> None:
+    response = as_role("employee").get("/marketplace?q=&type=&family_id=&location_id=&remote=&max_hours=")
+    assert response.status_code == 200 and "Data pipeline gig" in response.text

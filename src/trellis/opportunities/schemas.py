@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 OpportunityType = Literal["job", "gig", "project", "mentorship"]
 RemoteMode = Literal["onsite", "hybrid", "remote"]
@@ -64,6 +64,12 @@ class SearchFilters(BaseModel):
     location_id: int | None = None
     remote: RemoteMode | None = None
     max_hours: int | None = Field(default=None, ge=0)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        """An empty form field (``?type=&family_id=``) means 'any'."""
+        return None if isinstance(value, str) and not value.strip() else value
 
 
 class CloseIn(BaseModel):
