@@ -66,9 +66,10 @@ def session(engine: Engine) -> Iterator[Session]:
 
 
 @pytest.fixture
-def fresh_db_url(template_url: str, tmp_path: Path) -> Iterator[str]:
+def fresh_db_url(template_url: str, engine: Engine, tmp_path: Path) -> Iterator[str]:
     """An empty, migrated database of the run's kind that a test may commit to (CLI, web)."""
     if not is_sqlite(template_url):
+        engine.dispose()  # PostgreSQL copies a template only while nobody is connected to it
         name = f"trellis_t_{uuid.uuid4().hex[:12]}"
         admin = make_engine(_admin_url(template_url)).execution_options(isolation_level="AUTOCOMMIT")
         source = make_url(normalise_url(template_url)).database

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
 
@@ -34,7 +35,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="module")
-def e2e_world(template_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+def e2e_world(template_url: str, engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    engine.dispose()  # PostgreSQL copies a template only while nobody is connected to it
     for url in copy_database(template_url, tmp_path_factory.mktemp("e2e")):
         yield build_world(url)
 

@@ -6,14 +6,22 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from portal_world import ROLE_EMAILS, World, app_for, build_world, copy_database, login, settings_for
+from portal_world import ROLE_EMAILS, World, app_for, build_world, copy_database, dispose_apps, login, settings_for
+from sqlalchemy import Engine
 
 from trellis.config import Settings
 
 
 @pytest.fixture(scope="module")
-def world_url(template_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def world_url(template_url: str, engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    engine.dispose()  # PostgreSQL copies a template only while nobody is connected to it
     yield from copy_database(template_url, tmp_path_factory.mktemp("portal"))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _close_apps() -> Iterator[None]:
+    yield
+    dispose_apps()
 
 
 @pytest.fixture(scope="module")
@@ -38,8 +46,6 @@ def as_role(portal_settings: Settings) -> Iterator[Callable[[str], TestClient]]:
         return clients[role]
 
     yield get
-    for c in clients.values():
-        c.close()
 
 
 @pytest.fixture

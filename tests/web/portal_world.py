@@ -125,5 +125,18 @@ def login(client: TestClient, email: str, password: str = PASSWORD) -> TestClien
     return client
 
 
+_apps: list[TestClient] = []
+
+
 def app_for(settings: Settings) -> TestClient:
-    return TestClient(create_app(settings))
+    client = TestClient(create_app(settings))
+    _apps.append(client)
+    return client
+
+
+def dispose_apps() -> None:
+    """Close every app's database pool (PostgreSQL connections must not outlive the module)."""
+    while _apps:
+        client = _apps.pop()
+        client.close()
+        client.app.state.engine.dispose()  # type: ignore[attr-defined]
