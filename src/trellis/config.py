@@ -40,6 +40,13 @@ class Settings(BaseSettings):
     smtp_password: str | None = Field(default=None, description="SMTP password (optional).")
     smtp_starttls: bool = Field(default=False, description="Upgrade the SMTP connection with STARTTLS.")
     smtp_from: str = Field(default="trellis@localhost", description="Sender address of notification e-mails.")
+    oidc_issuer: str | None = Field(default=None, description="OpenID Connect issuer URL; unset: no single sign-on.")
+    oidc_client_id: str | None = Field(default=None, description="Client id registered with the OIDC provider.")
+    oidc_client_secret: str | None = Field(default=None, description="Client secret for the OIDC provider.")
+    oidc_scopes: str = Field(default="openid email profile", description="Scopes asked of the OIDC provider.")
+    oidc_create_accounts: bool = Field(
+        default=False, description="Create an employee account on first SSO sign-in for a matching work e-mail."
+    )
 
 
 @lru_cache(maxsize=1)

@@ -45,7 +45,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 
 # Routes anyone may reach without signing in.
 PUBLIC_PATHS: frozenset[str] = frozenset({
-    "/health", "/login", "/logout", "/static", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json",
+    "/health", "/login", "/logout", "/login/sso", "/login/sso/callback",
+    "/static", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json",
     "/api/v1/counts",
 })
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from trellis.accounts import service as accounts
+from trellis.accounts import sso
 from trellis.errors import Forbidden, RateLimited, Unauthenticated
 from trellis.web.deps import SessionDep, SettingsDep
 from trellis.web.security import PRESESSION_COOKIE, SESSION_COOKIE, clear_cookie, csrf_ok, read_cookie, set_cookie
@@ -21,8 +22,8 @@ def _safe_next(target: str | None) -> str:
 
 
 @router.get("/login")
-def login_form(request: Request, next: str | None = None) -> Response:
-    return render(request, "login.html", {"next": _safe_next(next)})
+def login_form(request: Request, settings: SettingsDep, next: str | None = None) -> Response:
+    return render(request, "login.html", {"next": _safe_next(next), "sso": sso.enabled(settings)})
 
 
 @router.post("/login")
@@ -39,7 +40,8 @@ async def login(
                                      window_minutes=settings.login_window_minutes)
     except (Unauthenticated, RateLimited) as err:
         status = 429 if isinstance(err, RateLimited) else 401
-        return render(request, "login.html", {"error": err.message, "email": email, "next": _safe_next(next)},
+        return render(request, "login.html", {"error": err.message, "email": email, "next": _safe_next(next),
+                                              "sso": sso.enabled(settings)},
                       status_code=status)
     raw = accounts.start_session(session, user=user, hours=settings.session_hours,
                                  replaces=read_cookie(request, settings, SESSION_COOKIE))
