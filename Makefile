@@ -4,6 +4,10 @@ BIN := $(VENV)/bin
 EMPLOYEES ?= 2000
 SEED ?= 7
 DB_FILE := var/trellis.db
+# The demo's own database. Point DEMO_DB elsewhere (e.g. a PostgreSQL URL) to build there instead;
+# only the default file is ever rebuilt with --replace.
+DEMO_DB ?= sqlite:///$(DB_FILE)
+DEMO_MARK = var/.demo-$(EMPLOYEES)-$(SEED)
 
 .PHONY: demo test venv lint clean
 
@@ -18,19 +22,22 @@ venv: $(BIN)/.installed
 
 ## make demo: install, build the demo organisation into var/trellis.db, start the portal
 demo: venv
-	$(BIN)/trellis db upgrade
-	@if [ ! -f var/.demo-$(EMPLOYEES)-$(SEED) ]; then \
-		$(BIN)/trellis demo --employees $(EMPLOYEES) --seed $(SEED) && touch var/.demo-$(EMPLOYEES)-$(SEED); \
+	@if [ ! -f $(DB_FILE) ]; then rm -f var/.demo-*; fi
+	$(BIN)/trellis db upgrade --db $(DEMO_DB)
+	@if [ ! -f $(DEMO_MARK) ]; then \
+		rm -f var/.demo-*; \
+		$(BIN)/trellis demo --employees $(EMPLOYEES) --seed $(SEED) --db $(DEMO_DB) \
+			$(if $(filter sqlite:///$(DB_FILE),$(DEMO_DB)),--replace,) && mkdir -p var && touch $(DEMO_MARK); \
 	fi
-	$(BIN)/trellis users demo-accounts
-	$(BIN)/trellis serve
+	$(BIN)/trellis users demo-accounts --db $(DEMO_DB)
+	$(BIN)/trellis serve --db $(DEMO_DB)
 
 ## make test: install, lint, type-check, run the whole suite (SQLite, then PostgreSQL)
 test: venv
 	scripts/test
 
 lint: venv
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check .
 	$(BIN)/mypy
 
 clean:

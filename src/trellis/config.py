@@ -26,6 +26,12 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, description="Port `trellis serve` listens on.")
     max_upload_mb: int = Field(default=100, description="Largest file accepted by import and upload.")
     max_import_errors: int = Field(default=50, description="Errors listed before an import stops.")
+    retention_applications_months: int = Field(
+        default=24, ge=1, description="Closed applications older than this are purged by `maintenance purge`."
+    )
+    retention_ai_log_months: int = Field(
+        default=12, ge=6, description="Recommendation logs older than this are purged (at least 6 months)."
+    )
     echo_sql: bool = Field(default=False, description="Log every SQL statement (debugging).")
     session_hours: int = Field(default=12, description="How long a portal sign-in lasts.")
     cookie_secure: bool | None = Field(

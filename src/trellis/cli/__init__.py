@@ -6,8 +6,9 @@ from __future__ import annotations
 import sys
 
 import typer
+from rich.markup import escape
 
-from trellis.cli import db, serve, users
+from trellis.cli import data, db, demo, eval, extract, maintenance, roles, serve, taxonomy, users
 from trellis.cli.common import err_console
 from trellis.errors import TrellisError
 
@@ -20,11 +21,24 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.command("serve")(serve.serve)
 app.add_typer(users.app, name="users")
+app.command("extract")(extract.extract)
+app.add_typer(extract.suggestions_app, name="suggestions")
+app.command("demo")(demo.demo)
+app.add_typer(taxonomy.app, name="taxonomy")
+app.add_typer(roles.app, name="roles")
+app.add_typer(eval.app, name="eval")
+
+app.command("backup")(maintenance.backup)
+app.command("restore")(maintenance.restore)
+app.add_typer(maintenance.maintenance_app, name="maintenance")
+app.add_typer(maintenance.privacy_app, name="privacy")
+app.command("import")(data.import_)
+app.command("export")(data.export)
 
 
 def main() -> None:
     try:
         app()
     except TrellisError as err:
-        err_console.print(f"[red]error:[/red] {err}", highlight=False)
+        err_console.print(f"[red]error:[/red] {escape(str(err))}", highlight=False)
         sys.exit(1)

@@ -1,0 +1,1 @@
+"""Skill extraction from job descriptions and CVs (plain text, PDF, DOCX)."""

@@ -1,0 +1,1 @@
+"""Validated, all-or-nothing import of HRIS files (CSV/JSON) and export back to the same formats."""

@@ -1,0 +1,1 @@
+"""Taxonomies: ESCO and O*NET release readers, import and look-up."""
