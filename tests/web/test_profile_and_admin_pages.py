@@ -109,3 +109,51 @@ def test_the_api_is_documented_and_served_offline(as_role: Callable[[str], TestC
     assert "/api/v1/applications/{application_id}/move" in schema["paths"]
     assert client.get("/static/swagger/swagger-ui-bundle.js").status_code == 200
     assert client.get("/health").json()["status"] == "ok"
+
+
+def test_a_cv_upload_suggests_skills_that_the_person_accepts_or_rejects(
+    as_role: Callable[[str], TestClient], world: World,
+) -> None:
+    client = as_role("hr_partner")  # a profile with no skills yet
+    csrf = client.headers["x-csrf-token"]
+    cv = b"Senior engineer. Eight years of Python and PostgreSQL; ran Kubernetes clusters in production."
+    sent = client.post("/profile/cv", data={"csrf_token": csrf}, files={"cv": ("cv.txt", cv, "text/plain")},
+                       follow_redirects=False)
+    assert sent.status_code == 303
+    pending = {p["label"]: p for p in client.get("/api/v1/profile/suggestions").json()}
+    assert set(pending) == {"Python", "PostgreSQL", "Kubernetes"}
+    assert all(p["status"] == "pending" for p in pending.values())
+    assert "Accept Python" in client.get("/profile").text
+    accepted = client.post(f"/profile/suggestions/{world.python}",
+                           data={"decision": "accept", "proficiency": "4", "csrf_token": csrf}, follow_redirects=False)
+    assert accepted.status_code == 303
+    rejected = client.post(f"/api/v1/profile/suggestions/{world.kubernetes}", json={"accept": False})
+    assert rejected.json()["status"] == "rejected"
+    skills = {s["label"]: s for s in client.get("/api/v1/profile").json()["skills"]}
+    assert skills["Python"]["proficiency"] == 4 and skills["Python"]["status"] == "accepted"
+    assert [p["label"] for p in client.get("/api/v1/profile/suggestions").json()] == ["PostgreSQL"]
+
+
+def test_a_file_that_is_not_what_it_claims_is_refused_and_nothing_is_stored(
+    as_role: Callable[[str], TestClient],
+) -> None:
+    client = as_role("hr_admin")
+    before = client.get("/api/v1/profile/suggestions").json()
+    bad = client.post("/api/v1/profile/cv", files={"cv": ("cv.pdf", b"just text, not a PDF", "application/pdf")})
+    assert bad.status_code == 422 and "PDF" in bad.json()["detail"]
+    assert client.get("/api/v1/profile/suggestions").json() == before
+
+
+def test_skills_are_suggested_from_a_job_description_for_the_poster_to_edit(
+    as_role: Callable[[str], TestClient],
+) -> None:
+    manager = as_role("manager")
+    found = manager.post("/api/v1/opportunities/suggest-skills", json={"text": "We need k8s and some Python."})
+    assert {s["label"] for s in found.json()} == {"Kubernetes", "Python"}
+    form = {"title": "Suggest me", "type": "project", "description": "Operate k8s clusters with Python tooling.",
+            "remote": "remote", "skill_0": "Python", "level_0": "3", "required_0": "on",
+            "csrf_token": manager.headers["x-csrf-token"]}
+    created = manager.post("/manage/opportunities", data=form, follow_redirects=False)
+    page = manager.get(created.headers["location"]).text
+    assert 'value="Kubernetes" aria-describedby="suggested-help"' in page
+    assert page.count(">suggested</span>") == 1

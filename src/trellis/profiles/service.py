@@ -1,6 +1,6 @@
-"""A person's own profile: skills with levels (added from the active taxonomy), aspirations and
-preferences, visibility. Skill autocomplete is a prefix search over preferred and alternative
-labels of the active taxonomies (the skills work's normaliser can replace it)."""
+"""A person's own profile: skills with levels (added from the active taxonomy or suggested from
+an uploaded CV), aspirations and preferences, visibility. Skill autocomplete is a prefix search
+over preferred and alternative labels of the active taxonomies."""
 
 from __future__ import annotations
 
@@ -8,6 +8,9 @@ from sqlalchemy import ColumnElement, String, cast, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from trellis.errors import Invalid, NotFound
+from trellis.extraction import service as extraction
+from trellis.extraction.documents import read_document
+from trellis.extraction.schemas import PendingSkill, SkillSuggestion
 from trellis.models import AuditEvent, Employee, EmployeeSkill, Preferences, Role, Skill, TargetRole, Taxonomy
 from trellis.profiles.schemas import PreferencesIn, ProfileOut, ProfileSkill, SkillHit, SkillIn
 
@@ -125,3 +128,36 @@ def update_preferences(session: Session, *, employee_id: int, data: PreferencesI
                            entity_type="employee", entity_id=str(employee_id), data={"visibility": data.visibility}))
     session.flush()
     return data
+
+
+def suggest_from_cv(
+    session: Session, *, employee_id: int, data: bytes, filename: str, max_bytes: int,
+) -> list[PendingSkill]:
+    """Read an uploaded CV (text, PDF or DOCX; sniffed and size-limited), find the skills it
+    names and store them as pending suggestions the person accepts or rejects one by one."""
+    text = read_document(data, filename, max_bytes=max_bytes)
+    found = extraction.extract_skills(session, text=text, kind="cv")
+    extraction.suggest_skills(session, employee_id=employee_id, suggestions=found, actor=f"employee:{employee_id}")
+    return extraction.list_pending(session, employee_id=employee_id)
+
+
+def list_suggestions(session: Session, *, employee_id: int) -> list[PendingSkill]:
+    return extraction.list_pending(session, employee_id=employee_id)
+
+
+def decide_suggestion(
+    session: Session, *, employee_id: int, skill_id: int, accept: bool, proficiency: int | None = None,
+) -> PendingSkill:
+    row = extraction.decide_suggestion(session, employee_id=employee_id, skill_id=skill_id, accept=accept,
+                                       proficiency=proficiency, actor=f"employee:{employee_id}")
+    skill = session.get(Skill, skill_id)
+    return PendingSkill(skill_id=skill_id, label=skill.preferred_label if skill else "?", proficiency=row.proficiency,
+                        evidence=row.evidence, status=row.status)
+
+
+def suggest_for_text(session: Session, *, text: str, exclude: set[int] | None = None) -> list[SkillSuggestion]:
+    """Skills a job description names (for a manager to review when posting)."""
+    if not text.strip():
+        return []
+    found = extraction.extract_skills(session, text=text, kind="job")
+    return [s for s in found if s.skill_id not in (exclude or set())]

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Response, UploadFile
+from pydantic import BaseModel, Field
 
 from trellis.accounts import service as accounts
 from trellis.accounts.permissions import Actor
 from trellis.accounts.schemas import UserOut
 from trellis.errors import Invalid
+from trellis.extraction.schemas import PendingSkill
 from trellis.notifications import service as notifications
 from trellis.notifications.schemas import NotificationOut
 from trellis.profiles import service as profiles
 from trellis.profiles.schemas import PreferencesIn, ProfileOut, ProfileSkill, SkillHit, SkillIn
-from trellis.web.deps import Permit, SessionDep
+from trellis.web.deps import Permit, SessionDep, SettingsDep
 
 router = APIRouter(tags=["me"])
 
@@ -47,6 +49,35 @@ def remove_skill(skill_id: int, session: SessionDep, actor: Actor = Permit("prof
 @router.put("/profile/preferences")
 def preferences(data: PreferencesIn, session: SessionDep, actor: Actor = Permit("profile.edit")) -> PreferencesIn:
     return profiles.update_preferences(session, employee_id=_me(actor), data=data)
+
+
+@router.post("/profile/cv", status_code=201)
+async def upload_cv(cv: UploadFile, session: SessionDep, settings: SettingsDep,
+                    actor: Actor = Permit("profile.edit")) -> list[PendingSkill]:
+    """Upload a CV (.txt, .pdf, .docx): the skills it names become pending suggestions."""
+    limit = settings.max_upload_mb * 1024 * 1024
+    try:
+        data = await cv.read(limit + 1)
+    finally:
+        await cv.close()
+    return profiles.suggest_from_cv(session, employee_id=_me(actor), data=data, filename=cv.filename or "upload",
+                                    max_bytes=limit)
+
+
+@router.get("/profile/suggestions")
+def suggestions(session: SessionDep, actor: Actor = Permit("profile.view")) -> list[PendingSkill]:
+    return profiles.list_suggestions(session, employee_id=_me(actor))
+
+
+class Decision(BaseModel):
+    accept: bool
+    proficiency: int | None = Field(default=None, ge=1, le=5)
+
+
+@router.post("/profile/suggestions/{skill_id}")
+def decide(skill_id: int, data: Decision, session: SessionDep, actor: Actor = Permit("profile.edit")) -> PendingSkill:
+    return profiles.decide_suggestion(session, employee_id=_me(actor), skill_id=skill_id, accept=data.accept,
+                                      proficiency=data.proficiency)
 
 
 @router.get("/skills")

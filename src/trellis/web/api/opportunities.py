@@ -5,13 +5,16 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
 
 from trellis.accounts.permissions import Actor
 from trellis.applications import service as applications
 from trellis.applications.schemas import ApplicationOut, ApplyIn
+from trellis.extraction.schemas import SkillSuggestion
 from trellis.opportunities import service as opportunities
 from trellis.opportunities.schemas import CloseIn, OpportunityIn, OpportunityOut, ReturnIn, SearchFilters
 from trellis.pagination import Page
+from trellis.profiles import service as profiles
 from trellis.web.deps import Permit, SessionDep
 
 router = APIRouter(prefix="/opportunities", tags=["opportunities"])
@@ -21,6 +24,17 @@ router = APIRouter(prefix="/opportunities", tags=["opportunities"])
 def search(session: SessionDep, filters: Annotated[SearchFilters, Query()], page: int = 1, per_page: int = 20,
            actor: Actor = Permit("marketplace.browse")) -> Page[OpportunityOut]:
     return opportunities.search_opportunities(session, filters=filters, page=page, per_page=per_page)
+
+
+class TextIn(BaseModel):
+    text: str = Field(max_length=100_000)
+
+
+@router.post("/suggest-skills")
+def suggest_skills(data: TextIn, session: SessionDep,
+                   actor: Actor = Permit("opportunity.manage")) -> list[SkillSuggestion]:
+    """Skills a job description names, with evidence, for the poster to review and edit."""
+    return profiles.suggest_for_text(session, text=data.text)
 
 
 @router.get("/{opportunity_id}")

@@ -12,7 +12,8 @@ from trellis.accounts.permissions import STAGES, Actor
 from trellis.applications import service as applications
 from trellis.applications.schemas import MoveIn, TimeReleaseDecision
 from trellis.opportunities import service as opportunities
-from trellis.opportunities.schemas import CloseIn
+from trellis.opportunities.schemas import CloseIn, OpportunityOut
+from trellis.profiles import service as profiles
 from trellis.web.deps import Permit, SessionDep
 from trellis.web.pages.forms import SKILL_ROWS, opportunity_from_form, validated
 from trellis.web.templating import render
@@ -20,8 +21,13 @@ from trellis.web.templating import render
 router = APIRouter(prefix="/manage")
 
 
-def _form(request: Request, session: SessionDep, opp: object = None, error: str | None = None) -> Response:
-    return render(request, "opportunity_form.html", {"opp": opp, "rows": SKILL_ROWS, "error": error,
+def _form(request: Request, session: SessionDep, opp: OpportunityOut | None = None) -> Response:
+    suggested = []
+    if opp is not None and opp.description:
+        have = {s.skill_id for s in opp.skills}
+        room = SKILL_ROWS - len(opp.skills)
+        suggested = profiles.suggest_for_text(session, text=opp.description, exclude=have)[:max(room, 0)]
+    return render(request, "opportunity_form.html", {"opp": opp, "rows": SKILL_ROWS, "suggested": suggested,
                                                      "choices": opportunities.filter_choices(session)})
 
 

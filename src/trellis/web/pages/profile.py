@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import UploadFile as StarletteUploadFile
 
 from trellis.accounts.permissions import Actor
 from trellis.errors import Invalid
 from trellis.opportunities.service import filter_choices
 from trellis.profiles import service as profiles
 from trellis.profiles.schemas import PreferencesIn, SkillIn
-from trellis.web.deps import Permit, SessionDep
+from trellis.web.deps import Permit, SessionDep, SettingsDep
 from trellis.web.pages.forms import validated
 from trellis.web.templating import render
 
@@ -25,8 +28,35 @@ def _me(actor: Actor) -> int:
 
 @router.get("/profile")
 def profile(request: Request, session: SessionDep, actor: Actor = Permit("profile.view")) -> Response:
-    data = profiles.get_profile(session, employee_id=_me(actor))
-    return render(request, "profile.html", {"profile": data, "roles": filter_choices(session)["roles"]})
+    me = _me(actor)
+    return render(request, "profile.html", {"profile": profiles.get_profile(session, employee_id=me),
+                                            "pending": profiles.list_suggestions(session, employee_id=me),
+                                            "roles": filter_choices(session)["roles"]})
+
+
+@router.post("/profile/cv")
+async def upload_cv(request: Request, session: SessionDep, settings: SettingsDep,
+                    actor: Actor = Permit("profile.edit")) -> Response:
+    form = await request.form()
+    upload = form.get("cv")
+    if not isinstance(upload, StarletteUploadFile):
+        raise Invalid("cv: choose a file to upload")
+    try:
+        data = await upload.read(settings.max_upload_mb * 1024 * 1024 + 1)
+    finally:
+        await upload.close()
+    profiles.suggest_from_cv(session, employee_id=_me(actor), data=data, filename=upload.filename or "upload",
+                             max_bytes=settings.max_upload_mb * 1024 * 1024)
+    return RedirectResponse("/profile#suggestions", status_code=303)
+
+
+@router.post("/profile/suggestions/{skill_id}")
+def decide_suggestion(skill_id: int, session: SessionDep, decision: Annotated[str, Form()],
+                      proficiency: Annotated[int | None, Form()] = None,
+                      actor: Actor = Permit("profile.edit")) -> Response:
+    profiles.decide_suggestion(session, employee_id=_me(actor), skill_id=skill_id, accept=decision == "accept",
+                               proficiency=proficiency)
+    return RedirectResponse("/profile#suggestions", status_code=303)
 
 
 @router.post("/profile/skills")
