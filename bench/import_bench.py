@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import random
 import resource
 import tempfile
@@ -113,16 +114,17 @@ def main() -> None:
         size_mb = employees.stat().st_size / 1_048_576
         settings = Settings(database_url="sqlite://", max_upload_mb=1024)
 
-        floor = baseline_insert(fresh_db(None, folder, "baseline"), employees)
         url = fresh_db(args.db, folder, "import")
         for kind in ("locations", "org-units", "roles"):
             timed_import(url, settings, kind, folder / f"{kind}.csv")
         first = timed_import(url, settings, "employees", employees)
         dry = timed_import(url, settings, "employees", employees, dry_run=True)
         again = timed_import(url, settings, "employees", employees)
-        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # the imports' peak
+        floor = baseline_insert(fresh_db(None, folder, "baseline"), employees)
     backend = (args.db or "sqlite").split(":")[0]
-    print(f"{args.employees:,} employees, {size_mb:.1f} MB CSV, {backend}, peak RSS {peak_mb:.0f} MB")
+    print(f"{args.employees:,} employees, {size_mb:.1f} MB CSV, {backend}, peak RSS of the imports {peak_mb:.0f} MB, "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print("| step | seconds | rows/s | × baseline |")
     print("| --- | ---: | ---: | ---: |")
     for label, secs in [("baseline: csv parse + one Core executemany (no checks)", floor),

@@ -133,7 +133,7 @@ def test_moves_go_mostly_to_roles_with_similar_skills(library: list[LibrarySkill
 def test_the_marketplace_has_every_kind_and_status_of_opening(org: Tables) -> None:
     opps = org["opportunities"]
     assert {o["type"] for o in opps} == {"job", "gig", "project", "mentorship"}
-    assert {"open", "filled", "draft", "pending_approval"} <= {o["status"] for o in opps}
+    assert {o["status"] for o in opps} == {"open", "filled", "closed", "draft", "pending_approval"}
     filled = [o for o in opps if o["status"] == "filled"]
     assert all(o["filled_by_id"] and o["filled_on"] for o in filled)
     assert {True, False} <= {o["filled_internally"] for o in filled}
@@ -163,3 +163,18 @@ def test_dates_stay_on_or_before_the_as_of_date(org: Tables) -> None:
     assert max(h["start_date"] for h in org["job_history"]) <= as_of
     assert max(s["last_used"] for s in org["employee_skills"]) <= as_of
     assert all(r["hours"] > 0 for r in org["learning_resources"])
+
+
+def test_another_as_of_date_shifts_the_dates_and_changes_nothing_else(small: Tables) -> None:
+    from demo_builds import FIXED_NOW, read_library
+
+    from trellis.demo.generate import generate
+
+    library = read_library()
+    ids = {s.id: i + 1 for i, s in enumerate(library)}
+    later = {t: rows for t, rows in generate(employees=300, seed=5, library=library, skill_ids=ids, now=FIXED_NOW,
+                                             as_of=date(2027, 11, 1)) if t in ("employees", "job_history")}
+    before = small["employees"][7]
+    after = later["employees"][7]
+    assert (after["hire_date"] - before["hire_date"]).days == 365
+    assert {k: v for k, v in after.items() if k != "hire_date"} == {k: v for k, v in before.items() if k != "hire_date"}

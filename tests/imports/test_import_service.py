@@ -81,6 +81,20 @@ def test_a_changed_row_is_updated_and_the_rest_left_alone(
     assert lucas.manager.external_id == "E0003"
 
 
+def test_a_manager_chain_deeper_than_the_insert_levels_is_linked_in_full(
+    company: Session, import_settings: Settings, write_file: WriteFile
+) -> None:
+    # 100 new people, each managed by the one before, the first by Amara (E0001) who is in the
+    # database; listed bottom-up so that every manager comes after their report in the file.
+    rows = [f"C{i:03d},Person {i},c{i}@northwind.example,{f'C{i - 1:03d}' if i else 'E0001'}\n" for i in range(100)]
+    path = write_file("employees.csv", "id,name,work_email,manager_id\n" + "".join(reversed(rows)))
+    assert import_file(company, kind="employees", path=path, settings=import_settings).created == 100
+    people = {e.external_id: e for e in company.scalars(select(Employee))}
+    for i in range(100):
+        manager = people[f"C{i:03d}"].manager_id
+        assert manager == people[f"C{i - 1:03d}" if i else "E0001"].id
+
+
 def test_a_requirement_left_out_of_a_roles_list_is_removed(
     company: Session, import_settings: Settings, write_file: WriteFile
 ) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from trellis.accounts.permissions import Actor
 from trellis.architecture.schemas import AuditOut, FamilyIn, FamilyOut, RoleIn
 from trellis.errors import Conflict, Invalid
-from trellis.models import AuditEvent, JobFamily, Role
+from trellis.models import AuditEvent, Employee, JobFamily, Opportunity, OrgUnit, Role, Skill
 from trellis.pagination import Page, clamp, count_of
 
 
@@ -56,3 +56,10 @@ def list_audit(session: Session, *, action: str | None = None, page: int = 1, pe
     items = [AuditOut(id=e.id, at=e.at.isoformat(timespec="seconds"), actor=e.actor, action=e.action,
                       entity_type=e.entity_type, entity_id=e.entity_id, reason=e.reason) for e in rows]
     return Page(items=items, total=total, page=page, per_page=per_page)
+
+
+def organisation_counts(session: Session) -> dict[str, int]:
+    """How big the organisation is (shown before sign-in and by /api/v1/counts)."""
+    models = {"employees": Employee, "org_units": OrgUnit, "roles": Role, "skills": Skill,
+              "opportunities": Opportunity}
+    return {name: session.scalar(select(func.count()).select_from(m)) or 0 for name, m in models.items()}

@@ -9,7 +9,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from trellis.cli.common import DbOption, console, unit_of_work
-from trellis.demo.generate import DEMO_AS_OF
 from trellis.demo.service import build_demo
 
 
@@ -17,8 +16,8 @@ def demo(
     employees: int = typer.Option(2000, "--employees", "-n", help="How many employees (terminated ones included)."),
     seed: int = typer.Option(7, help="Random seed: the same seed and size give the same organisation."),
     replace: bool = typer.Option(False, "--replace", help="Wipe an existing organisation first (keeps taxonomies)."),
-    as_of: datetime = typer.Option(datetime.combine(DEMO_AS_OF, datetime.min.time()), "--as-of",
-                                   formats=["%Y-%m-%d"], help="The demo's 'today'."),
+    as_of: datetime | None = typer.Option(None, "--as-of", formats=["%Y-%m-%d"],
+                                          help="The demo's 'today' (default: today); dates are placed around it."),
     db: DbOption = None,
 ) -> None:
     """Build a deterministic demo organisation (people, skills, histories, openings, learning)."""
@@ -32,8 +31,8 @@ def demo(
             else:
                 bar.update(task, description=stage)
 
-        summary = build_demo(session, employees=employees, seed=seed, replace=replace, as_of=as_of.date(),
-                             progress=report)
+        summary = build_demo(session, employees=employees, seed=seed, replace=replace,
+                             as_of=as_of.date() if as_of else None, progress=report)
         bar.update(task, description="committing")
     table = Table(title="Demo organisation built",
                   caption=f"seed {seed}, as of {summary.as_of}, {summary.seconds:.1f} s")

@@ -20,7 +20,6 @@ from trellis.demo.market import Market, learning_catalogue
 from trellis.demo.org import Org, build_org
 from trellis.demo.people import People
 
-DEMO_AS_OF = date(2026, 11, 1)
 CHUNK_PEOPLE = 2_000
 PEOPLE_TABLES = ("employees", "employee_skills", "job_history", "preferences", "target_roles",
                  "protected_attributes")
@@ -46,9 +45,14 @@ def streams(seed: int) -> dict[str, np.random.Generator]:
 
 
 def generate(*, employees: int, seed: int, library: list[LibrarySkill], skill_ids: dict[str, int],
-             offsets: Offsets | None = None, as_of: date = DEMO_AS_OF,
+             offsets: Offsets | None = None, as_of: date | None = None,
              now: datetime | None = None) -> Iterator[tuple[str, list[dict[str, Any]]]]:
-    """Yield ``(table name, rows)`` batches in an order that respects every foreign key."""
+    """Yield ``(table name, rows)`` batches in an order that respects every foreign key.
+
+    ``as_of`` is the demo's "today" (default: the real today). Every date is placed relative to
+    it and nothing else depends on it, so another as-of date shifts the dates and changes nothing
+    else."""
+    as_of = as_of or date.today()
     offsets = offsets or Offsets()
     now = now or datetime.now(UTC)
     rng = streams(seed)

@@ -55,6 +55,8 @@ class Market:
         n = self.org.size
         for i in range(max(5, round(n * 0.025))):
             self._open_job(draft=i % 12 == 0, pending=i % 12 == 1)
+        for _ in range(max(2, round(n * 0.004))):  # closed in the past without a hire
+            self._open_job(draft=False, pending=False, closed=True)
         for move in self.people.moves:  # the last two years' moves and hires, half of them posted
             if move.day < self.today - 730:
                 continue
@@ -101,7 +103,7 @@ class Market:
         text = f"{self.unit_names.get(unit, 'Our team')} is looking for a {title}. You will work with {must}."
         return text + (f" Also useful: {rest}." if rest else "")
 
-    def _open_job(self, *, draft: bool, pending: bool) -> None:
+    def _open_job(self, *, draft: bool, pending: bool, closed: bool = False) -> None:
         rng, org, arch = self.rng, self.org, self.arch
         p = self._pick(self.members)
         role = org.role[p]
@@ -109,20 +111,24 @@ class Market:
         shift = int(rng.choice([-1, 0, 0, 0, 1]))
         if spec.kind == "ic" and 1 <= spec.level + shift <= 5:
             role = arch.ic_role(spec.track, spec.level + shift)
-        posted = self.today - int(rng.integers(0, 45))
-        status = "draft" if draft else "pending_approval" if pending else "open"
+        posted = self.today - int(rng.integers(90, 400) if closed else rng.integers(0, 45))
+        status = "closed" if closed else "draft" if draft else "pending_approval" if pending else "open"
         title = arch.roles[role].title
         oid = self._opportunity(
             type="job", title=title, role_id=self.people.role_ids[role], org_unit_id=org.unit[p],
             location_id=self.people.office_ids[org.office[p]], hours_per_week=40,
             remote=str(rng.choice(["onsite", "hybrid", "hybrid", "remote"])),
             hiring_manager_id=self.people.employee_id(org.manager[p]), status=status,
-            posted_on=date.fromordinal(posted) if status == "open" else None,
-            closes_on=date.fromordinal(max(posted + int(rng.integers(21, 60)), self.today + 7)))
+            posted_on=date.fromordinal(posted) if status in ("open", "closed") else None,
+            closes_on=date.fromordinal(posted + int(rng.integers(21, 60)) if closed
+                                       else max(posted + int(rng.integers(21, 60)), self.today + 7)))
         skills = self._skills(oid, self._role_skills(role))
         self.rows["opportunities"][-1]["description"] = self._describe(title, org.unit[p], skills)
         if status == "open":
             self._applicants(oid, role, org.manager[p], posted, int(rng.poisson(2.5)), OPEN_APP_STATUSES)
+        elif closed:
+            self._applicants(oid, role, org.manager[p], posted, int(rng.poisson(1.5)),
+                             (("rejected", 0.7), ("withdrawn", 0.3)))
 
     def _filled_job(self, person: int, role: int, unit: int, day: int, *, internal: bool) -> None:
         rng, people = self.rng, self.people

@@ -29,7 +29,7 @@ RACE = (("White", 0.42), ("Asian", 0.22), ("Hispanic or Latino", 0.12), ("Black 
         ("American Indian or Alaska Native", 0.005), ("declined", 0.05), (None, 0.04))
 DISABILITY = (("no", 0.82), ("yes", 0.07), ("declined", 0.06), (None, 0.05))
 MAX_MOVES = {1: 1, 2: 2, 3: 3, 4: 4, 5: 5, 6: 5}
-FOUNDED = date(2004, 3, 1)
+FOUNDED_YEARS_AGO = 22
 DOMAIN = "example.com"
 
 
@@ -144,7 +144,7 @@ class People:
         status = str(self.status[p])
         end = self.today - 14 - int(rng.random() * 706) if status == "terminated" else self.today
         years = rng.gamma(2.0, 0.6 + 0.7 * (role.level - 1)) + 0.1
-        hire = max(FOUNDED.toordinal(), end - int(years * 365.25))
+        hire = max(self.today - int(FOUNDED_YEARS_AGO * 365.25), end - int(years * 365.25))
         history = self._history(org.role[p], org.unit[p], hire, end, status == "terminated")
         office = arch.offices[org.office[p]]
         langs = list(office.languages)
@@ -156,7 +156,7 @@ class People:
             "role_id": self.role_ids[org.role[p]], "level": role.level, "org_unit_id": org.unit[p],
             "manager_id": manager_id, "location_id": self.office_ids[org.office[p]],
             "hire_date": date.fromordinal(hire),
-            "employment_type": self.employment[p] if org.is_member[p] else "full_time",
+            "employment_type": self._employment(p, role.level),
             "status": status, "languages": langs, "created_at": self.now, "updated_at": self.now,
         })
         for i, (r, unit, s, e, kind) in enumerate(history):
@@ -174,6 +174,10 @@ class People:
             "disability": prot["disability"], "birth_year": self.as_of.year - prot["age"] if prot["age"] else None})
         if status != "terminated":
             self._preferences(p, emp_id, history[-1][2], skills, out)
+
+    def _employment(self, p: int, level: int) -> str:
+        kind = str(self.employment[p]) if self.org.is_member[p] else "full_time"
+        return "full_time" if kind == "intern" and level > 1 else kind
 
     def _email(self, name: str) -> str:
         first, _, last = name.partition(" ")

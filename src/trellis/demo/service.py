@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from trellis.demo.bulk import insert_rows, next_id, sync_sequences
-from trellis.demo.generate import DEMO_AS_OF, Offsets, generate
+from trellis.demo.generate import Offsets, generate
 from trellis.demo.library import load_library, read_library
 from trellis.demo.org import minimum_employees
 from trellis.demo.schemas import DemoSummary
@@ -48,11 +48,12 @@ KEEP = {"taxonomies", "skills", "skill_relations", "occupations", "occupation_sk
 
 
 def build_demo(session: Session, *, employees: int = 2_000, seed: int = 7, replace: bool = False,
-               as_of: date = DEMO_AS_OF, actor: str = "cli", progress: Progress | None = None) -> DemoSummary:
+               as_of: date | None = None, actor: str = "cli", progress: Progress | None = None) -> DemoSummary:
     """Build the demo organisation. Refuses a database that already has employees unless
     ``replace``, which first deletes the organisation's data (everything but taxonomies and the
     audit log) in foreign-key-safe order."""
     started = time.perf_counter()
+    as_of = as_of or date.today()
     report = progress or (lambda _stage, _done, _total: None)
     library = read_library()
     floor = minimum_employees()

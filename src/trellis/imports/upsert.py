@@ -57,9 +57,14 @@ def diff(plan: TablePlan, key: Any, values: dict[str, Any], existing: dict[Any, 
     return False
 
 
+MAX_LEVELS = 64
+
+
 def write(ctx: ImportContext, plan: TablePlan, *, stage: str) -> None:
-    """Apply ``plan`` with Core executemany statements: inserts, updates, deletes, then the
-    self-references (which may point at rows inserted just before)."""
+    """Apply ``plan`` with Core executemany statements. New rows of a self-referencing table
+    (employees, org units) are inserted level by level, managers before their reports, so that
+    each row is written once with its link; only links of rows already in the database (and of
+    pathologically deep chains) take a second, update pass."""
     session, table = ctx.session, plan.model.__table__
     total = len(plan.creates) + len(plan.updates) + len(plan.deletes) + len(plan.self_links)
     done = 0
@@ -72,14 +77,62 @@ def write(ctx: ImportContext, plan: TablePlan, *, stage: str) -> None:
             done += len(chunk)
             ctx.progress(stage, done, total)
 
-    batches(plan.creates, lambda chunk: session.execute(insert(table), chunk))
+    links = plan.self_links
+    if plan.self_ref and plan.creates:
+        links = _insert_by_level(session, table, plan, batches)
+    else:
+        batches(plan.creates, lambda chunk: session.execute(insert(table), chunk))
     batches(plan.updates, lambda chunk: _update_by_id(session, table, chunk))
     batches(plan.deletes, lambda pks: session.execute(delete(table).where(table.c.id.in_(pks))))
-    if plan.self_ref and plan.self_links:
+    if plan.self_ref and links:
         ids: dict[str, int] = dict(session.execute(select(table.c.external_id, table.c.id)).all())
-        links = [{"id": ids[ext], plan.self_ref: ids[target] if target else None} for ext, target in plan.self_links]
-        batches(links, lambda chunk: _update_by_id(session, table, chunk))
+        rows = [{"id": ids[ext], plan.self_ref: ids[target] if target else None} for ext, target in links]
+        batches(rows, lambda chunk: _update_by_id(session, table, chunk))
     ctx.progress(stage, total, total)
+
+
+Batches = Callable[[list[Any], Callable[[list[Any]], object]], None]
+
+
+def _insert_by_level(session: Session, table: Any, plan: TablePlan, batches: Batches) -> list[tuple[str, str | None]]:
+    """Insert ``plan.creates`` top-down with their self-reference set; returns the links left
+    for the update pass."""
+    assert plan.self_ref is not None
+    column = plan.self_ref
+    parent_of = dict(plan.self_links)
+    new = {v["external_id"] for v in plan.creates}
+    depth: dict[str, int] = {}
+    for ext in new:
+        path, node = [], ext
+        while node not in depth:
+            parent = parent_of.get(node)
+            if parent is None or parent not in new:
+                depth[node] = 0
+                break
+            path.append(node)
+            node = parent
+        level = depth[node]
+        for member in reversed(path):
+            level += 1
+            depth[member] = level
+    ids: dict[str, int] = {}
+    targets = {t for t in parent_of.values() if t is not None and t not in new}
+    for start in range(0, len(targets_list := sorted(targets)), BATCH):
+        ids.update(session.execute(select(table.c.external_id, table.c.id)
+                                   .where(table.c.external_id.in_(targets_list[start : start + BATCH]))).all())
+    levels: dict[int, list[dict[str, Any]]] = {}
+    for values in plan.creates:
+        levels.setdefault(min(depth[values["external_id"]], MAX_LEVELS), []).append(values)
+    stmt = insert(table).returning(table.c.external_id, table.c.id)
+    for level in sorted(levels):
+        rows = [{**v, column: None if level == MAX_LEVELS else _target(ids, parent_of.get(v["external_id"]))}
+                for v in levels[level]]
+        batches(rows, lambda chunk: ids.update(session.execute(stmt, chunk).all()))
+    return [(ext, t) for ext, t in plan.self_links if ext not in new or depth[ext] >= MAX_LEVELS]
+
+
+def _target(ids: dict[str, int], target: str | None) -> int | None:
+    return ids[target] if target is not None else None
 
 
 def _update_by_id(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:

@@ -12,11 +12,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from trellis import __version__
+from trellis.architecture.service import organisation_counts
 from trellis.config import Settings, get_settings
 from trellis.db import make_engine, make_session_factory
 from trellis.errors import (
@@ -29,7 +29,6 @@ from trellis.errors import (
     Unauthenticated,
     Unavailable,
 )
-from trellis.models import Employee, Opportunity, OrgUnit, Role, Skill
 from trellis.web.deps import SessionDep
 from trellis.web.templating import render
 
@@ -105,7 +104,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.get("/api/v1/counts", tags=["system"])
     def counts(session: SessionDep) -> dict[str, int]:
-        return _counts(session)
+        return organisation_counts(session)
 
     from trellis.web.api import router as api_router
     from trellis.web.pages import router as pages_router
@@ -129,12 +128,6 @@ def _mount_docs(app: FastAPI) -> None:
                                    swagger_js_url="/static/swagger/swagger-ui-bundle.js",
                                    swagger_css_url="/static/swagger/swagger-ui.css",
                                    swagger_favicon_url="/static/swagger/favicon-32x32.png")
-
-
-def _counts(session: Session) -> dict[str, int]:
-    models = {"employees": Employee, "org_units": OrgUnit, "roles": Role, "skills": Skill,
-              "opportunities": Opportunity}
-    return {name: session.scalar(select(func.count()).select_from(m)) or 0 for name, m in models.items()}
 
 
 def app_from_env() -> FastAPI:

@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from trellis.accounts import service as accounts
 from trellis.accounts import sso
+from trellis.architecture.service import organisation_counts
 from trellis.errors import Forbidden, RateLimited, Unauthenticated
 from trellis.web.deps import SessionDep, SettingsDep
 from trellis.web.security import PRESESSION_COOKIE, SESSION_COOKIE, clear_cookie, csrf_ok, read_cookie, set_cookie
@@ -22,8 +23,9 @@ def _safe_next(target: str | None) -> str:
 
 
 @router.get("/login")
-def login_form(request: Request, settings: SettingsDep, next: str | None = None) -> Response:
-    return render(request, "login.html", {"next": _safe_next(next), "sso": sso.enabled(settings)})
+def login_form(request: Request, session: SessionDep, settings: SettingsDep, next: str | None = None) -> Response:
+    return render(request, "login.html", {"next": _safe_next(next), "sso": sso.enabled(settings),
+                                          "counts": organisation_counts(session)})
 
 
 @router.post("/login")
