@@ -64,21 +64,38 @@ def _owned(session: Session, actor: Actor, opportunity_id: int) -> Opportunity:
 
 
 def to_out(session: Session, opp: Opportunity) -> OpportunityOut:
-    role = session.get(Role, opp.role_id) if opp.role_id else None
-    family = session.get(JobFamily, role.family_id) if role and role.family_id else None
-    location = session.get(Location, opp.location_id) if opp.location_id else None
-    manager = session.get(Employee, opp.hiring_manager_id) if opp.hiring_manager_id else None
-    labels = dict(session.execute(select(Skill.id, Skill.preferred_label).where(
-        Skill.id.in_([s.skill_id for s in opp.skills]))).all()) if opp.skills else {}
-    skills = [SkillRequirementOut(skill_id=s.skill_id, min_proficiency=s.min_proficiency, required=s.required,
-                                  label=labels.get(s.skill_id, "?")) for s in opp.skills]
-    return OpportunityOut(
-        id=opp.id, external_id=opp.external_id, type=opp.type, title=opp.title, description=opp.description,
-        status=opp.status, role_id=opp.role_id, role_title=role.title if role else None,
-        family=family.name if family else None, location=location.name if location else None, remote=opp.remote,
-        hours_per_week=opp.hours_per_week, duration_weeks=opp.duration_weeks,
-        hiring_manager_id=opp.hiring_manager_id, hiring_manager=manager.name if manager else None,
-        posted_on=opp.posted_on, closes_on=opp.closes_on, skills=skills)
+    return to_out_many(session, [opp])[0]
+
+
+def to_out_many(session: Session, opps: list[Opportunity]) -> list[OpportunityOut]:
+    """Output models for several opportunities, with every lookup done in bulk."""
+    def names(model: Any, column: Any, ids: set[int | None]) -> dict[int, str]:
+        wanted = {i for i in ids if i is not None}
+        if not wanted:
+            return {}
+        return {i: n for i, n in session.execute(select(model.id, column).where(model.id.in_(wanted)))}
+
+    role_rows = {r.id: r for r in session.scalars(select(Role).where(
+        Role.id.in_({o.role_id for o in opps if o.role_id})))} if any(o.role_id for o in opps) else {}
+    families = names(JobFamily, JobFamily.name, {r.family_id for r in role_rows.values()})
+    locations = names(Location, Location.name, {o.location_id for o in opps})
+    managers = names(Employee, Employee.name, {o.hiring_manager_id for o in opps})
+    labels = names(Skill, Skill.preferred_label, {s.skill_id for o in opps for s in o.skills})
+    out = []
+    for opp in opps:
+        role = role_rows.get(opp.role_id) if opp.role_id else None
+        skills = [SkillRequirementOut(skill_id=s.skill_id, min_proficiency=s.min_proficiency, required=s.required,
+                                      label=labels.get(s.skill_id, "?")) for s in opp.skills]
+        out.append(OpportunityOut(
+            id=opp.id, external_id=opp.external_id, type=opp.type, title=opp.title, description=opp.description,
+            status=opp.status, role_id=opp.role_id, role_title=role.title if role else None,
+            family=families.get(role.family_id) if role and role.family_id else None,
+            location=locations.get(opp.location_id) if opp.location_id else None, remote=opp.remote,
+            hours_per_week=opp.hours_per_week, duration_weeks=opp.duration_weeks,
+            hiring_manager_id=opp.hiring_manager_id,
+            hiring_manager=managers.get(opp.hiring_manager_id) if opp.hiring_manager_id else None,
+            posted_on=opp.posted_on, closes_on=opp.closes_on, skills=skills))
+    return out
 
 
 def _check_refs(session: Session, data: OpportunityIn) -> None:
@@ -225,7 +242,7 @@ def search_opportunities(
                                .offset((page - 1) * per_page).limit(per_page)))
     opps = {o.id: o for o in session.scalars(select(Opportunity).where(Opportunity.id.in_(ids))
                                              .options(selectinload(Opportunity.skills)))}
-    return Page(items=[to_out(session, opps[i]) for i in ids], total=total, page=page, per_page=per_page)
+    return Page(items=to_out_many(session, [opps[i] for i in ids]), total=total, page=page, per_page=per_page)
 
 
 def list_managed(session: Session, *, actor: Actor) -> list[Opportunity]:
@@ -241,9 +258,11 @@ def list_pending_approval(session: Session) -> list[Opportunity]:
                                 .order_by(Opportunity.id)))
 
 
-def filter_choices(session: Session) -> dict[str, list[tuple[int, str]]]:
-    """Job families and locations for the marketplace filters."""
-    families = session.execute(select(JobFamily.id, JobFamily.name).order_by(JobFamily.name)).all()
-    locations = session.execute(select(Location.id, Location.name).order_by(Location.name)).all()
-    roles = session.execute(select(Role.id, Role.title).order_by(Role.title).limit(2000)).all()
-    return {"families": list(families), "locations": list(locations), "roles": list(roles)}
+def filter_choices(session: Session, *, roles: bool = True) -> dict[str, list[tuple[int, str]]]:
+    """Job families and locations for the marketplace filters (and roles for the forms)."""
+    def pairs(stmt: Any) -> list[tuple[int, str]]:
+        return [(i, n) for i, n in session.execute(stmt)]
+
+    return {"families": pairs(select(JobFamily.id, JobFamily.name).order_by(JobFamily.name)),
+            "locations": pairs(select(Location.id, Location.name).order_by(Location.name)),
+            "roles": pairs(select(Role.id, Role.title).order_by(Role.title).limit(2000)) if roles else []}

@@ -20,7 +20,7 @@ router = APIRouter(prefix="/hr")
 
 @router.get("/approvals")
 def approvals(request: Request, session: SessionDep, actor: Actor = Permit("opportunity.approve")) -> Response:
-    pending = [opportunities.to_out(session, o) for o in opportunities.list_pending_approval(session)]
+    pending = opportunities.to_out_many(session, opportunities.list_pending_approval(session))
     return render(request, "approvals.html", {"pending": pending})
 
 

@@ -26,7 +26,7 @@ def marketplace(
 ) -> Response:
     results = opportunities.search_opportunities(session, filters=filters, page=page, per_page=20)
     return render(request, "marketplace.html", {"results": results, "filters": filters,
-                                                "choices": opportunities.filter_choices(session)})
+                                                "choices": opportunities.filter_choices(session, roles=False)})
 
 
 @router.get("/opportunities/{opportunity_id}")
