@@ -63,3 +63,23 @@ def test_without_an_smtp_host_nothing_is_mailed_but_the_notification_stays(sessi
     session.flush()
     assert notifications.deliver_pending(session, settings=Settings(database_url="sqlite://", data_dir=tmp_path)) == 0
     assert [n.subject for n in notifications.list_notifications(session, employee_id=person.id)] == ["Hi"]
+
+
+def test_applying_through_the_portal_mails_the_hiring_manager_after_the_commit(
+    smtp_sink: tuple[Sink, int], template_url: str, engine: Any, tmp_path: Path,
+) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
+    from portal_world import app_for, build_world, copy_database, dispose_apps, login, settings_for
+
+    sink, port = smtp_sink
+    engine.dispose()
+    for url in copy_database(template_url, tmp_path):
+        world = build_world(url)
+        settings = settings_for(url, tmp_path, smtp_host="127.0.0.1", smtp_port=port)
+        eve = login(app_for(settings), "eve@example.com")
+        assert eve.post(f"/api/v1/opportunities/{world.gig}/applications", json={"note": "hi"}).status_code == 201
+        dispose_apps()
+    [(rcpt, msg)] = sink.messages
+    assert rcpt == ["hugo@example.com"] and "New applicant for Data pipeline gig" in msg["Subject"]
