@@ -9,6 +9,7 @@ advances anybody on its own; every move is a person's decision with a reason."""
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -61,11 +62,16 @@ def _audit(session: Session, actor: Actor, action: str, app: Application, reason
                            entity_id=str(app.id), reason=reason or None, data=dict(data)))
 
 
-def _flush(session: Session) -> None:
+def _flush(session: Session, *new: Application) -> None:
+    """Flush (adding ``new`` inside a savepoint, so a refused row leaves nothing behind)."""
     try:
-        session.flush()
+        with session.begin_nested():
+            session.add_all(new)
+            session.flush()
     except StaleDataError as err:
         raise Conflict("someone else changed this application meanwhile; reload and decide again") from err
+    except IntegrityError as err:  # two submissions racing past the duplicate check
+        raise Conflict("you have already applied to this opportunity") from err
 
 
 def apply(session: Session, *, actor: Actor, opportunity_id: int, data: ApplyIn) -> ApplicationOut:
@@ -81,8 +87,7 @@ def apply(session: Session, *, actor: Actor, opportunity_id: int, data: ApplyIn)
         raise Conflict("you have already applied to this opportunity")
     app = Application(opportunity_id=opp.id, employee_id=actor.employee_id, note=data.note.strip() or None,
                       confidential=data.confidential, status="submitted", submitted_at=utcnow())
-    session.add(app)
-    _flush(session)
+    _flush(session, app)
     person = session.get(Employee, actor.employee_id)
     assert person is not None
     _audit(session, actor, "application.submit", app, confidential=app.confidential)
