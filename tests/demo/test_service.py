@@ -55,3 +55,12 @@ def test_the_demo_command_builds_prints_a_summary_and_refuses_to_build_twice(dem
     assert "Demo organisation built" in result.output and "employees" in result.output
     again = runner.invoke(app, ["demo", "--employees", "80", "--db", demo_db_url])
     assert again.exit_code == 1 and isinstance(again.exception, Conflict)
+
+
+def test_replace_wipes_the_organisation_and_whatever_refers_to_it_but_keeps_taxonomies_and_the_audit_log() -> None:
+    from trellis.demo.service import organisation_tables
+
+    wiped = organisation_tables()
+    assert {"employees", "employee_skills", "applications", "recommendation_events", "roles"} <= set(wiped)
+    assert not {"taxonomies", "skills", "skill_relations", "occupations", "audit_events"} & set(wiped)
+    assert wiped.index("employee_skills") < wiped.index("employees") < wiped.index("roles")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -87,3 +88,26 @@ def test_a_judgements_file_with_an_unknown_tier_is_rejected(tmp_path: Path) -> N
         evaluate.read_judgements(path)
     with pytest.raises(Invalid, match="no such file"):
         evaluate.read_judgements(tmp_path / "missing.tsv")
+
+
+def test_the_semantic_facet_joins_the_blend_and_its_vectors_are_cached(
+    session: Session, onet_dir: Path, tmp_path: Path
+) -> None:
+    import numpy as np
+
+    from trellis.similarity import semantic
+
+    import_onet(session, paths=[onet_dir])
+    calls: list[int] = []
+
+    def fake(texts: Sequence[str]) -> np.ndarray:  # "software" roles point one way, the rest another
+        calls.append(len(texts))
+        return np.array([[1.0, 0.0] if "software" in t.lower() else [0.0, 1.0] for t in texts], dtype=np.float32)
+
+    embed = semantic.cached(fake, tmp_path, model="fake")
+    found = service.load_profiles(session, kind="onet", embed=embed)
+    assert found.facets["semantic"].shape == (4, 4)
+    only_semantic = service.rank_related(found, top=1, weights={"semantic": 1.0})
+    assert ranked(only_semantic, "15-1252.00") == ["15-1253.00"]
+    service.related_roles(session, kind="onet", top=2, embed=embed)
+    assert calls == [4]  # the second run read the cache

@@ -9,8 +9,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from trellis.cli.common import DbOption, console, unit_of_work
+from trellis.cli.common import DbOption, console, settings_for, unit_of_work
 from trellis.similarity.evaluate import default_data_path, evaluate_related_roles
+from trellis.similarity.service import semantic_embedder
 
 app = typer.Typer(help="Evaluate on the development sets.", no_args_is_help=True)
 
@@ -22,11 +23,13 @@ def related_roles(
     ] = None,
     top: Annotated[int, typer.Option("--top", help="Ranking depth scored (as `roles related --top`).")] = 20,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    semantic: Annotated[bool, typer.Option("--semantic", help="As `roles related --semantic`.")] = False,
     db: DbOption = None,
 ) -> None:
     """Recall@10, MAP and nDCG@10 of `roles related --taxonomy onet` and of the baseline."""
+    embed = semantic_embedder(settings_for(db).data_dir / "cache") if semantic else None
     with unit_of_work(db) as session:
-        result = evaluate_related_roles(session, data=data or default_data_path(), top=top)
+        result = evaluate_related_roles(session, data=data or default_data_path(), top=top, embed=embed)
     if as_json:
         console.print_json(json.dumps(result.model_dump()))
         return

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -44,6 +45,12 @@ def streams(seed: int) -> dict[str, np.random.Generator]:
                                                        strict=True)}
 
 
+@lru_cache(maxsize=4)
+def architecture(seed: int, skill_ids: frozenset[str]) -> Architecture:
+    """The job architecture for a seed (read-only once built, so it is cached)."""
+    return build_architecture(streams(seed)["architecture"], set(skill_ids))
+
+
 def generate(*, employees: int, seed: int, library: list[LibrarySkill], skill_ids: dict[str, int],
              offsets: Offsets | None = None, as_of: date | None = None,
              now: datetime | None = None) -> Iterator[tuple[str, list[dict[str, Any]]]]:
@@ -56,7 +63,7 @@ def generate(*, employees: int, seed: int, library: list[LibrarySkill], skill_id
     offsets = offsets or Offsets()
     now = now or datetime.now(UTC)
     rng = streams(seed)
-    arch = build_architecture(rng["architecture"], set(skill_ids))
+    arch = architecture(seed, frozenset(skill_ids))
     org = build_org(arch, employees, rng["org"], offsets.org_units)
     yield from _structure(arch, org, offsets, skill_ids, now)
     role_ids = [offsets.roles + i for i in range(len(arch.roles))]

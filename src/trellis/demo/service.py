@@ -43,8 +43,11 @@ Progress = Callable[[str, int, int], None]
 MODELS = {m.__tablename__: m for m in (
     JobFamily, Role, RoleSkill, Location, OrgUnit, Employee, EmployeeSkill, JobHistory, Preferences, TargetRole,
     ProtectedAttributes, Opportunity, OpportunitySkill, Application, LearningResource, LearningSkill)}
-# Kept by --replace: taxonomies (imported releases and the starter library) and the audit log.
-KEEP = {"taxonomies", "skills", "skill_relations", "occupations", "occupation_skills", "audit_events"}
+# What --replace wipes: these tables and every table that refers to one of them, however
+# indirectly (so tables added later, e.g. accounts or development plans, go too). Taxonomies,
+# skills, occupations and the audit log refer to none of them and stay.
+ORGANISATION = {"job_families", "roles", "locations", "org_units", "employees", "opportunities",
+                "learning_resources"}
 
 
 def build_demo(session: Session, *, employees: int = 2_000, seed: int = 7, replace: bool = False,
@@ -89,8 +92,17 @@ def build_demo(session: Session, *, employees: int = 2_000, seed: int = 7, repla
                        seconds=round(time.perf_counter() - started, 2))
 
 
+def organisation_tables() -> list[str]:
+    """The tables --replace empties, children before parents."""
+    wiped = set(ORGANISATION)
+    tables = Base.metadata.sorted_tables
+    for table in tables:  # parents come first, so one pass reaches every dependant
+        if any(fk.column.table.name in wiped for fk in table.foreign_keys):
+            wiped.add(table.name)
+    return [t.name for t in reversed(tables) if t.name in wiped]
+
+
 def wipe_organisation(session: Session) -> None:
     """Delete every row of the organisation's tables, children before parents."""
-    for table in reversed(Base.metadata.sorted_tables):
-        if table.name not in KEEP:
-            session.execute(delete(table))
+    for name in organisation_tables():
+        session.execute(delete(Base.metadata.tables[name]))

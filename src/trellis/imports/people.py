@@ -55,6 +55,7 @@ def prepare_employees(ctx: ImportContext, rows: list[tuple[int, EmployeeRow]]) -
         resolved.append((line, row, values))
         if i % 5_000 == 0:
             ctx.progress("checking references", i, len(rows))
+    ctx.progress("checking references", len(rows), len(rows))
     _tree_errors(ctx, graph, managers, "manager_id")
     for _line, row, values in resolved:
         current = existing.get(row.id)
@@ -103,6 +104,7 @@ def prepare_employee_skills(ctx: ImportContext, rows: list[tuple[int, EmployeeSk
         prep.count(outcome((emp, skill) not in existing, diff(plan, (emp, skill), values, existing)))
         if i % 5_000 == 0:
             ctx.progress("checking references", i, len(rows))
+    ctx.progress("checking references", len(rows), len(rows))
     prep.steps.append(lambda: write(ctx, plan, stage="employee skills"))
     return prep
 

@@ -116,18 +116,24 @@ def _insert_by_level(session: Session, table: Any, plan: TablePlan, batches: Bat
             level += 1
             depth[member] = level
     ids: dict[str, int] = {}
-    targets = {t for t in parent_of.values() if t is not None and t not in new}
-    for start in range(0, len(targets_list := sorted(targets)), BATCH):
-        ids.update(session.execute(select(table.c.external_id, table.c.id)
-                                   .where(table.c.external_id.in_(targets_list[start : start + BATCH]))).all())
+    wanted = {t for t in parent_of.values() if t is not None}  # ids to look up: the parents only
+
+    def learn_ids(externals: list[str]) -> None:
+        needed = [ext for ext in externals if ext in wanted]
+        for start in range(0, len(needed), BATCH):
+            ids.update(session.execute(select(table.c.external_id, table.c.id)
+                                       .where(table.c.external_id.in_(needed[start : start + BATCH]))).all())
+
+    learn_ids(sorted(wanted - new))
     levels: dict[int, list[dict[str, Any]]] = {}
     for values in plan.creates:
         levels.setdefault(min(depth[values["external_id"]], MAX_LEVELS), []).append(values)
-    stmt = insert(table).returning(table.c.external_id, table.c.id)
     for level in sorted(levels):
+        # plain executemany, no RETURNING: psycopg takes ~3x longer on multi-row RETURNING statements
         rows = [{**v, column: None if level == MAX_LEVELS else _target(ids, parent_of.get(v["external_id"]))}
                 for v in levels[level]]
-        batches(rows, lambda chunk: ids.update(session.execute(stmt, chunk).all()))
+        batches(rows, lambda chunk: session.execute(insert(table), chunk))
+        learn_ids([v["external_id"] for v in levels[level]])
     return [(ext, t) for ext, t in plan.self_links if ext not in new or depth[ext] >= MAX_LEVELS]
 
 

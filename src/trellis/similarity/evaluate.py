@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from trellis.core import metrics
 from trellis.errors import Invalid
 from trellis.similarity.schemas import RankingMetrics, RelatedRoles, RelatedRolesEvaluation
+from trellis.similarity.semantic import Embed
 from trellis.similarity.service import BASELINE_WEIGHTS, DEFAULT_WEIGHTS, load_profiles, rank_related
 
 TIER_GAIN = {"Primary-Short": 3.0, "Primary-Long": 2.0, "Supplemental": 1.0}
@@ -69,11 +70,14 @@ def score(ranking: list[RelatedRoles], gold: dict[str, dict[str, float]]) -> Ran
     )
 
 
-def evaluate_related_roles(session: Session, *, data: Path, top: int = 20) -> RelatedRolesEvaluation:
-    """Score our ranking and the Skills + Knowledge cosine baseline on the judgements in ``data``."""
+def evaluate_related_roles(
+    session: Session, *, data: Path, top: int = 20, embed: Embed | None = None
+) -> RelatedRolesEvaluation:
+    """Score our ranking (with the semantic facet when ``embed`` is given) and the Skills +
+    Knowledge cosine baseline on the judgements in ``data``."""
     gold = read_judgements(data)
-    found = load_profiles(session, kind="onet")
-    weights = DEFAULT_WEIGHTS["onet"]
+    found = load_profiles(session, kind="onet", embed=embed)
+    weights = {k: w for k, w in DEFAULT_WEIGHTS["onet"].items() if k in found.facets}
     return RelatedRolesEvaluation(
         data=str(data),
         top=top,

@@ -92,7 +92,13 @@ def _text_facet(texts: Sequence[str], *, bigrams: bool = False) -> sim.FloatArra
     return sim.cosine(sim.tfidf(sim.bag_of_words(texts, bigrams=bigrams)))
 
 
-def onet_profiles(session: Session, taxonomy: Taxonomy) -> Profiles:
+def _semantic(texts: Sequence[str], embed: Callable[[Sequence[str]], np.ndarray] | None) -> dict[str, sim.FloatArray]:
+    return {"semantic": sim.cosine(embed(list(texts)))} if embed is not None and texts else {}
+
+
+def onet_profiles(
+    session: Session, taxonomy: Taxonomy, *, embed: Callable[[Sequence[str]], np.ndarray] | None = None
+) -> Profiles:
     """O*NET occupations: Skills and Knowledge ratings (importance × level, each element centred
     on its mean over the rated occupations so that what every occupation needs counts for
     nothing), technology examples and commodities, task, title and description words, the SOC
@@ -132,11 +138,14 @@ def onet_profiles(session: Session, taxonomy: Taxonomy) -> Profiles:
         "description": _text_facet([o.description or "" for o in occs]),
         "code": sim.hierarchy_proximity([soc_path(o.code) for o in occs]),
         "zone": sim.ordinal_proximity([o.job_zone for o in occs], span=4.0),
+        **_semantic([f"{o.title}. {o.description or ''}" for o in occs], embed),
     }
     return Profiles(ids=[o.external_id for o in occs], labels=[o.title for o in occs], facets=facets)
 
 
-def esco_profiles(session: Session, taxonomy: Taxonomy) -> Profiles:
+def esco_profiles(
+    session: Session, taxonomy: Taxonomy, *, embed: Callable[[Sequence[str]], np.ndarray] | None = None
+) -> Profiles:
     """ESCO occupations: shared essential (1.0) / optional (0.5) skills, the skill groups they
     fall in, title and description words, and the ISCO / ESCO code hierarchy."""
     occs = _occupations(session, taxonomy)
@@ -166,11 +175,12 @@ def esco_profiles(session: Session, taxonomy: Taxonomy) -> Profiles:
         "titles": _text_facet([" ".join([o.title, *o.alt_titles]) for o in occs], bigrams=True),
         "description": _text_facet([o.description or "" for o in occs]),
         "code": sim.hierarchy_proximity([isco_path(o.code) for o in occs]),
+        **_semantic([f"{o.title}. {o.description or ''}" for o in occs], embed),
     }
     return Profiles(ids=[o.external_id for o in occs], labels=[o.title for o in occs], facets=facets)
 
 
-def company_profiles(session: Session) -> Profiles:
+def company_profiles(session: Session, *, embed: Callable[[Sequence[str]], np.ndarray] | None = None) -> Profiles:
     """The company's roles: required (1.0) / preferred (0.5) skills × weight × minimum level,
     title and description words, job family and level."""
     roles = list(session.scalars(select(Role).order_by(Role.external_id)))
@@ -187,5 +197,6 @@ def company_profiles(session: Session) -> Profiles:
         "titles": _text_facet([f"{r.title} {r.description or ''}" for r in roles], bigrams=True),
         "code": sim.hierarchy_proximity([[families[r.family_id]] if r.family_id else [] for r in roles]),
         "zone": sim.ordinal_proximity([float(r.level) for r in roles], span=4.0),
+        **_semantic([f"{r.title}. {r.description or ''}" for r in roles], embed),
     }
     return Profiles(ids=[r.external_id for r in roles], labels=[r.title for r in roles], facets=facets)

@@ -9,13 +9,15 @@ follow the same shape; no public judgements exist to tune them."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from trellis.core.similarity import RoleSimilarity
 from trellis.errors import Invalid
-from trellis.similarity import profiles
+from trellis.similarity import profiles, semantic
 from trellis.similarity.schemas import RelatedRole, RelatedRoles
+from trellis.similarity.semantic import Embed
 from trellis.taxonomy.service import get_active_taxonomy
 
 KINDS = ("onet", "esco", "company")
@@ -30,22 +32,24 @@ DEFAULT_WEIGHTS: dict[str, dict[str, float]] = {
         "commodities": 0.3,
         "zone": 0.3,
         "description": 0.2,
+        "semantic": 1.0,  # only with --semantic: MiniLM of "title. description"
     },
-    "esco": {"skills": 2.0, "groups": 0.5, "titles": 1.0, "code": 0.5, "description": 0.3},
-    "company": {"skills": 2.0, "titles": 1.0, "code": 0.5, "zone": 0.3},
+    "esco": {"skills": 2.0, "groups": 0.5, "titles": 1.0, "code": 0.5, "description": 0.3, "semantic": 1.0},
+    "company": {"skills": 2.0, "titles": 1.0, "code": 0.5, "zone": 0.3, "semantic": 1.0},
 }
 # The published baseline: cosine of the Skills + Knowledge importance vectors, nothing else.
 BASELINE_WEIGHTS = {"baseline": 1.0}
 
 
-def load_profiles(session: Session, *, kind: str) -> profiles.Profiles:
-    """The roles of ``kind`` (onet | esco | company) with their facet similarity matrices."""
+def load_profiles(session: Session, *, kind: str, embed: Embed | None = None) -> profiles.Profiles:
+    """The roles of ``kind`` (onet | esco | company) with their facet similarity matrices; with
+    ``embed`` (texts → L2-normalised rows) also the ``semantic`` facet."""
     if kind == "onet":
-        return profiles.onet_profiles(session, get_active_taxonomy(session, source="onet"))
+        return profiles.onet_profiles(session, get_active_taxonomy(session, source="onet"), embed=embed)
     if kind == "esco":
-        return profiles.esco_profiles(session, get_active_taxonomy(session, source="esco"))
+        return profiles.esco_profiles(session, get_active_taxonomy(session, source="esco"), embed=embed)
     if kind == "company":
-        return profiles.company_profiles(session)
+        return profiles.company_profiles(session, embed=embed)
     raise Invalid(f"--taxonomy must be one of {', '.join(KINDS)}, not {kind!r}")
 
 
@@ -66,16 +70,28 @@ def rank_related(
     ]
 
 
+def semantic_embedder(cache_dir: Path) -> Embed:
+    """The MiniLM encoder with its vectors cached under ``cache_dir`` (Settings.data_dir/cache)."""
+    return semantic.cached(semantic.encode, cache_dir)
+
+
 def related_roles(
-    session: Session, *, kind: str, top: int = 10, baseline: bool = False, weights: Mapping[str, float] | None = None
+    session: Session,
+    *,
+    kind: str,
+    top: int = 10,
+    baseline: bool = False,
+    weights: Mapping[str, float] | None = None,
+    embed: Embed | None = None,
 ) -> list[RelatedRoles]:
     """For each role of the active ``kind`` taxonomy (or the company), its ``top`` most similar
-    roles. ``baseline`` ranks by the Skills + Knowledge importance cosine alone (O*NET only)."""
+    roles. ``baseline`` ranks by the Skills + Knowledge importance cosine alone (O*NET only);
+    ``embed`` adds the semantic facet (see :func:`semantic_embedder`)."""
     if top < 1:
         raise Invalid("--top must be at least 1")
     if baseline and kind != "onet":
         raise Invalid("the baseline is defined for O*NET only")
-    found = load_profiles(session, kind=kind)
+    found = load_profiles(session, kind=kind, embed=None if baseline else embed)
     if baseline:
         return rank_related(found, top=top, weights=BASELINE_WEIGHTS, standardise=False)
     return rank_related(found, top=top, weights=weights or DEFAULT_WEIGHTS[kind])
