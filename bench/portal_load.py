@@ -19,7 +19,20 @@ import httpx
 CSRF = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
 
 
+def wait_for(base: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            httpx.get(f"{base}/health", timeout=5).raise_for_status()
+            return
+        except httpx.HTTPError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
 def sign_in(base: str, email: str, password: str) -> httpx.Client:
+    wait_for(base)
     client = httpx.Client(base_url=base, timeout=30)
     token = CSRF.search(client.get("/login").text)
     assert token, "no CSRF token on /login"
