@@ -155,6 +155,9 @@ BAD_FILES: list[tuple[str, str, str | bytes, list[str]]] = [
      ['org-units.csv:2: parent_id "OU-999" does not exist']),
     ("skills", "skills.csv", "id,label,broader\nSK-PROG,Programming,SK-PY\n",
      ['skills.csv:2: broader "SK-PY" would make a cycle: SK-PROG → SK-PY → SK-PROG']),
+    ("skills", "skills.csv", "id,label,related\nSK-PY,Python,SK-PY|SK-NOPE\n",
+     ['skills.csv:2: related "SK-PY" is the skill itself',
+      'skills.csv:2: related "SK-NOPE" is not a skill of the company library']),
     ("role-skills", "role-skills.csv", "role_id,skill,min_proficiency\nR-SWE-2,Pythn,3\nR-SWE-2,SQL,7\n",
      ['role-skills.csv:2: skill "Pythn" is not a skill of the active taxonomy',
       'role-skills.csv:3: min_proficiency "7" should be less than or equal to 5']),
@@ -261,3 +264,16 @@ def test_a_database_error_while_writing_rolls_back_every_row(
         import_file(company, kind="employees", path=write_file("employees.csv", "id,name,work_email\n" + rows),
                     settings=import_settings)
     assert table_counts(company) == before
+
+
+def test_the_starter_library_shipped_with_the_demo_imports_as_the_company_skills(
+    session: Session, import_settings: Settings
+) -> None:
+    from trellis.demo.library import library_path
+
+    result = import_file(session, kind="skills", path=library_path(), settings=import_settings)
+    assert result.created == result.rows > 300
+    relations = {r for (r,) in session.execute(select(SkillRelation.relation).distinct())}
+    assert relations == {"broader", "related"}
+    again = import_file(session, kind="skills", path=library_path(), settings=import_settings)
+    assert again.unchanged == again.rows

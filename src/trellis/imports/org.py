@@ -98,41 +98,54 @@ def company_taxonomy(session: Session, *, create: bool) -> Taxonomy | None:
     return tax
 
 
+LINKS = ("broader", "related")
+
+
+def _company_links(session: Session, ext_of: dict[int, str]) -> dict[tuple[str, str], set[str]]:
+    """``(skill, relation) -> {target}`` for the broader/related links inside the company library."""
+    links: dict[tuple[str, str], set[str]] = {}
+    for src, dst, relation in session.execute(select(SkillRelation.source_id, SkillRelation.target_id,
+                                                     SkillRelation.relation).where(SkillRelation.relation.in_(LINKS))):
+        if src in ext_of and dst in ext_of:
+            links.setdefault((ext_of[src], relation), set()).add(ext_of[dst])
+    return links
+
+
 def prepare_skills(ctx: ImportContext, rows: list[tuple[int, SkillRow]]) -> Prepared:
     tax = company_taxonomy(ctx.session, create=False)
     tax_id = tax.id if tax else -1
     columns = ["external_id", "preferred_label", "alt_labels", "skill_type", "group", "description"]
     existing = {k: v for k, v in load_existing(ctx.session, Skill, [*columns, "taxonomy_id"], key=_by_ext).items()
                 if v["taxonomy_id"] == tax_id}
-    ext_of = {v["id"]: k for k, v in existing.items()}
-    current_broader: dict[str, set[str]] = {}
-    for src, dst in ctx.session.execute(select(SkillRelation.source_id, SkillRelation.target_id)
-                                        .where(SkillRelation.relation == "broader")):
-        if src in ext_of and dst in ext_of:
-            current_broader.setdefault(ext_of[src], set()).add(ext_of[dst])
+    current = _company_links(ctx.session, {v["id"]: k for k, v in existing.items()})
     plan, prep, seen = TablePlan(Skill), Prepared(), dict[Any, int]()
     file_ids = {row.id for _, row in rows}
-    graph: dict[str, list[str]] = {k: sorted(v) for k, v in current_broader.items()}
+    graph: dict[str, list[str]] = {src: sorted(t) for (src, rel), t in current.items() if rel == "broader"}
     lines: dict[str, tuple[int, str]] = {}
     for line, row in rows:
         if ctx.duplicate(seen, row.id, line, "id", row.id):
             continue
-        for target in row.broader:
-            if target not in file_ids and target not in existing:
-                ctx.error(line, "is not a skill of the company library", column="broader", value=target)
+        for relation in LINKS:
+            for target in getattr(row, relation):
+                if target not in file_ids and target not in existing:
+                    ctx.error(line, "is not a skill of the company library", column=relation, value=target)
+                elif target == row.id and relation == "related":
+                    ctx.error(line, "is the skill itself", column=relation, value=target)
         graph[row.id] = list(row.broader)
         lines[row.id] = (line, "|".join(row.broader))
     _tree_errors(ctx, graph, lines, "broader")
-    relinks: dict[str, list[str]] = {}
+    relinks: dict[tuple[str, str], list[str]] = {}
     for line, row in rows:
         if seen.get(row.id) != line:
             continue
         values = {"external_id": row.id, "preferred_label": row.label, "alt_labels": row.alt_labels,
                   "skill_type": row.type, "group": row.group, "description": row.description}
         changed = diff(plan, row.id, values, existing)
-        if set(row.broader) != current_broader.get(row.id, set()):
-            relinks[row.id] = list(row.broader)
-            changed = True
+        for relation in LINKS:
+            targets = getattr(row, relation)
+            if set(targets) != current.get((row.id, relation), set()):
+                relinks[(row.id, relation)] = list(targets)
+                changed = True
         prep.count(outcome(row.id not in existing, changed))
 
     def apply() -> None:
@@ -143,12 +156,14 @@ def prepare_skills(ctx: ImportContext, rows: list[tuple[int, SkillRow]]) -> Prep
         write(ctx, plan, stage="skills")
         ids = dict(ctx.session.execute(select(Skill.external_id, Skill.id).where(Skill.taxonomy_id == tax_now.id))
                    .all())
-        sources = [ids[ext] for ext in relinks]
-        for start in range(0, len(sources), 5_000):
-            ctx.session.execute(delete(SkillRelation).where(SkillRelation.relation == "broader",
-                                                            SkillRelation.source_id.in_(sources[start:start + 5_000])))
-        links = [{"source_id": ids[ext], "target_id": ids[t], "relation": "broader"}
-                 for ext, targets in relinks.items() for t in targets]
+        for relation in LINKS:
+            sources = [ids[ext] for ext, rel in relinks if rel == relation]
+            for start in range(0, len(sources), 5_000):
+                chunk = sources[start : start + 5_000]
+                ctx.session.execute(delete(SkillRelation).where(SkillRelation.relation == relation,
+                                                                SkillRelation.source_id.in_(chunk)))
+        links = [{"source_id": ids[ext], "target_id": ids[t], "relation": rel}
+                 for (ext, rel), targets in relinks.items() for t in dict.fromkeys(targets)]
         if links:
             ctx.session.execute(insert(SkillRelation), links)
 
@@ -161,14 +176,11 @@ def export_skills(session: Session) -> list[dict[str, Any]]:
     if tax is None:
         return []
     skills = session.scalars(select(Skill).where(Skill.taxonomy_id == tax.id).order_by(Skill.external_id)).all()
-    ext_of = {s.id: s.external_id for s in skills}
-    broader: dict[int, list[str]] = {}
-    for src, dst in session.execute(select(SkillRelation.source_id, SkillRelation.target_id)
-                                    .where(SkillRelation.relation == "broader")):
-        if src in ext_of and dst in ext_of:
-            broader.setdefault(src, []).append(ext_of[dst])
+    links = _company_links(session, {s.id: s.external_id for s in skills})
     return [{"id": s.external_id, "label": s.preferred_label, "alt_labels": list(s.alt_labels or []),
-             "type": s.skill_type, "group": s.group, "broader": sorted(broader.get(s.id, [])),
+             "type": s.skill_type, "group": s.group,
+             "broader": sorted(links.get((s.external_id, "broader"), [])),
+             "related": sorted(links.get((s.external_id, "related"), [])),
              "description": s.description} for s in skills]
 
 

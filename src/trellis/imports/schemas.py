@@ -161,6 +161,7 @@ class SkillRow(Row):
     type: Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,32}$", to_lower=True)] = "skill"
     group: Name | None = None
     broader: TextList = []
+    related: TextList = []
     description: Text | None = None
 
 
