@@ -38,7 +38,8 @@ def test_the_main_pages_have_no_wcag_a_or_aa_violations(browser: Any, server: st
     pages = {
         "eve@example.com": ["/", "/profile", "/marketplace", f"/opportunities/{e2e_world.gig}", "/applications"],
         "hugo@example.com": ["/manage/opportunities", "/manage/opportunities/new",
-                             f"/manage/opportunities/{e2e_world.gig}", f"/manage/opportunities/{e2e_world.gig}/applicants"],
+                             f"/manage/opportunities/{e2e_world.gig}",
+                             f"/manage/opportunities/{e2e_world.gig}/applicants"],
         "pat@example.com": ["/hr/approvals"],
         "ada@example.com": ["/hr/audit", "/hr/architecture", "/admin/tokens"],
         "sam@example.com": ["/admin/users"],
