@@ -68,9 +68,6 @@ def test_without_an_smtp_host_nothing_is_mailed_but_the_notification_stays(sessi
 def test_applying_through_the_portal_mails_the_hiring_manager_after_the_commit(
     smtp_sink: tuple[Sink, int], template_url: str, engine: Any, tmp_path: Path,
 ) -> None:
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
     from portal_world import app_for, build_world, copy_database, dispose_apps, login, settings_for
 
     sink, port = smtp_sink
