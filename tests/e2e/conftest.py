@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import socket
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -13,8 +12,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
 
 from portal_world import World, build_world, copy_database, settings_for
 
