@@ -26,7 +26,8 @@ def route_table(app) -> list[tuple[str, str, str | None]]:  # type: ignore[no-un
         route = ctx.route
         if not isinstance(route, APIRoute):
             continue
-        actions = [getattr(d.call, "action", None) for d in route.dependant.dependencies]
+        dependant = getattr(ctx, "dependant", None) or route.dependant  # router-level dependencies included
+        actions = [getattr(d.call, "action", None) for d in dependant.dependencies]
         actions = [a for a in actions if a]
         for method in sorted(route.methods - {"HEAD"}):
             rows.append((method, ctx.path, actions[0] if actions else None))
