@@ -140,3 +140,17 @@ def dispose_apps() -> None:
         client = _apps.pop()
         client.close()
         client.app.state.engine.dispose()  # type: ignore[attr-defined]
+
+
+def hr_bearer(url: str, *, role: str = "hr_admin") -> dict[str, str]:
+    """Headers for an integration calling the API as HR (a fresh account with a read/write token),
+    for tests of JSON routes that sit behind the permission table."""
+    from trellis.accounts.service import create_api_token
+
+    engine = make_engine(url)
+    with make_session_factory(engine)() as s:
+        user = create_user(s, email=f"api-{uuid.uuid4().hex[:8]}@example.com", role=role)
+        raw, _token = create_api_token(s, user=user, name="tests", scopes=["read", "write"])
+        s.commit()
+    engine.dispose()
+    return {"Authorization": f"Bearer {raw}"}

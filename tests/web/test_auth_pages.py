@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fastapi.testclient import TestClient
-from portal_world import PASSWORD, ROLE_EMAILS, app_for, csrf_of, login
 from sqlalchemy import select
 
+from portal_world import PASSWORD, ROLE_EMAILS, app_for, csrf_of, login
 from trellis.config import Settings
 from trellis.db import make_engine, make_session_factory
 from trellis.models import ApiToken, User, UserSession
@@ -126,3 +126,12 @@ def test_pages_carry_security_headers_and_no_external_assets(as_role: Callable[[
         response = client.get(path)
         assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
         assert "http://" not in response.text.replace("http://testserver", "") and "https://" not in response.text
+
+
+def test_hr_bearer_headers_reach_hr_only_routes(portal_settings: Settings, anonymous: TestClient) -> None:
+    from portal_world import hr_bearer
+
+    headers = hr_bearer(portal_settings.database_url)
+    assert anonymous.get("/api/v1/audit", headers=headers).status_code == 200
+    employee = hr_bearer(portal_settings.database_url, role="employee")
+    assert anonymous.get("/api/v1/audit", headers=employee).status_code == 403
