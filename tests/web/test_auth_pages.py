@@ -135,3 +135,13 @@ def test_hr_bearer_headers_reach_hr_only_routes(portal_settings: Settings, anony
     assert anonymous.get("/api/v1/audit", headers=headers).status_code == 200
     employee = hr_bearer(portal_settings.database_url, role="employee")
     assert anonymous.get("/api/v1/audit", headers=employee).status_code == 403
+
+
+def test_using_a_token_records_when_it_was_last_used(as_role: Callable[[str], TestClient],
+                                                      anonymous: TestClient) -> None:
+    admin = as_role("hr_admin")
+    created = admin.post("/api/v1/tokens", json={"name": "touch", "scopes": ["read"]}).json()
+    assert created["last_used_at"] is None
+    anonymous.get("/api/v1/me", headers={"Authorization": f"Bearer {created['token']}"})
+    tokens = {t["id"]: t for t in admin.get("/api/v1/tokens").json()}
+    assert tokens[created["id"]]["last_used_at"] is not None

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from trellis.accounts.permissions import ROLES, Actor
@@ -190,15 +190,27 @@ def revoke_api_token(session: Session, *, user: User, token_id: int) -> ApiToken
     return token
 
 
-def user_for_token(session: Session, *, raw: str) -> tuple[User, list[str]]:
+def user_for_token(session: Session, *, raw: str) -> tuple[User, ApiToken]:
+    """The active account behind an API token, and the token (read only: see ``touch_token``)."""
     token = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(raw)))
     if token is None or token.revoked_at is not None:
         raise Unauthenticated("Unknown or revoked API token.")
     user = session.get(User, token.user_id)
     if user is None or not user.active:
         raise Unauthenticated("The token's account is inactive.")
-    token.last_used_at = utcnow()
-    return user, list(token.scopes)
+    return user, token
+
+
+TOUCH_EVERY = timedelta(minutes=1)
+
+
+def token_needs_touch(token: ApiToken) -> bool:
+    return token.last_used_at is None or utcnow() - _aware(token.last_used_at) > TOUCH_EVERY
+
+
+def touch_token(session: Session, *, token_id: int) -> None:
+    """Record that a token was used (at most about once a minute, so reads stay reads)."""
+    session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=utcnow()))
 
 
 def require_scope(scopes: list[str], *, write: bool) -> None:
