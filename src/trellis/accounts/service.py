@@ -204,13 +204,12 @@ def user_for_token(session: Session, *, raw: str) -> tuple[User, ApiToken]:
 TOUCH_EVERY = timedelta(minutes=1)
 
 
-def token_needs_touch(token: ApiToken) -> bool:
-    return token.last_used_at is None or utcnow() - _aware(token.last_used_at) > TOUCH_EVERY
-
-
-def touch_token(session: Session, *, token_id: int) -> None:
-    """Record that a token was used (at most about once a minute, so reads stay reads)."""
-    session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=utcnow()))
+def touch_token(session: Session, *, raw: str) -> None:
+    """Record that a token is being used (at most about once a minute per token)."""
+    now = utcnow()
+    session.execute(update(ApiToken).where(
+        ApiToken.token_hash == digest(raw), ApiToken.revoked_at.is_(None),
+        or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < now - TOUCH_EVERY)).values(last_used_at=now))
 
 
 def require_scope(scopes: list[str], *, write: bool) -> None:

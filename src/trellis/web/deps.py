@@ -63,23 +63,19 @@ def get_session(request: Request, background: BackgroundTasks) -> Iterator[Sessi
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
-def _touch_token(factory: sessionmaker[Session], token_id: int) -> None:
-    with factory() as session:
-        accounts.touch_token(session, token_id=token_id)
-        session.commit()
-
-
-def get_current_user(request: Request, session: SessionDep, settings: SettingsDep,
-                     background: BackgroundTasks) -> User:
+def get_current_user(request: Request, session: SessionDep, settings: SettingsDep) -> User:
     """The signed-in user, from an API token (``Authorization: Bearer …``) or the session cookie."""
     auth = request.headers.get("authorization", "")
     if auth.lower().startswith("bearer "):
-        user, token = accounts.user_for_token(session, raw=auth[7:].strip())
+        raw_token = auth[7:].strip()
+        # Last use is recorded first, in its own short transaction, before this request's session
+        # reads anything: authentication itself never writes, so it never holds SQLite's write
+        # lock while another session of the same request writes.
+        with request.app.state.session_factory() as side:
+            accounts.touch_token(side, raw=raw_token)
+            side.commit()
+        user, token = accounts.user_for_token(session, raw=raw_token)
         accounts.require_scope(list(token.scopes), write=request.method not in SAFE_METHODS)
-        if accounts.token_needs_touch(token):
-            # after the response, in its own transaction: authenticating never writes, so it
-            # never holds SQLite's write lock while another session of the same request writes
-            background.add_task(_touch_token, request.app.state.session_factory, token.id)
         request.state.via_token = True
         return user
     raw = read_cookie(request, settings, SESSION_COOKIE)
