@@ -71,7 +71,7 @@ def test_post_approve_apply_confidentially_and_advance(browser: Any, server: str
     # the hiring manager sees the applicant and advances them with a reason
     hugo.goto("/manage/opportunities")
     hugo.get_by_role("row", name=re.compile("Platform reliability gig")).get_by_role("link", name="Applicants").click()
-    expect(hugo.get_by_role("heading", name=re.compile("Eve Employee"))).to_be_visible()
+    expect(hugo.get_by_role("heading", level=2, name=re.compile("Eve Employee"))).to_be_visible()
     hugo.get_by_label("Move to").select_option("interview")
     hugo.get_by_label("Reason").fill("Hands-on cluster experience")
     hugo.get_by_role("button", name="Move").click()
