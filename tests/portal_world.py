@@ -104,6 +104,7 @@ def _populate(s: Session, url: str) -> World:
 
 
 def settings_for(url: str, tmp: Path, **kw: object) -> Settings:
+    kw = {"match_text_encoder": "hashing", **kw}  # no sentence model to load in the portal tests
     return Settings(database_url=url, data_dir=tmp / "data", secret_key="portal-test-secret", **kw)  # type: ignore[arg-type]
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from portal_world import PASSWORD, World
 
 pytestmark = pytest.mark.browser
@@ -38,6 +39,12 @@ def test_post_approve_apply_confidentially_and_advance(browser: Any, server: str
     eve.get_by_label("Level").select_option("4")
     eve.get_by_role("button", name="Add skill").click()
     expect(eve.get_by_role("cell", name="Kubernetes", exact=True)).to_be_visible()
+
+    # she sees recommendations with their reasons and what would raise each match
+    eve.get_by_role("link", name="For you").click()
+    expect(eve.get_by_role("link", name="Data pipeline gig")).to_be_visible()
+    expect(eve.get_by_text("How the score is made up").first).to_be_visible()
+    expect(eve.locator(".reasons li").first).to_be_visible()
 
     # a hiring manager posts an opening with skills and submits it; HR approves it
     hugo = sign_in(browser, server, "hugo@example.com")

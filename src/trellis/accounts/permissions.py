@@ -28,11 +28,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "profile.view": _PEOPLE,  # own profile only
     "profile.edit": _PEOPLE,  # own profile only
     "skills.search": _ALL,
+    "recommendations.view": _PEOPLE,  # own recommendations; none for people who opted out
     "marketplace.browse": _PEOPLE,  # open opportunities; drafts only for their owner and HR
     "application.apply": _PEOPLE,
     "application.view_own": _PEOPLE,
     "application.withdraw": _PEOPLE,  # own applications only
     "application.view": _HIRING,  # see can_view_application: confidential rule applies
+    "candidates.view": _HIRING,  # shortlist of an opening: its hiring manager or HR
     "application.move": _HIRING,  # hiring manager of the opening, or HR
     "opportunity.manage": _HIRING,  # create / edit / submit / close: owner (hiring manager) or HR
     "opportunity.approve": _HR,
@@ -41,6 +43,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "audit.view": frozenset({HR_ADMIN, SYSADMIN}),
     "users.manage": frozenset({SYSADMIN}),
     "tokens.manage": frozenset({HR_ADMIN, SYSADMIN}),  # own tokens only
+    # any employee's recommendations / candidates / explanations by external id (matching's API)
+    "matching.api": _HR,
+    # career paths, development plans, mentoring, succession by external id (paths' API)
+    "paths.api": _HR,
 }
 
 # Routes anyone may reach without signing in.

@@ -12,8 +12,18 @@ from trellis.models.employee import (
 )
 from trellis.models.event import AuditEvent, RecommendationEvent
 from trellis.models.learning import LearningResource, LearningSkill
+from trellis.models.matching import MatchingChange, OpportunityVisibility, PerformancePlan
+from trellis.models.mentoring import (
+    MenteeGoal,
+    MenteeRequest,
+    MentoringConstraint,
+    MentoringPair,
+    MentorProfile,
+    MentorSkill,
+)
 from trellis.models.opportunity import Application, Opportunity, OpportunitySkill
 from trellis.models.org import Location, OrgUnit
+from trellis.models.paths import DevelopmentPlan, DevelopmentPlanItem
 from trellis.models.role import JobFamily, Role, RoleSkill
 from trellis.models.skill import Occupation, OccupationSkill, Skill, SkillRelation, Taxonomy
 
@@ -22,6 +32,9 @@ __all__ = [
     "Application",
     "AuditEvent",
     "Base",
+    # career paths and mentoring
+    "DevelopmentPlan",
+    "DevelopmentPlanItem",
     "Employee",
     "EmployeeSkill",
     "JobFamily",
@@ -30,12 +43,21 @@ __all__ = [
     "LearningSkill",
     "Location",
     "LoginAttempt",
+    "MatchingChange",
+    "MenteeGoal",
+    "MenteeRequest",
+    "MentorProfile",
+    "MentorSkill",
+    "MentoringConstraint",
+    "MentoringPair",
     "Notification",
     "Occupation",
     "OccupationSkill",
     "Opportunity",
     "OpportunitySkill",
+    "OpportunityVisibility",
     "OrgUnit",
+    "PerformancePlan",
     "Preferences",
     "ProtectedAttributes",
     "RecommendationEvent",

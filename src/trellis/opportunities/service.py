@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from trellis.accounts.permissions import Actor, can_manage_opportunity
 from trellis.errors import Conflict, Forbidden, Invalid, NotFound
+from trellis.matching.service import mark_changed
 from trellis.models import (
     AuditEvent,
     Employee,
@@ -41,6 +42,7 @@ def _audit(session: Session, actor: Actor, action: str, opp: Opportunity, reason
            **data: object) -> None:
     session.add(AuditEvent(actor=f"user:{actor.user_id}", action=action, entity_type="opportunity",
                            entity_id=str(opp.id), reason=reason or None, data=dict(data)))
+    mark_changed(session, opportunity_ids=[opp.id])  # every audited change may change what matches
 
 
 def _load(session: Session, opportunity_id: int) -> Opportunity:

@@ -11,6 +11,7 @@ from trellis.errors import Invalid, NotFound
 from trellis.extraction import service as extraction
 from trellis.extraction.documents import read_document
 from trellis.extraction.schemas import PendingSkill, SkillSuggestion
+from trellis.matching.service import mark_changed
 from trellis.models import AuditEvent, Employee, EmployeeSkill, Preferences, Role, Skill, TargetRole, Taxonomy
 from trellis.profiles.schemas import PreferencesIn, ProfileOut, ProfileSkill, SkillHit, SkillIn
 
@@ -98,6 +99,7 @@ def add_skill(session: Session, *, employee_id: int, data: SkillIn) -> ProfileSk
             row.verified_at, row.verified_by_id = None, None  # a changed level is no longer the verified one
         row.proficiency, row.status = data.proficiency, "accepted"
     session.flush()
+    mark_changed(session, employee_ids=[employee_id])
     return ProfileSkill(skill_id=skill.id, label=skill.preferred_label, proficiency=row.proficiency,
                         source=row.source, status=row.status, verified=row.verified_at is not None)
 
@@ -107,6 +109,7 @@ def remove_skill(session: Session, *, employee_id: int, skill_id: int) -> None:
                                                          EmployeeSkill.skill_id == skill_id))
     if not getattr(result, "rowcount", 0):
         raise NotFound(f"skill {skill_id} is not on your profile")
+    mark_changed(session, employee_ids=[employee_id])
 
 
 def update_preferences(session: Session, *, employee_id: int, data: PreferencesIn) -> PreferencesIn:
@@ -127,6 +130,7 @@ def update_preferences(session: Session, *, employee_id: int, data: PreferencesI
     session.add(AuditEvent(actor=f"employee:{employee_id}", action="profile.preferences",
                            entity_type="employee", entity_id=str(employee_id), data={"visibility": data.visibility}))
     session.flush()
+    mark_changed(session, employee_ids=[employee_id])
     return data
 
 
@@ -150,6 +154,7 @@ def decide_suggestion(
 ) -> PendingSkill:
     row = extraction.decide_suggestion(session, employee_id=employee_id, skill_id=skill_id, accept=accept,
                                        proficiency=proficiency, actor=f"employee:{employee_id}")
+    mark_changed(session, employee_ids=[employee_id])
     skill = session.get(Skill, skill_id)
     return PendingSkill(skill_id=skill_id, label=skill.preferred_label if skill else "?", proficiency=row.proficiency,
                         evidence=row.evidence, status=row.status)

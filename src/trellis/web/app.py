@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from urllib.parse import quote
 
-from fastapi import FastAPI, Request, Response
+from fastapi import Depends, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
@@ -29,7 +29,9 @@ from trellis.errors import (
     Unauthenticated,
     Unavailable,
 )
-from trellis.web.deps import SessionDep
+from trellis.web.api import matching as matching_api
+from trellis.web.api import paths as paths_api
+from trellis.web.deps import SessionDep, permit
 from trellis.web.templating import render
 
 STATUS_FOR: dict[type[TrellisError], int] = {
@@ -110,6 +112,9 @@ def create_app(settings: Settings) -> FastAPI:
     from trellis.web.pages import router as pages_router
 
     app.include_router(api_router, prefix="/api/v1")
+    # the matching and career-path APIs address any employee by external id: HR and integrations only
+    app.include_router(paths_api.router, dependencies=[Depends(permit("paths.api"))])
+    app.include_router(matching_api.router, dependencies=[Depends(permit("matching.api"))])
     app.include_router(pages_router)
     return app
 

@@ -18,6 +18,7 @@ templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
 NAV: list[tuple[str, str, str]] = [  # (href, label, action)
     ("/", "Home", "home.view"),
+    ("/for-you", "For you", "recommendations.view"),
     ("/marketplace", "Marketplace", "marketplace.browse"),
     ("/profile", "My profile", "profile.view"),
     ("/applications", "My applications", "application.view_own"),

@@ -1,7 +1,7 @@
 """portal accounts
 
 Revision ID: 0003_portal
-Revises: 0002
+Revises: 0003_matching
 Create Date: 2026-11-24 06:25:23.975174
 """
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ from alembic import op
 
 
 revision: str = '0003_portal'
-down_revision: str | Sequence[str] | None = '0002'
+down_revision: str | Sequence[str] | None = '0003_matching'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

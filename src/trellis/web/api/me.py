@@ -14,6 +14,8 @@ from trellis.notifications import service as notifications
 from trellis.notifications.schemas import NotificationOut
 from trellis.profiles import service as profiles
 from trellis.profiles.schemas import PreferencesIn, ProfileOut, ProfileSkill, SkillHit, SkillIn
+from trellis.recommendations import service as recommendations
+from trellis.recommendations.schemas import ForYou
 from trellis.web.deps import Permit, SessionDep, SettingsDep
 
 router = APIRouter(tags=["me"])
@@ -78,6 +80,13 @@ class Decision(BaseModel):
 def decide(skill_id: int, data: Decision, session: SessionDep, actor: Actor = Permit("profile.edit")) -> PendingSkill:
     return profiles.decide_suggestion(session, employee_id=_me(actor), skill_id=skill_id, accept=data.accept,
                                       proficiency=data.proficiency)
+
+
+@router.get("/recommendations")
+def recommended(session: SessionDep, settings: SettingsDep, k: int = 20,
+                actor: Actor = Permit("recommendations.view")) -> ForYou:
+    """"For you": the caller's best open opportunities, each with its explanation."""
+    return recommendations.for_you(session, settings=settings, actor=actor, k=min(max(k, 1), 100))
 
 
 @router.get("/skills")

@@ -15,7 +15,9 @@ from trellis.opportunities import service as opportunities
 from trellis.opportunities.schemas import CloseIn, OpportunityIn, OpportunityOut, ReturnIn, SearchFilters
 from trellis.pagination import Page
 from trellis.profiles import service as profiles
-from trellis.web.deps import Permit, SessionDep
+from trellis.recommendations import service as recommendations
+from trellis.recommendations.schemas import Recommended, ShortlistEntry
+from trellis.web.deps import Permit, SessionDep, SettingsDep
 
 router = APIRouter(prefix="/opportunities", tags=["opportunities"])
 
@@ -41,6 +43,21 @@ def suggest_skills(data: TextIn, session: SessionDep,
 def read(opportunity_id: int, session: SessionDep, actor: Actor = Permit("marketplace.browse")) -> OpportunityOut:
     return opportunities.to_out(session, opportunities.get_opportunity(session, actor=actor,
                                                                        opportunity_id=opportunity_id))
+
+
+@router.get("/{opportunity_id}/match")
+def match(opportunity_id: int, session: SessionDep, settings: SettingsDep,
+          actor: Actor = Permit("recommendations.view")) -> Recommended | None:
+    """How the caller matches one open opportunity (null if they opted out or it is not open)."""
+    return recommendations.explain_for(session, settings=settings, actor=actor, opportunity_id=opportunity_id)
+
+
+@router.get("/{opportunity_id}/shortlist")
+def shortlist(opportunity_id: int, session: SessionDep, settings: SettingsDep, k: int = 20,
+              actor: Actor = Permit("candidates.view")) -> list[ShortlistEntry]:
+    """Internal candidates for an open opening, with explanations (hiring manager or HR)."""
+    return recommendations.shortlist(session, settings=settings, actor=actor, opportunity_id=opportunity_id,
+                                     k=min(max(k, 1), 100))
 
 
 @router.post("", status_code=201)

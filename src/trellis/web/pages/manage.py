@@ -14,7 +14,8 @@ from trellis.applications.schemas import MoveIn, TimeReleaseDecision
 from trellis.opportunities import service as opportunities
 from trellis.opportunities.schemas import CloseIn, OpportunityOut
 from trellis.profiles import service as profiles
-from trellis.web.deps import Permit, SessionDep
+from trellis.recommendations import service as recommendations
+from trellis.web.deps import Permit, SessionDep, SettingsDep
 from trellis.web.pages.forms import SKILL_ROWS, opportunity_from_form, validated
 from trellis.web.templating import render
 
@@ -80,11 +81,13 @@ def close_opening(opportunity_id: int, session: SessionDep, reason: Annotated[st
 
 
 @router.get("/opportunities/{opportunity_id}/applicants")
-def applicants(request: Request, opportunity_id: int, session: SessionDep,
+def applicants(request: Request, opportunity_id: int, session: SessionDep, settings: SettingsDep,
                actor: Actor = Permit("application.view")) -> Response:
     opp = opportunities.get_opportunity(session, actor=actor, opportunity_id=opportunity_id)
     apps = applications.list_for_opportunity(session, actor=actor, opportunity_id=opportunity_id)
-    return render(request, "applicants.html", {"opp": opp, "apps": apps, "stages": [*STAGES[1:], "rejected"]})
+    shortlist = recommendations.shortlist(session, settings=settings, actor=actor, opportunity_id=opportunity_id, k=10)
+    return render(request, "applicants.html", {"opp": opp, "apps": apps, "stages": [*STAGES[1:], "rejected"],
+                                               "shortlist": shortlist})
 
 
 @router.post("/applications/{application_id}/move")

@@ -12,7 +12,8 @@ from trellis.applications import service as applications
 from trellis.applications.schemas import ApplyIn
 from trellis.opportunities import service as opportunities
 from trellis.opportunities.schemas import SearchFilters
-from trellis.web.deps import Permit, SessionDep
+from trellis.recommendations import service as recommendations
+from trellis.web.deps import Permit, SessionDep, SettingsDep
 from trellis.web.pages.forms import validated
 from trellis.web.templating import render
 
@@ -30,11 +31,12 @@ def marketplace(
 
 
 @router.get("/opportunities/{opportunity_id}")
-def opportunity(request: Request, opportunity_id: int, session: SessionDep,
+def opportunity(request: Request, opportunity_id: int, session: SessionDep, settings: SettingsDep,
                 actor: Actor = Permit("marketplace.browse")) -> Response:
     opp = opportunities.get_opportunity(session, actor=actor, opportunity_id=opportunity_id)
     mine = next((a for a in applications.list_mine(session, actor=actor) if a.opportunity_id == opp.id), None)
-    return render(request, "opportunity.html", {"opp": opportunities.to_out(session, opp), "mine": mine})
+    fit = recommendations.explain_for(session, settings=settings, actor=actor, opportunity_id=opp.id)
+    return render(request, "opportunity.html", {"opp": opportunities.to_out(session, opp), "mine": mine, "fit": fit})
 
 
 @router.post("/opportunities/{opportunity_id}/apply")

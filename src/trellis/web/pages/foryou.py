@@ -1,0 +1,20 @@
+""""For you": recommended opportunities with the engine's reasons and what would raise each match."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from trellis.accounts.permissions import Actor
+from trellis.recommendations import service as recommendations
+from trellis.web.deps import Permit, SessionDep, SettingsDep
+from trellis.web.templating import render
+
+router = APIRouter()
+
+
+@router.get("/for-you")
+def for_you(request: Request, session: SessionDep, settings: SettingsDep,
+            actor: Actor = Permit("recommendations.view")) -> Response:
+    data = recommendations.for_you(session, settings=settings, actor=actor, k=20)
+    return render(request, "for_you.html", {"data": data})
