@@ -70,3 +70,24 @@ def test_a_private_profile_is_on_shortlists_for_hr_only(as_role: Callable[[str],
 def test_shortlists_are_for_the_hiring_manager_and_hr_only(as_role: Callable[[str], TestClient], world: World) -> None:
     assert as_role("manager").get(f"/api/v1/opportunities/{world.gig}/shortlist").status_code == 403  # not hers
     assert as_role("employee").get(f"/api/v1/opportunities/{world.gig}/shortlist").status_code == 403
+
+
+def test_what_was_shown_is_logged_for_the_fairness_audits(
+    as_role: Callable[[str], TestClient], world: World, portal_settings,  # type: ignore[no-untyped-def]
+) -> None:
+    from sqlalchemy import func, select
+
+    from trellis.db import make_engine, make_session_factory
+    from trellis.models import RecommendationEvent
+
+    def shown() -> int:
+        engine = make_engine(portal_settings.database_url)
+        with make_session_factory(engine)() as s:
+            n = s.scalar(select(func.count()).select_from(RecommendationEvent).where(
+                RecommendationEvent.kind == "shown", RecommendationEvent.employee_id == world.eve)) or 0
+        engine.dispose()
+        return n
+
+    before = shown()
+    items = as_role("employee").get("/api/v1/recommendations").json()["items"]
+    assert items and shown() == before + len(items)

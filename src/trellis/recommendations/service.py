@@ -1,12 +1,12 @@
 """"For you" recommendations and hiring shortlists from the matching engine, with the portal's
 rules on top: a person who opted out of automated recommendations gets none (and is left out
 of shortlists); a profile set to private is shown in shortlists to HR only. What was shown is
-logged (``recommendation_events``) for the fairness audits."""
+logged (``recommendation_events``) for the fairness audits, by ``record_shown`` after the response."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from trellis.accounts.permissions import Actor, can_manage_opportunity
 from trellis.config import Settings
@@ -39,7 +39,6 @@ def for_you(session: Session, *, settings: Settings, actor: Actor, k: int = 20) 
         return ForYou(opted_out=False, model_version=None, items=[])
     ids = dict(session.execute(select(Opportunity.external_id, Opportunity.id).where(
         Opportunity.external_id.in_([m.opportunity for m in found.results]))).all())
-    matching.record_shown(session, results=found, source="recommend", actor=f"user:{actor.user_id}")
     items = [Recommended(opportunity_id=ids[m.opportunity], match=m, raise_by=_raise_by(m))
              for m in found.results if m.opportunity in ids]
     return ForYou(opted_out=False, model_version=found.model_version, items=items)
@@ -88,6 +87,16 @@ def shortlist(session: Session, *, settings: Settings, actor: Actor, opportunity
         if visibility == "private" and not actor.is_hr:
             continue
         out.append(ShortlistEntry(employee_id=emp_id, applied=emp_id in applied, match=m))
-    shown = MatchList(subject=found.subject, model_version=found.model_version, results=[e.match for e in out[:k]])
-    matching.record_shown(session, results=shown, source="candidates", actor=f"user:{actor.user_id}")
     return out[:k]
+
+
+def record_shown(factory: sessionmaker[Session], *, matches: list[MatchOut], model_version: str | None,
+                 source: str, actor: Actor) -> None:
+    """Log what was shown, in its own transaction (the web tier runs it after the response:
+    on SQLite a request that read first cannot take the write lock once another has written)."""
+    if not matches:
+        return
+    with factory() as session:
+        shown = MatchList(subject=source, model_version=model_version or "", results=matches)
+        matching.record_shown(session, results=shown, source=source, actor=f"user:{actor.user_id}")
+        session.commit()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, UploadFile
+from fastapi import APIRouter, BackgroundTasks, Request, Response, UploadFile
 from pydantic import BaseModel, Field
 
 from trellis.accounts import service as accounts
@@ -83,10 +83,14 @@ def decide(skill_id: int, data: Decision, session: SessionDep, actor: Actor = Pe
 
 
 @router.get("/recommendations")
-def recommended(session: SessionDep, settings: SettingsDep, k: int = 20,
-                actor: Actor = Permit("recommendations.view")) -> ForYou:
+def recommended(request: Request, session: SessionDep, settings: SettingsDep, background: BackgroundTasks,
+                k: int = 20, actor: Actor = Permit("recommendations.view")) -> ForYou:
     """"For you": the caller's best open opportunities, each with its explanation."""
-    return recommendations.for_you(session, settings=settings, actor=actor, k=min(max(k, 1), 100))
+    data = recommendations.for_you(session, settings=settings, actor=actor, k=min(max(k, 1), 100))
+    background.add_task(recommendations.record_shown, request.app.state.session_factory,
+                        matches=[i.match for i in data.items], model_version=data.model_version, source="recommend",
+                        actor=actor)
+    return data
 
 
 @router.get("/skills")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, BackgroundTasks, Query, Request
 from pydantic import BaseModel, Field
 
 from trellis.accounts.permissions import Actor
@@ -53,11 +53,15 @@ def match(opportunity_id: int, session: SessionDep, settings: SettingsDep,
 
 
 @router.get("/{opportunity_id}/shortlist")
-def shortlist(opportunity_id: int, session: SessionDep, settings: SettingsDep, k: int = 20,
+def shortlist(request: Request, opportunity_id: int, session: SessionDep, settings: SettingsDep,
+              background: BackgroundTasks, k: int = 20,
               actor: Actor = Permit("candidates.view")) -> list[ShortlistEntry]:
     """Internal candidates for an open opening, with explanations (hiring manager or HR)."""
-    return recommendations.shortlist(session, settings=settings, actor=actor, opportunity_id=opportunity_id,
-                                     k=min(max(k, 1), 100))
+    found = recommendations.shortlist(session, settings=settings, actor=actor, opportunity_id=opportunity_id,
+                                      k=min(max(k, 1), 100))
+    background.add_task(recommendations.record_shown, request.app.state.session_factory,
+                        matches=[e.match for e in found], model_version=None, source="candidates", actor=actor)
+    return found
 
 
 @router.post("", status_code=201)

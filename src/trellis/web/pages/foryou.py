@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import Response
 
 from trellis.accounts.permissions import Actor
@@ -14,7 +14,10 @@ router = APIRouter()
 
 
 @router.get("/for-you")
-def for_you(request: Request, session: SessionDep, settings: SettingsDep,
+def for_you(request: Request, session: SessionDep, settings: SettingsDep, background: BackgroundTasks,
             actor: Actor = Permit("recommendations.view")) -> Response:
     data = recommendations.for_you(session, settings=settings, actor=actor, k=20)
+    background.add_task(recommendations.record_shown, request.app.state.session_factory,
+                        matches=[i.match for i in data.items], model_version=data.model_version, source="recommend",
+                        actor=actor)
     return render(request, "for_you.html", {"data": data})

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, BackgroundTasks, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from trellis.accounts.permissions import STAGES, Actor
@@ -82,10 +82,12 @@ def close_opening(opportunity_id: int, session: SessionDep, reason: Annotated[st
 
 @router.get("/opportunities/{opportunity_id}/applicants")
 def applicants(request: Request, opportunity_id: int, session: SessionDep, settings: SettingsDep,
-               actor: Actor = Permit("application.view")) -> Response:
+               background: BackgroundTasks, actor: Actor = Permit("application.view")) -> Response:
     opp = opportunities.get_opportunity(session, actor=actor, opportunity_id=opportunity_id)
     apps = applications.list_for_opportunity(session, actor=actor, opportunity_id=opportunity_id)
     shortlist = recommendations.shortlist(session, settings=settings, actor=actor, opportunity_id=opportunity_id, k=10)
+    background.add_task(recommendations.record_shown, request.app.state.session_factory,
+                        matches=[e.match for e in shortlist], model_version=None, source="candidates", actor=actor)
     return render(request, "applicants.html", {"opp": opp, "apps": apps, "stages": [*STAGES[1:], "rejected"],
                                                "shortlist": shortlist})
 
