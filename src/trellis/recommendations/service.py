@@ -13,7 +13,7 @@ from trellis.config import Settings
 from trellis.errors import Forbidden, Invalid, NotFound
 from trellis.matching import service as matching
 from trellis.matching.schemas import MatchList, MatchOut, SkillOut
-from trellis.models import Application, Employee, Opportunity, Preferences
+from trellis.models import Application, Employee, Opportunity, Preferences, RecommendationEvent
 from trellis.recommendations.schemas import ForYou, Recommended, ShortlistEntry
 
 RAISE_BY = 3
@@ -90,13 +90,16 @@ def shortlist(session: Session, *, settings: Settings, actor: Actor, opportunity
     return out[:k]
 
 
-def record_shown(factory: sessionmaker[Session], *, matches: list[MatchOut], model_version: str | None,
-                 source: str, actor: Actor) -> None:
-    """Log what was shown, in its own transaction (the web tier runs it after the response:
-    on SQLite a request that read first cannot take the write lock once another has written)."""
-    if not matches:
+def record_shown(factory: sessionmaker[Session], *, shown: list[tuple[int, int, MatchOut]],
+                 model_version: str | None, source: str, actor: Actor) -> None:
+    """Log what was shown, (employee id, opportunity id, match) in rank order, in its own
+    transaction that starts with the inserts: the web tier runs it after the response, and on
+    SQLite a transaction that read first cannot take the write lock once another has written."""
+    if not shown:
         return
     with factory() as session:
-        shown = MatchList(subject=source, model_version=model_version or "", results=matches)
-        matching.record_shown(session, results=shown, source=source, actor=f"user:{actor.user_id}")
+        session.add_all([RecommendationEvent(
+            employee_id=emp, opportunity_id=opp, kind="shown", source=source, rank=rank, score=m.score,
+            actor=f"user:{actor.user_id}", components={c.name: c.points for c in m.components},
+            model_version=(model_version or "")[:64]) for rank, (emp, opp, m) in enumerate(shown, start=1)])
         session.commit()

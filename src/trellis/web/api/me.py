@@ -88,7 +88,8 @@ def recommended(request: Request, session: SessionDep, settings: SettingsDep, ba
     """"For you": the caller's best open opportunities, each with its explanation."""
     data = recommendations.for_you(session, settings=settings, actor=actor, k=min(max(k, 1), 100))
     background.add_task(recommendations.record_shown, request.app.state.session_factory,
-                        matches=[i.match for i in data.items], model_version=data.model_version, source="recommend",
+                        shown=[(actor.employee_id or 0, i.opportunity_id, i.match) for i in data.items],
+                        model_version=data.model_version, source="recommend",
                         actor=actor)
     return data
 

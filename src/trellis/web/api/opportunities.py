@@ -60,7 +60,8 @@ def shortlist(request: Request, opportunity_id: int, session: SessionDep, settin
     found = recommendations.shortlist(session, settings=settings, actor=actor, opportunity_id=opportunity_id,
                                       k=min(max(k, 1), 100))
     background.add_task(recommendations.record_shown, request.app.state.session_factory,
-                        matches=[e.match for e in found], model_version=None, source="candidates", actor=actor)
+                        shown=[(e.employee_id, opportunity_id, e.match) for e in found], model_version=None,
+                        source="candidates", actor=actor)
     return found
 
 

@@ -18,6 +18,7 @@ def for_you(request: Request, session: SessionDep, settings: SettingsDep, backgr
             actor: Actor = Permit("recommendations.view")) -> Response:
     data = recommendations.for_you(session, settings=settings, actor=actor, k=20)
     background.add_task(recommendations.record_shown, request.app.state.session_factory,
-                        matches=[i.match for i in data.items], model_version=data.model_version, source="recommend",
+                        shown=[(actor.employee_id or 0, i.opportunity_id, i.match) for i in data.items],
+                        model_version=data.model_version, source="recommend",
                         actor=actor)
     return render(request, "for_you.html", {"data": data})

@@ -87,7 +87,8 @@ def applicants(request: Request, opportunity_id: int, session: SessionDep, setti
     apps = applications.list_for_opportunity(session, actor=actor, opportunity_id=opportunity_id)
     shortlist = recommendations.shortlist(session, settings=settings, actor=actor, opportunity_id=opportunity_id, k=10)
     background.add_task(recommendations.record_shown, request.app.state.session_factory,
-                        matches=[e.match for e in shortlist], model_version=None, source="candidates", actor=actor)
+                        shown=[(e.employee_id, opportunity_id, e.match) for e in shortlist], model_version=None,
+                        source="candidates", actor=actor)
     return render(request, "applicants.html", {"opp": opp, "apps": apps, "stages": [*STAGES[1:], "rejected"],
                                                "shortlist": shortlist})
 
