@@ -1,5 +1,6 @@
 """All ORM models, imported here so that ``Base.metadata`` knows every table."""
 
+from trellis.models.account import ApiToken, LoginAttempt, Notification, TimeRelease, User, UserSession
 from trellis.models.base import Base
 from trellis.models.employee import (
     Employee,
@@ -27,6 +28,7 @@ from trellis.models.role import JobFamily, Role, RoleSkill
 from trellis.models.skill import Occupation, OccupationSkill, Skill, SkillRelation, Taxonomy
 
 __all__ = [
+    "ApiToken",
     "Application",
     "AuditEvent",
     "Base",
@@ -40,6 +42,7 @@ __all__ = [
     "LearningResource",
     "LearningSkill",
     "Location",
+    "LoginAttempt",
     "MatchingChange",
     "MenteeGoal",
     "MenteeRequest",
@@ -47,6 +50,7 @@ __all__ = [
     "MentorSkill",
     "MentoringConstraint",
     "MentoringPair",
+    "Notification",
     "Occupation",
     "OccupationSkill",
     "Opportunity",
@@ -63,4 +67,7 @@ __all__ = [
     "SkillRelation",
     "TargetRole",
     "Taxonomy",
+    "TimeRelease",
+    "User",
+    "UserSession",
 ]
