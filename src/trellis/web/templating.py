@@ -27,6 +27,8 @@ NAV: list[tuple[str, str, str]] = [  # (href, label, action)
     ("/hr/approvals", "Approvals", "opportunity.approve"),
     ("/hr/architecture", "Job architecture", "architecture.manage"),
     ("/hr/audit", "Audit log", "audit.view"),
+    ("/hr/analytics", "Analytics", "analytics.view"),
+    ("/hr/fairness", "Fairness audit", "fairness.audit"),
     ("/admin/users", "Users", "users.manage"),
     ("/admin/tokens", "API tokens", "tokens.manage"),
 ]

@@ -1,0 +1,84 @@
+"""HR analytics pages: mobility, flows, skills supply/demand, hoarding (``analytics.view``) and
+the bias audit (``fairness.audit``). Thin: call the analytics services, render their SVG charts
+(no style attributes, no scripts: fine under the CSP) and link the API's CSV downloads."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from markupsafe import Markup
+from sqlalchemy import select
+
+from trellis.accounts.permissions import Actor
+from trellis.analytics import charts
+from trellis.analytics.fairness import audit_bias
+from trellis.analytics.flows import hoarding_indicators, talent_flows
+from trellis.analytics.schemas import Period
+from trellis.analytics.service import mobility_metrics, mobility_trend
+from trellis.analytics.skills import skill_gaps_by_unit, skills_heatmap, skills_supply_demand
+from trellis.models import AuditEvent, OrgUnit
+from trellis.web.deps import Permit, SessionDep
+from trellis.web.templating import render
+
+router = APIRouter(prefix="/hr")
+API = "/api/v1/analytics"
+
+
+def _period(text: str | None) -> Period:
+    return Period.parse(text) if text else Period.last_year()
+
+
+def _query(**params: Any) -> str:
+    kept = {k: v for k, v in params.items() if v not in (None, "")}
+    return "?" + urlencode(kept) if kept else ""
+
+
+@router.get("/analytics")
+def analytics(request: Request, session: SessionDep, period: Annotated[str | None, Query()] = None,
+              org_unit_id: Annotated[int | None, Query()] = None,
+              actor: Actor = Permit("analytics.view")) -> Response:
+    p = _period(period)
+    metrics = mobility_metrics(session, period=p, org_unit_id=org_unit_id)
+    trend = mobility_trend(session, period=p, org_unit_id=org_unit_id)
+    flows = talent_flows(session, period=p)
+    heat = skills_heatmap(session, org_unit_id=org_unit_id)
+    sd = skills_supply_demand(session, org_unit_id=org_unit_id, limit=15)
+    gaps = skill_gaps_by_unit(session, org_unit_id=org_unit_id, limit=3)
+    hoarding = hoarding_indicators(session, period=p, limit=50)
+    months = [t.month for t in trend]
+    q_period = _query(period=period, org_unit_id=org_unit_id)
+    chart_list = [
+        {"title": "Internal moves per month", "csv": f"{API}/mobility/trend.csv{q_period}",
+         "svg": Markup(charts.line_chart(months, {
+             "promotions": [t.promotions for t in trend], "lateral moves": [t.laterals for t in trend],
+             "demotions": [t.demotions for t in trend]}, title="Internal moves per month"))},
+        {"title": "Talent flows between departments", "csv": f"{API}/flows.csv{_query(period=period)}",
+         "svg": Markup(charts.sankey(flows.labels, flows.matrix, title="Moves between departments"))},
+        {"title": "Flow matrix (rows: from, columns: to)", "csv": f"{API}/flows.csv{_query(period=period)}",
+         "svg": Markup(charts.flow_matrix(flows.labels, flows.matrix, title="Flow matrix"))},
+        {"title": "Skills supply vs demand by department (coverage = supply / demand)",
+         "csv": f"{API}/skills/heatmap.csv{_query(org_unit_id=org_unit_id)}",
+         "svg": Markup(charts.heatmap(heat.rows, heat.columns, heat.coverage, title="Skills coverage heatmap"))},
+    ]
+    units = session.execute(select(OrgUnit.id, OrgUnit.name).order_by(OrgUnit.name)).all()
+    return render(request, "hr_analytics.html", {
+        "m": metrics, "charts": chart_list, "sd": sd, "gaps": gaps, "hoarding": hoarding,
+        "period": period or "", "period_label": metrics.period, "org_unit_id": org_unit_id, "units": units,
+        "sd_csv": f"{API}/skills/supply-demand.csv{_query(org_unit_id=org_unit_id)}",
+        "hoarding_csv": f"{API}/hoarding.csv{_query(period=period)}"})
+
+
+@router.get("/fairness")
+def fairness(request: Request, session: SessionDep, period: Annotated[str | None, Query()] = None,
+             actor: Actor = Permit("fairness.audit")) -> Response:
+    audit = audit_bias(session, period=_period(period))
+    # viewing outcomes by demographic group is itself audited: who, when, which period
+    session.add(AuditEvent(actor=f"user:{actor.user_id}", action="fairness.view", entity_type="bias_audit",
+                           reason="HR admin viewed demographic outcomes (bias audit page)",
+                           data={"period": audit.period}))
+    session.flush()
+    return render(request, "hr_fairness.html", {
+        "audit": audit, "period": period or "", "csv": f"{API}/fairness.csv{_query(period=period)}"})
