@@ -37,7 +37,17 @@ def template_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             conn.execute(text("DROP FUNCTION IF EXISTS audit_events_append_only() CASCADE"))
         engine.dispose()
         upgrade(PG_URL)
+        # A pristine copy nobody connects to: PostgreSQL refuses to clone a database that has
+        # open sessions, and the tests' own pool keeps connections open on PG_URL.
+        admin = make_engine(_admin_url(PG_URL)).execution_options(isolation_level="AUTOCOMMIT")
+        source = make_url(normalise_url(PG_URL)).database
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{source}_tpl" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{source}_tpl" TEMPLATE "{source}"'))
         yield PG_URL
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{source}_tpl" WITH (FORCE)'))
+        admin.dispose()
         return
     path = tmp_path_factory.mktemp("db") / "template.db"
     url = f"sqlite:///{path}"
@@ -72,7 +82,7 @@ def fresh_db_url(template_url: str, engine: Engine, tmp_path: Path) -> Iterator[
         engine.dispose()  # PostgreSQL copies a template only while nobody is connected to it
         name = f"trellis_t_{uuid.uuid4().hex[:12]}"
         admin = make_engine(_admin_url(template_url)).execution_options(isolation_level="AUTOCOMMIT")
-        source = make_url(normalise_url(template_url)).database
+        source = f"{make_url(normalise_url(template_url)).database}_tpl"
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{source}"'))
         url = str(make_url(normalise_url(template_url)).set(database=name).render_as_string(hide_password=False))
