@@ -8,7 +8,7 @@ import sys
 import typer
 from rich.markup import escape
 
-from trellis.cli import data, db, demo, eval, extract, maintenance, roles, serve, taxonomy
+from trellis.cli import audit_log, data, db, demo, eval, extract, governance, maintenance, roles, serve, taxonomy
 from trellis.cli.common import err_console
 from trellis.errors import TrellisError
 
@@ -33,6 +33,8 @@ app.add_typer(maintenance.maintenance_app, name="maintenance")
 app.add_typer(maintenance.privacy_app, name="privacy")
 app.command("import")(data.import_)
 app.command("export")(data.export)
+app.add_typer(governance.app, name="governance")
+audit_log.register(app)  # after every add_typer: joins the `audit` group
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ from trellis.models.employee import (
     TargetRole,
 )
 from trellis.models.event import AuditEvent, RecommendationEvent
+from trellis.models.governance import CompanySetting
 from trellis.models.learning import LearningResource, LearningSkill
 from trellis.models.opportunity import Application, Opportunity, OpportunitySkill
 from trellis.models.org import Location, OrgUnit
@@ -20,6 +21,7 @@ __all__ = [
     "Application",
     "AuditEvent",
     "Base",
+    "CompanySetting",
     "Employee",
     "EmployeeSkill",
     "JobFamily",

@@ -1,0 +1,52 @@
+"""What the audit trail takes and returns."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class AuditQuery(BaseModel):
+    """Filters for a search; every one is optional and they combine with AND.
+
+    ``action`` matches an action exactly or as a dotted prefix (``application`` finds
+    ``application.decide``); ``entity`` is a type (``employee``) or a type and id (``employee:42``);
+    ``text`` is a case-insensitive substring of the actor, action, entity id, reason or data."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    actor: str | None = None
+    action: str | None = None
+    entity: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    text: str | None = Field(default=None, max_length=200)
+    limit: int = Field(default=50, ge=1, le=1000)
+    offset: int = Field(default=0, ge=0)
+
+    @field_validator("actor", "action", "entity", "text")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
+
+
+class AuditEventOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    entity_type: str | None
+    entity_id: str | None
+    reason: str | None
+    data: dict[str, Any]
+
+
+class AuditPage(BaseModel):
+    items: list[AuditEventOut]
+    total: int
+    limit: int
+    offset: int
