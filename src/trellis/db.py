@@ -82,3 +82,13 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def is_connection_error(err: BaseException) -> bool:
+    """True when ``err`` means the database cannot be reached (down, restarting, connection
+    dropped, pool exhausted) rather than a bug or bad data: callers answer "try again later"."""
+    from sqlalchemy import exc
+
+    if isinstance(err, exc.DBAPIError) and err.connection_invalidated:
+        return True
+    return isinstance(err, exc.OperationalError | exc.InterfaceError | exc.DisconnectionError | exc.TimeoutError)

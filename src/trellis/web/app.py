@@ -10,15 +10,18 @@ from typing import Annotated
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from trellis import __version__
 from trellis.config import Settings, get_settings
-from trellis.db import make_engine, make_session_factory
+from trellis.db import is_connection_error, make_engine, make_session_factory
 from trellis.errors import Conflict, Forbidden, Invalid, NotFound, TrellisError, Unavailable
 from trellis.models import Employee, Opportunity, OrgUnit, Role, Skill
 
 STATUS_FOR = {NotFound: 404, Conflict: 409, Invalid: 422, Forbidden: 403, Unavailable: 503}
+RETRY_AFTER_SECONDS = 5
+DATABASE_DOWN = "the database is not reachable right now; please try again in a few seconds"
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -29,10 +32,16 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.engine = engine
     app.state.session_factory = factory
 
-    @app.exception_handler(TrellisError)
-    async def domain_error(_request: Request, err: TrellisError) -> JSONResponse:
+    async def domain_error(_request: Request, exc: Exception) -> JSONResponse:
+        err = _as_domain_error(exc)
         status = next((code for cls, code in STATUS_FOR.items() if isinstance(err, cls)), 400)
-        return JSONResponse({"detail": err.message, "errors": err.details}, status_code=status)
+        headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if status == 503 else None
+        return JSONResponse({"detail": err.message, "errors": err.details}, status_code=status, headers=headers)
+
+    # The one error handler: domain errors, and database connection failures as 503 (the pool's
+    # pre-ping reconnects once the database is back).
+    for error_class in (TrellisError, SQLAlchemyError):
+        app.add_exception_handler(error_class, domain_error)
 
     def get_session() -> Iterator[Session]:
         session = factory()
@@ -67,6 +76,14 @@ def create_app(settings: Settings) -> FastAPI:
         )
 
     return app
+
+
+def _as_domain_error(exc: Exception) -> TrellisError:
+    if isinstance(exc, TrellisError):
+        return exc
+    if is_connection_error(exc):
+        return Unavailable(DATABASE_DOWN)
+    raise exc  # anything else from the database is a bug: a 500, logged by the server
 
 
 def _counts(session: Session) -> dict[str, int]:
