@@ -5,10 +5,12 @@ module's globals, where the route-local ``SessionDep`` does not exist, and would
 session as a required query parameter (every page answered 422)."""
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -18,6 +20,8 @@ from trellis.config import Settings, get_settings
 from trellis.db import is_connection_error, make_engine, make_session_factory
 from trellis.errors import Conflict, Forbidden, Invalid, NotFound, TrellisError, Unavailable
 from trellis.models import Employee, Opportunity, OrgUnit, Role, Skill
+from trellis.web.docs import mount_docs
+from trellis.web.headers import SecurityHeadersMiddleware
 
 STATUS_FOR = {NotFound: 404, Conflict: 409, Invalid: 422, Forbidden: 403, Unavailable: 503}
 RETRY_AFTER_SECONDS = 5
@@ -27,10 +31,14 @@ DATABASE_DOWN = "the database is not reachable right now; please try again in a 
 def create_app(settings: Settings) -> FastAPI:
     engine = make_engine(settings.database_url, echo=settings.echo_sql)
     factory = make_session_factory(engine)
-    app = FastAPI(title="Trellis", version=__version__, description="Internal talent marketplace API.")
+    app = FastAPI(title="Trellis", version=__version__, description="Internal talent marketplace API.",
+                  docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = factory
+    app.add_middleware(SecurityHeadersMiddleware)
+    mount_docs(app)
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 
     async def domain_error(_request: Request, exc: Exception) -> JSONResponse:
         err = _as_domain_error(exc)
