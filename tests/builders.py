@@ -88,3 +88,26 @@ def make_opportunity(session: Session, *, skills: dict[Skill, int] | None = None
         session.add(OpportunitySkill(opportunity_id=opp.id, skill_id=skill.id, min_proficiency=level))
     session.flush()
     return opp
+
+
+# ---- career paths, learning and mentoring -------------------------------------------------------
+def make_history(session: Session, employee: Employee, role: Role, start: date, move_type: str = "hire",
+                 **kw: Any) -> Any:
+    from trellis.models import JobHistory
+
+    row = JobHistory(employee_id=employee.id, role_id=role.id, start_date=start, move_type=move_type, **kw)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def make_resource(session: Session, *, skills: dict[Skill, int], hours: float = 10.0, **kw: Any) -> Any:
+    from trellis.models import LearningResource, LearningSkill
+
+    res = LearningResource(**{"external_id": _next("L"), "title": _next("Course "), "hours": hours, **kw})
+    session.add(res)
+    session.flush()
+    for skill, level in skills.items():
+        session.add(LearningSkill(resource_id=res.id, skill_id=skill.id, level=level))
+    session.flush()
+    return res

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from demo_builds import Tables, build
-from sqlalchemy import Engine
 
 from trellis.demo.library import LibrarySkill, read_library
 
@@ -25,10 +24,3 @@ def org() -> Tables:
     """A mid-size organisation, generated once per run."""
     return build(1000, seed=11)
 
-
-@pytest.fixture
-def demo_db_url(engine: Engine, request: pytest.FixtureRequest) -> str:
-    """`fresh_db_url`, after closing the pooled connections to the template database: on
-    PostgreSQL, CREATE DATABASE ... TEMPLATE refuses a template that others are connected to."""
-    engine.dispose()
-    return str(request.getfixturevalue("fresh_db_url"))

@@ -10,12 +10,12 @@ from trellis.demo.service import build_demo
 from trellis.web.app import create_app
 
 
-def test_the_landing_page_lists_the_demo_organisations_counts(demo_db_url: str) -> None:
-    engine = make_engine(demo_db_url)
+def test_the_landing_page_lists_the_demo_organisations_counts(fresh_db_url: str) -> None:
+    engine = make_engine(fresh_db_url)
     with session_scope(make_session_factory(engine)) as session:
         build_demo(session, employees=90, seed=2)
     engine.dispose()
-    app = create_app(Settings(database_url=demo_db_url, secret_key="test"))
+    app = create_app(Settings(database_url=fresh_db_url, secret_key="test"))
     with TestClient(app) as client:
         page = client.get("/")
         counts = client.get("/api/v1/counts").json()

@@ -48,12 +48,12 @@ def test_an_organisation_too_small_for_every_department_is_invalid(session: Sess
         build_demo(session, employees=20, seed=1)
 
 
-def test_the_demo_command_builds_prints_a_summary_and_refuses_to_build_twice(demo_db_url: str) -> None:
+def test_the_demo_command_builds_prints_a_summary_and_refuses_to_build_twice(fresh_db_url: str) -> None:
     runner = CliRunner()
-    result = runner.invoke(app, ["demo", "--employees", "80", "--seed", "4", "--db", demo_db_url])
+    result = runner.invoke(app, ["demo", "--employees", "80", "--seed", "4", "--db", fresh_db_url])
     assert result.exit_code == 0, result.output
     assert "Demo organisation built" in result.output and "employees" in result.output
-    again = runner.invoke(app, ["demo", "--employees", "80", "--db", demo_db_url])
+    again = runner.invoke(app, ["demo", "--employees", "80", "--db", fresh_db_url])
     assert again.exit_code == 1 and isinstance(again.exception, Conflict)
 
 

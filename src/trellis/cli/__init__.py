@@ -9,6 +9,10 @@ import typer
 from rich.markup import escape
 
 from trellis.cli import audit_log, data, db, demo, eval, extract, governance, maintenance, roles, serve, taxonomy
+from trellis.cli import data, db, demo, eval, extract, maintenance, roles, serve, taxonomy
+from trellis.cli import mentoring as mentoring_cli
+from trellis.cli import paths as paths_cli
+from trellis.cli import succession as succession_cli
 from trellis.cli.common import err_console
 from trellis.errors import TrellisError
 
@@ -26,6 +30,9 @@ app.command("demo")(demo.demo)
 app.add_typer(taxonomy.app, name="taxonomy")
 app.add_typer(roles.app, name="roles")
 app.add_typer(eval.app, name="eval")
+app.add_typer(paths_cli.app, name="paths")
+app.add_typer(mentoring_cli.app, name="mentoring")
+app.add_typer(succession_cli.app, name="succession")
 
 app.command("backup")(maintenance.backup)
 app.command("restore")(maintenance.restore)

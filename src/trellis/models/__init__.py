@@ -12,8 +12,17 @@ from trellis.models.employee import (
 from trellis.models.event import AuditEvent, RecommendationEvent
 from trellis.models.governance import CompanySetting
 from trellis.models.learning import LearningResource, LearningSkill
+from trellis.models.mentoring import (
+    MenteeGoal,
+    MenteeRequest,
+    MentoringConstraint,
+    MentoringPair,
+    MentorProfile,
+    MentorSkill,
+)
 from trellis.models.opportunity import Application, Opportunity, OpportunitySkill
 from trellis.models.org import Location, OrgUnit
+from trellis.models.paths import DevelopmentPlan, DevelopmentPlanItem
 from trellis.models.role import JobFamily, Role, RoleSkill
 from trellis.models.skill import Occupation, OccupationSkill, Skill, SkillRelation, Taxonomy
 
@@ -22,6 +31,9 @@ __all__ = [
     "AuditEvent",
     "Base",
     "CompanySetting",
+    # career paths and mentoring
+    "DevelopmentPlan",
+    "DevelopmentPlanItem",
     "Employee",
     "EmployeeSkill",
     "JobFamily",
@@ -29,6 +41,12 @@ __all__ = [
     "LearningResource",
     "LearningSkill",
     "Location",
+    "MenteeGoal",
+    "MenteeRequest",
+    "MentorProfile",
+    "MentorSkill",
+    "MentoringConstraint",
+    "MentoringPair",
     "Occupation",
     "OccupationSkill",
     "Opportunity",

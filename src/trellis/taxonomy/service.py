@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -141,14 +141,17 @@ def _upsert(
 
 
 def _bulk_insert(session: Session, model: type[Any], rows: Iterable[dict[str, Any]]) -> None:
+    """Core executemany in batches (the ORM's per-row bookkeeping costs more than the insert)."""
+    table = model.__table__
+    connection = session.connection()
     batch: list[dict[str, Any]] = []
     for row in rows:
         batch.append(row)
-        if len(batch) >= 5000:
-            session.execute(insert(model), batch)
+        if len(batch) >= 10_000:
+            connection.execute(table.insert(), batch)
             batch = []
     if batch:
-        session.execute(insert(model), batch)
+        connection.execute(table.insert(), batch)
 
 
 def list_taxonomies(session: Session) -> list[TaxonomySummary]:

@@ -20,6 +20,7 @@ from trellis.config import Settings, get_settings
 from trellis.db import is_connection_error, make_engine, make_session_factory
 from trellis.errors import Conflict, Forbidden, Invalid, NotFound, TrellisError, Unavailable
 from trellis.models import Employee, Opportunity, OrgUnit, Role, Skill
+from trellis.web.api import paths as paths_api
 from trellis.web.docs import mount_docs
 from trellis.web.headers import SecurityHeadersMiddleware
 
@@ -83,6 +84,7 @@ def create_app(settings: Settings) -> FastAPI:
             "<p><a href='/docs'>API documentation</a></p></body></html>"
         )
 
+    app.include_router(paths_api.router)  # career paths, plans, mentoring, succession
     return app
 
 
