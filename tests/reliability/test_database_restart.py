@@ -44,8 +44,8 @@ def test_requests_get_503_while_the_database_is_down_and_work_again_after(
         app.state.engine.dispose()
 
 
-def test_connection_errors_are_503_but_other_database_errors_stay_500(settings: Settings) -> None:
-    from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+def test_connection_errors_are_503_out_of_range_values_422_and_other_database_errors_500(settings: Settings) -> None:
+    from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 
     app = create_app(settings)
 
@@ -53,7 +53,9 @@ def test_connection_errors_are_503_but_other_database_errors_stay_500(settings: 
     def boom(kind: str) -> None:
         errors = {"operational": OperationalError("SELECT 1", {}, Exception("server closed the connection")),
                   "interface": InterfaceError("SELECT 1", {}, Exception("connection already closed")),
-                  "integrity": IntegrityError("INSERT", {}, Exception("duplicate key"))}
+                  "integrity": IntegrityError("INSERT", {}, Exception("duplicate key")),
+                  "data": DataError("INSERT", {}, Exception("value too long for type character varying(200)")),
+                  "overflow": OverflowError("Python int too large to convert to SQLite INTEGER")}
         raise errors[kind]
 
     with TestClient(app, raise_server_exceptions=False) as client:
@@ -61,4 +63,6 @@ def test_connection_errors_are_503_but_other_database_errors_stay_500(settings: 
             response = client.get(f"/boom/{kind}")
             assert (response.status_code, response.headers.get("Retry-After")) == (503, "5")
         assert client.get("/boom/integrity").status_code == 500
+        for kind in ("data", "overflow"):  # found by the API fuzzer: bad input, not a server error
+            assert client.get(f"/boom/{kind}").status_code == 422
     app.state.engine.dispose()

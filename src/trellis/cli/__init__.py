@@ -8,8 +8,9 @@ import sys
 import typer
 from rich.markup import escape
 
-from trellis.cli import audit_log, data, db, demo, eval, extract, governance, maintenance, roles, serve, taxonomy
+from trellis.cli import audit_log as audit_log_cli
 from trellis.cli import data, db, demo, eval, extract, maintenance, roles, serve, taxonomy
+from trellis.cli import governance as governance_cli
 from trellis.cli import mentoring as mentoring_cli
 from trellis.cli import paths as paths_cli
 from trellis.cli import succession as succession_cli
@@ -40,8 +41,8 @@ app.add_typer(maintenance.maintenance_app, name="maintenance")
 app.add_typer(maintenance.privacy_app, name="privacy")
 app.command("import")(data.import_)
 app.command("export")(data.export)
-app.add_typer(governance.app, name="governance")
-audit_log.register(app)  # after every add_typer: joins the `audit` group
+app.add_typer(governance_cli.app, name="governance")
+audit_log_cli.register(app)  # after every add_typer: joins the `audit` group
 
 
 def main() -> None:

@@ -6,13 +6,14 @@ session as a required query parameter (every page answered 422)."""
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
 from sqlalchemy import func, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DataError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from trellis import __version__
@@ -26,6 +27,21 @@ from trellis.web.headers import SecurityHeadersMiddleware
 
 STATUS_FOR = {NotFound: 404, Conflict: 409, Invalid: 422, Forbidden: 403, Unavailable: 503}
 RETRY_AFTER_SECONDS = 5
+
+class ErrorOut(BaseModel):
+    """Every error answer of the API: a message a person can act on, and details (fields, lines)."""
+
+    detail: str | list[dict[str, Any]]
+    errors: list[str] = []
+
+
+# Documented on every operation: the one error handler may answer any route with these.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorOut, "description": text} for code, text in {
+        400: "Bad request", 401: "Not signed in", 403: "Not allowed", 404: "Not found",
+        409: "Conflict with the current state (duplicate, stale version)", 422: "Invalid input",
+        429: "Too many requests", 503: "The database is unreachable; retry after the Retry-After seconds",
+    }.items()}
 DATABASE_DOWN = "the database is not reachable right now; please try again in a few seconds"
 
 
@@ -33,7 +49,7 @@ def create_app(settings: Settings) -> FastAPI:
     engine = make_engine(settings.database_url, echo=settings.echo_sql)
     factory = make_session_factory(engine)
     app = FastAPI(title="Trellis", version=__version__, description="Internal talent marketplace API.",
-                  docs_url=None, redoc_url=None)
+                  docs_url=None, redoc_url=None, responses=ERROR_RESPONSES)
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = factory
@@ -49,7 +65,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     # The one error handler: domain errors, and database connection failures as 503 (the pool's
     # pre-ping reconnects once the database is back).
-    for error_class in (TrellisError, SQLAlchemyError):
+    for error_class in (TrellisError, SQLAlchemyError, OverflowError):
         app.add_exception_handler(error_class, domain_error)
 
     def get_session() -> Iterator[Session]:
@@ -93,6 +109,8 @@ def _as_domain_error(exc: Exception) -> TrellisError:
         return exc
     if is_connection_error(exc):
         return Unavailable(DATABASE_DOWN)
+    if isinstance(exc, OverflowError | DataError):  # an id beyond 64 bits, a text longer than its column
+        return Invalid("a value is out of range or too long for its field")
     raise exc  # anything else from the database is a bug: a 500, logged by the server
 
 
