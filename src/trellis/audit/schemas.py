@@ -50,3 +50,11 @@ class AuditPage(BaseModel):
     total: int
     limit: int
     offset: int
+
+    @property
+    def page(self) -> int:
+        return self.offset // self.limit + 1
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.limit))
