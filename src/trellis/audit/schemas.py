@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -26,6 +26,11 @@ class AuditQuery(BaseModel):
     limit: int = Field(default=50, ge=1, le=1000)
     offset: int = Field(default=0, ge=0)
 
+    @field_validator("since", "until", mode="before")
+    @classmethod
+    def _blank_date_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("actor", "action", "entity", "text")
     @classmethod
     def _blank_is_none(cls, value: str | None) -> str | None:
@@ -36,13 +41,20 @@ class AuditEventOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
-    at: datetime
+    at: datetime = Field(description="When, in UTC (RFC 3339 with offset).")
     actor: str
     action: str
     entity_type: str | None
     entity_id: str | None
     reason: str | None
     data: dict[str, Any]
+
+
+    @field_validator("at")
+    @classmethod
+    def _utc(cls, value: datetime) -> datetime:
+        """SQLite hands back naive timestamps; every stored timestamp is UTC."""
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 class AuditPage(BaseModel):
