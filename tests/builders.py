@@ -90,6 +90,17 @@ def make_opportunity(session: Session, *, skills: dict[Skill, int] | None = None
     return opp
 
 
+# --- matching -----------------------------------------------------------------------------------
+
+def make_location(session: Session, **kw: Any) -> Any:
+    from trellis.models import Location
+
+    loc = Location(**{"external_id": _next("L"), "name": _next("City "), **kw})
+    session.add(loc)
+    session.flush()
+    return loc
+
+
 # ---- career paths, learning and mentoring -------------------------------------------------------
 def make_history(session: Session, employee: Employee, role: Role, start: date, move_type: str = "hire",
                  **kw: Any) -> Any:
@@ -101,6 +112,40 @@ def make_history(session: Session, employee: Employee, role: Role, start: date, 
     return row
 
 
+def make_marketplace(session: Session) -> dict[str, Any]:
+    """A small marketplace for matching tests: skills with a related pair, two roles, a manager,
+    Alice (data engineer), Bob, a senior job, a job in Alice's own team and a gig."""
+    from trellis.models import ProtectedAttributes, SkillRelation
+
+    tax = make_taxonomy(session)
+    sk = {name: make_skill(session, name, taxonomy_id=tax.id)
+          for name in ("Python", "SQL", "MySQL", "PostgreSQL", "Kubernetes", "Docker")}
+    session.add(SkillRelation(source_id=sk["MySQL"].id, target_id=sk["PostgreSQL"].id, relation="related",
+                              strength=0.8))
+    fam = make_family(session, name="Data")
+    de = make_role(session, title="Data engineer", family_id=fam.id, level=2, skills={sk["Python"]: 3, sk["SQL"]: 3})
+    senior = make_role(session, title="Senior data engineer", family_id=fam.id, level=3,
+                       skills={sk["Python"]: 4, sk["SQL"]: 4})
+    unit, other_unit = make_org_unit(session), make_org_unit(session)
+    boss = make_employee(session, name="Boss", role_id=senior.id, level=3, org_unit_id=unit.id)
+    alice = make_employee(session, name="Alice", job_title="Data engineer", role_id=de.id, level=2,
+                          org_unit_id=unit.id, manager_id=boss.id, hire_date=date(2019, 1, 1),
+                          skills={sk["Python"]: 4, sk["PostgreSQL"]: 4})
+    bob = make_employee(session, name="Bob", role_id=de.id, level=2, org_unit_id=other_unit.id,
+                        skills={sk["Docker"]: 2})
+    make_history(session, alice, de, date(2019, 1, 1))
+    make_history(session, bob, de, date(2018, 1, 1), end_date=date(2021, 1, 1))
+    make_history(session, bob, senior, date(2021, 1, 1), move_type="promotion")
+    job = make_opportunity(session, title="Senior data engineer", role_id=senior.id, org_unit_id=other_unit.id,
+                           description="Build data pipelines in Python on Kubernetes",
+                           skills={sk["Python"]: 3, sk["MySQL"]: 3, sk["Kubernetes"]: 3})
+    own = make_opportunity(session, title="Data engineer in Alice's team", role_id=de.id, org_unit_id=unit.id,
+                           hiring_manager_id=boss.id, skills={sk["Python"]: 3})
+    gig = make_opportunity(session, title="Dashboard gig", type="gig", hours_per_week=4, skills={sk["SQL"]: 2})
+    session.add(ProtectedAttributes(employee_id=alice.id, sex="female", race_ethnicity="x", birth_year=1980))
+    session.flush()
+    return {"skills": sk, "alice": alice, "bob": bob, "boss": boss, "job": job, "own": own, "gig": gig,
+            "unit": unit}
 def make_resource(session: Session, *, skills: dict[Skill, int], hours: float = 10.0, **kw: Any) -> Any:
     from trellis.models import LearningResource, LearningSkill
 

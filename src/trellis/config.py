@@ -34,6 +34,30 @@ class Settings(BaseSettings):
     )
     echo_sql: bool = Field(default=False, description="Log every SQL statement (debugging).")
 
+    # matching: score weights (normalised to sum 1), trust in skill sources, partial credit, rules
+    match_weight_required_skills: float = Field(default=0.40, ge=0, description="Weight of required-skill coverage.")
+    match_weight_preferred_skills: float = Field(default=0.10, ge=0, description="Weight of preferred skills.")
+    match_weight_semantic: float = Field(default=0.15, ge=0, description="Weight of profile/posting text similarity.")
+    match_weight_aspiration: float = Field(default=0.10, ge=0, description="Weight of aspiration fit.")
+    match_weight_career_move: float = Field(default=0.08, ge=0, description="Weight of career-move plausibility.")
+    match_weight_level: float = Field(default=0.07, ge=0, description="Weight of the level gap.")
+    match_weight_logistics: float = Field(default=0.10, ge=0, description="Weight of location/remote/hours fit.")
+    match_trust_self_declared: float = Field(default=0.8, ge=0, le=1, description="Credit for self-declared skills.")
+    match_trust_inferred: float = Field(default=0.7, ge=0, le=1, description="Credit for inferred skills.")
+    match_related_credit: float = Field(default=0.5, ge=0, le=1, description="Most credit a related skill gives.")
+    match_similarity_threshold: float = Field(default=0.6, ge=0, le=1,
+                                              description="Embedding similarity from which skills count as related.")
+    match_text_encoder: str = Field(default="minilm", description="Text encoder: minilm or hashing.")
+    match_use_history_transitions: bool = Field(default=True,
+                                                description="Career-move plausibility from observed job history.")
+    match_min_months_in_role: float = Field(default=12, ge=0, description="Rule: months in role before a job move.")
+    match_max_levels_up: int = Field(default=2, ge=0, description="Rule: largest step up in level.")
+    match_max_levels_down: int = Field(default=1, ge=0, description="Rule: largest step down in level.")
+    match_exclude_own_team: bool = Field(default=True, description="Rule: hide openings in the person's own team.")
+    match_exclude_performance_plan: bool = Field(default=True,
+                                                 description="Rule: no job moves during an open performance plan.")
+    match_enforce_visibility: bool = Field(default=True, description="Rule: honour opportunity visibility limits.")
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

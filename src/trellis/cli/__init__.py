@@ -11,6 +11,7 @@ from rich.markup import escape
 from trellis.cli import audit_log as audit_log_cli
 from trellis.cli import data, db, demo, eval, extract, maintenance, roles, serve, taxonomy
 from trellis.cli import governance as governance_cli
+from trellis.cli import data, db, demo, eval, extract, maintenance, match, roles, serve, taxonomy
 from trellis.cli import mentoring as mentoring_cli
 from trellis.cli import paths as paths_cli
 from trellis.cli import succession as succession_cli
@@ -24,6 +25,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(db.app, name="db")
+app.add_typer(match.app, name="match")
 app.command("serve")(serve.serve)
 app.command("extract")(extract.extract)
 app.add_typer(extract.suggestions_app, name="suggestions")

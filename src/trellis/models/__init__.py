@@ -12,6 +12,7 @@ from trellis.models.employee import (
 from trellis.models.event import AuditEvent, RecommendationEvent
 from trellis.models.governance import CompanySetting
 from trellis.models.learning import LearningResource, LearningSkill
+from trellis.models.matching import MatchingChange, OpportunityVisibility, PerformancePlan
 from trellis.models.mentoring import (
     MenteeGoal,
     MenteeRequest,
@@ -41,6 +42,7 @@ __all__ = [
     "LearningResource",
     "LearningSkill",
     "Location",
+    "MatchingChange",
     "MenteeGoal",
     "MenteeRequest",
     "MentorProfile",
@@ -51,7 +53,9 @@ __all__ = [
     "OccupationSkill",
     "Opportunity",
     "OpportunitySkill",
+    "OpportunityVisibility",
     "OrgUnit",
+    "PerformancePlan",
     "Preferences",
     "ProtectedAttributes",
     "RecommendationEvent",

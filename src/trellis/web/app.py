@@ -21,6 +21,7 @@ from trellis.config import Settings, get_settings
 from trellis.db import is_connection_error, make_engine, make_session_factory
 from trellis.errors import Conflict, Forbidden, Invalid, NotFound, TrellisError, Unavailable
 from trellis.models import Employee, Opportunity, OrgUnit, Role, Skill
+from trellis.web.api import matching as matching_api
 from trellis.web.api import paths as paths_api
 from trellis.web.docs import mount_docs
 from trellis.web.headers import SecurityHeadersMiddleware
@@ -101,6 +102,7 @@ def create_app(settings: Settings) -> FastAPI:
         )
 
     app.include_router(paths_api.router)  # career paths, plans, mentoring, succession
+    app.include_router(matching_api.router)
     return app
 
 

@@ -1,0 +1,108 @@
+"""Eligibility rules a company configures. A rule never changes a score: it excludes a pair,
+and `rule_hits` says, in words, which rules excluded it. The matcher applies the same rules in
+vectorised form (type and level penalties, own-team and visibility masks)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from trellis.core.types import OPPORTUNITY_TYPES, OpportunityData, Profile, RuleHit
+
+
+@dataclass(frozen=True)
+class Rules:
+    """``min_months_in_role`` and ``exclude_open_performance_plan`` apply to jobs only (gigs,
+    projects and mentoring stay open). The level band applies to openings that have a level."""
+
+    min_months_in_role: float = 12.0
+    max_levels_up: int = 2
+    max_levels_down: int = 1
+    exclude_own_team: bool = True
+    exclude_open_performance_plan: bool = True
+    enforce_visibility: bool = True
+    respect_preferences: bool = True
+
+
+def type_exclusions(profile: Profile, rules: Rules) -> dict[str, RuleHit]:
+    """Rules that depend on the person only: which opportunity types they are excluded from."""
+    out: dict[str, RuleHit] = {}
+    for kind in OPPORTUNITY_TYPES:
+        hit = _type_hit(profile, kind, rules)
+        if hit is not None:
+            out[kind] = hit
+    return out
+
+
+def _type_hit(profile: Profile, kind: str, rules: Rules) -> RuleHit | None:
+    if profile.opted_out:
+        return RuleHit("opted_out", "the person has opted out of automated recommendations")
+    if rules.respect_preferences and kind not in profile.open_to:
+        return RuleHit("preferences", f"the person is not open to {kind}s")
+    if kind != "job":
+        return None
+    if rules.exclude_open_performance_plan and profile.open_performance_plan:
+        return RuleHit("performance_plan", "an open performance plan rules out job moves until it is closed")
+    months = profile.months_in_role
+    if rules.min_months_in_role > 0 and months is not None and months < rules.min_months_in_role:
+        return RuleHit("min_months_in_role",
+                       f"{months:.0f} months in the current role; job moves need at least "
+                       f"{rules.min_months_in_role:.0f}")
+    return None
+
+
+def level_band_ok(person_level: int | None, opportunity_level: int | None, rules: Rules) -> bool:
+    if person_level is None or opportunity_level is None:
+        return True
+    gap = opportunity_level - person_level
+    return -rules.max_levels_down <= gap <= rules.max_levels_up
+
+
+def team_keys(profile: Profile) -> set[str]:
+    """Keys that identify the person's own team: their manager's team, the team they lead, their unit."""
+    keys = {f"m{profile.id}"}
+    if profile.manager is not None:
+        keys.add(f"m{profile.manager}")
+    if profile.org_unit is not None:
+        keys.add(f"u{profile.org_unit}")
+    return keys
+
+
+def opportunity_team_key(opportunity: OpportunityData) -> str | None:
+    """An opening belongs to its hiring manager's team, else to its org unit."""
+    if opportunity.hiring_manager is not None:
+        return f"m{opportunity.hiring_manager}"
+    if opportunity.org_unit is not None:
+        return f"u{opportunity.org_unit}"
+    return None
+
+
+def visibility_keys(profile: Profile) -> set[str]:
+    keys = {f"u{u}" for u in profile.org_path}
+    if profile.org_unit is not None:
+        keys.add(f"u{profile.org_unit}")
+    if profile.location is not None:
+        keys.add(f"l{profile.location}")
+    return keys
+
+
+def opportunity_visibility_keys(opportunity: OpportunityData) -> set[str]:
+    return {f"u{u}" for u in opportunity.visible_org_units} | {f"l{loc}" for loc in opportunity.visible_locations}
+
+
+def rule_hits(profile: Profile, opportunity: OpportunityData, rules: Rules) -> tuple[RuleHit, ...]:
+    """Every rule that excludes this pair (empty: eligible)."""
+    hits: list[RuleHit] = []
+    kind_hit = _type_hit(profile, opportunity.type, rules)
+    if kind_hit is not None:
+        hits.append(kind_hit)
+    if not level_band_ok(profile.level, opportunity.level, rules):
+        hits.append(RuleHit("level_band",
+                            f"level {profile.level} → {opportunity.level} is outside the allowed band "
+                            f"({rules.max_levels_down} down to {rules.max_levels_up} up)"))
+    key = opportunity_team_key(opportunity)
+    if rules.exclude_own_team and key is not None and key in team_keys(profile):
+        hits.append(RuleHit("own_team", "the opening is in the person's own team"))
+    vis = opportunity_visibility_keys(opportunity)
+    if rules.enforce_visibility and vis and not (vis & visibility_keys(profile)):
+        hits.append(RuleHit("visibility", "the opening is visible only to other org units or locations"))
+    return tuple(hits)

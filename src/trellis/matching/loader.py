@@ -1,0 +1,236 @@
+"""Bulk queries that turn the database into the matching core's inputs. A handful of queries
+per build, whatever the size of the company; the same functions load single rows for
+incremental updates. Nothing here reads protected attributes: matching has no use for them and
+``tests/matching`` checks that no statement issued while building touches their table."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from trellis.config import Settings
+from trellis.core.types import OPPORTUNITY_TYPES, OpportunityData, Profile, Requirement, SkillLevel
+from trellis.matching.encoders import TextEncoder
+from trellis.models import (
+    Employee,
+    EmployeeSkill,
+    JobFamily,
+    JobHistory,
+    Location,
+    Opportunity,
+    OpportunitySkill,
+    OpportunityVisibility,
+    OrgUnit,
+    PerformancePlan,
+    Preferences,
+    Role,
+    RoleSkill,
+    Skill,
+    SkillRelation,
+    TargetRole,
+)
+
+RELATION_STRENGTH = {"related": 0.8, "broader": 0.6}
+
+
+@dataclass
+class Snapshot:
+    """Everything the matcher is fitted on, plus the id/label maps the service needs."""
+
+    people: list[Profile]
+    opportunities: list[OpportunityData]
+    skills: list[int]
+    skill_vectors: npt.NDArray[np.float32] | None
+    links: list[tuple[int, int, float]]
+    transitions: dict[tuple[int, int], float] | None
+    labels: dict[str, dict[int, str]]
+    employee_ext: dict[int, str] = field(default_factory=dict)
+    employee_names: dict[int, str] = field(default_factory=dict)
+    opportunity_ext: dict[int, str] = field(default_factory=dict)
+    opportunity_titles: dict[int, str] = field(default_factory=dict)
+
+
+def _months_between(start: date, end: date) -> float:
+    return (end - start).days / 30.44
+
+
+class Context:
+    """Lookups shared by people and opportunities (roles, org tree, skill labels)."""
+
+    def __init__(self, session: Session) -> None:
+        self.role_family: dict[int, int | None] = {}
+        self.role_level: dict[int, int] = {}
+        self.role_title: dict[int, str] = {}
+        for rid, fam, level, title in session.execute(select(Role.id, Role.family_id, Role.level, Role.title)):
+            self.role_family[rid], self.role_level[rid], self.role_title[rid] = fam, level, title
+        self.parent = dict(session.execute(select(OrgUnit.id, OrgUnit.parent_id)).all())
+        self.family_names = dict(session.execute(select(JobFamily.id, JobFamily.name)).all())
+        self.location_names = dict(session.execute(select(Location.id, Location.name)).all())
+        self._skill_by_label: dict[str, int] | None = None
+        self.session = session
+
+    def org_path(self, unit: int | None) -> tuple[int, ...]:
+        path: list[int] = []
+        while unit is not None and unit not in path:
+            path.append(unit)
+            unit = self.parent.get(unit)
+        return tuple(path)
+
+    def skills_for_labels(self, labels: Iterable[str]) -> list[int]:
+        if self._skill_by_label is None:
+            self._skill_by_label = {lab.lower(): sid for sid, lab in
+                                    self.session.execute(select(Skill.id, Skill.preferred_label))}
+        found = {self._skill_by_label.get(label.strip().lower()) for label in labels}
+        return sorted(s for s in found if s is not None)
+
+
+def load_people(session: Session, ctx: Context, *, settings: Settings, encoder: TextEncoder | None,
+                ids: list[int] | None = None, today: date | None = None) -> tuple[list[Profile], dict[int, str],
+                                                                                   dict[int, str]]:
+    today = today or date.today()
+    q = select(Employee.id, Employee.external_id, Employee.name, Employee.job_title, Employee.role_id,
+               Employee.level, Employee.org_unit_id, Employee.manager_id, Employee.location_id,
+               Employee.hire_date).where(Employee.status != "terminated")
+    if ids is not None:
+        q = q.where(Employee.id.in_(ids))
+    rows = session.execute(q).all()
+    chosen = [r[0] for r in rows]
+
+    def by_employee(stmt: Any) -> Sequence[Any]:
+        return session.execute(stmt.where(stmt.selected_columns[0].in_(chosen)) if ids is not None else stmt).all()
+
+    skills: dict[int, list[SkillLevel]] = defaultdict(list)
+    for emp, sid, prof, source, verified in by_employee(
+            select(EmployeeSkill.employee_id, EmployeeSkill.skill_id, EmployeeSkill.proficiency,
+                   EmployeeSkill.source, EmployeeSkill.verified_at).where(EmployeeSkill.status == "accepted")):
+        skills[emp].append(SkillLevel(sid, float(prof), source, verified is not None))
+    prefs = {r[0]: r for r in by_employee(
+        select(Preferences.employee_id, Preferences.interests, Preferences.open_to_jobs, Preferences.open_to_gigs,
+               Preferences.open_to_mentoring, Preferences.location_ids, Preferences.remote, Preferences.relocation,
+               Preferences.gig_hours_per_week, Preferences.ai_opt_out))}
+    targets: dict[int, list[int]] = defaultdict(list)
+    for emp, role in by_employee(select(TargetRole.employee_id, TargetRole.role_id).order_by(TargetRole.priority)):
+        targets[emp].append(role)
+    history: dict[int, list[tuple[date, date | None, int | None, str | None]]] = defaultdict(list)
+    for emp, start, end, role, title in by_employee(
+            select(JobHistory.employee_id, JobHistory.start_date, JobHistory.end_date, JobHistory.role_id,
+                   JobHistory.title).order_by(JobHistory.start_date)):
+        history[emp].append((start, end, role, title))
+    on_plan = {r[0] for r in by_employee(select(PerformancePlan.employee_id).where(
+        PerformancePlan.closed_on.is_(None)))}
+    interest_skills: dict[str, list[int]] = {}
+    people: list[dict[str, Any]] = []
+    ext, names, texts = {}, {}, []
+    for eid, external, name, title, role, level, unit, manager, location, hired in rows:
+        p = prefs.get(eid)
+        interests = list(p[1] or []) if p else []
+        for label in interests:
+            if label not in interest_skills:
+                interest_skills[label] = ctx.skills_for_labels([label])
+        open_to = {"job", "gig", "project", "mentorship"}
+        if p:
+            open_to = {k for k, ok in zip(OPPORTUNITY_TYPES, (p[2], p[3], p[3], p[4]), strict=True) if ok}
+        hist = history.get(eid, [])
+        current = [h for h in hist if h[1] is None and (role is None or h[2] == role)]
+        since = current[-1][0] if current else hired
+        target_roles = targets.get(eid, [])
+        titles = [t for *_, t in hist if t] + [ctx.role_title[r] for *_, r, _t in hist if r in ctx.role_title]
+        texts.append(". ".join(dict.fromkeys([title or "", *titles[-6:], *interests]).keys()).strip(". "))
+        people.append(dict(
+            id=eid, skills=tuple(skills.get(eid, ())), role=role, family=ctx.role_family.get(role) if role else None,
+            level=level if level is not None else (ctx.role_level.get(role) if role else None), org_unit=unit,
+            org_path=ctx.org_path(unit), manager=manager, location=location,
+            accepted_locations=tuple(p[5] or []) if p else (), remote=p[6] if p else "any",
+            relocation=bool(p[7]) if p else False, gig_hours=int(p[8] or 0) if p else 0,
+            open_to=frozenset(open_to), target_roles=tuple(target_roles),
+            target_families=tuple({f for r in target_roles if (f := ctx.role_family.get(r)) is not None}),
+            interests=tuple(sorted({s for label in interests for s in interest_skills[label]})),
+            months_in_role=_months_between(since, today) if since else None,
+            open_performance_plan=eid in on_plan, opted_out=bool(p[9]) if p else False))
+        ext[eid], names[eid] = external, name
+    vectors: Sequence[npt.NDArray[np.float32] | None] = [None] * len(people)
+    if encoder is not None and people:
+        vectors = list(encoder.encode(texts))
+    profiles = [Profile(**kw, text_vector=v if t else None) for kw, v, t in zip(people, vectors, texts, strict=True)]
+    return profiles, ext, names
+
+
+def load_opportunities(session: Session, ctx: Context, *, encoder: TextEncoder | None,
+                       ids: list[int] | None = None) -> tuple[list[OpportunityData], dict[int, str], dict[int, str]]:
+    q = select(Opportunity.id, Opportunity.external_id, Opportunity.type, Opportunity.title, Opportunity.description,
+               Opportunity.role_id, Opportunity.org_unit_id, Opportunity.location_id, Opportunity.remote,
+               Opportunity.hours_per_week, Opportunity.hiring_manager_id).where(Opportunity.status == "open")
+    if ids is not None:
+        q = q.where(Opportunity.id.in_(ids))
+    rows = session.execute(q).all()
+    chosen = [r[0] for r in rows]
+    reqs: dict[int, list[Requirement]] = defaultdict(list)
+    sq = select(OpportunitySkill.opportunity_id, OpportunitySkill.skill_id, OpportunitySkill.min_proficiency,
+                OpportunitySkill.required, OpportunitySkill.weight)
+    for oid, sid, level, required, weight in session.execute(
+            sq.where(OpportunitySkill.opportunity_id.in_(chosen)) if ids is not None else sq):
+        reqs[oid].append(Requirement(sid, int(level), bool(required), float(weight)))
+    role_reqs: dict[int, list[Requirement]] = defaultdict(list)
+    for rid, sid, level, required, weight in session.execute(
+            select(RoleSkill.role_id, RoleSkill.skill_id, RoleSkill.min_proficiency, RoleSkill.required,
+                   RoleSkill.weight)):
+        role_reqs[rid].append(Requirement(sid, int(level), bool(required), float(weight)))
+    vis_units: dict[int, list[int]] = defaultdict(list)
+    vis_locs: dict[int, list[int]] = defaultdict(list)
+    vq = select(OpportunityVisibility.opportunity_id, OpportunityVisibility.org_unit_id,
+                OpportunityVisibility.location_id)
+    for oid, unit, loc in session.execute(vq):
+        if unit is not None:
+            vis_units[oid].append(unit)
+        if loc is not None:
+            vis_locs[oid].append(loc)
+    opps, ext, titles, texts = [], {}, {}, []
+    for oid, external, kind, title, description, role, unit, location, remote, hours, manager in rows:
+        requirements = reqs.get(oid) or (role_reqs.get(role, []) if role else [])  # a posting inherits its role's
+        opps.append(OpportunityData(
+            id=oid, type=kind if kind in OPPORTUNITY_TYPES else "job", role=role,
+            family=ctx.role_family.get(role) if role else None, level=ctx.role_level.get(role) if role else None,
+            org_unit=unit, hiring_manager=manager, location=location, remote=remote, hours_per_week=hours,
+            requirements=tuple(requirements), visible_org_units=tuple(vis_units.get(oid, ())),
+            visible_locations=tuple(vis_locs.get(oid, ()))))
+        ext[oid], titles[oid] = external, title
+        texts.append(f"{title}. {description or ''}".strip())
+    if encoder is not None and opps:
+        from dataclasses import replace
+
+        vectors = encoder.encode(texts)
+        opps = [replace(o, text_vector=v) for o, v in zip(opps, vectors, strict=True)]
+    return opps, ext, titles
+
+
+def load_skill_graph(session: Session, skill_ids: list[int], encoder: TextEncoder | None
+                     ) -> tuple[list[tuple[int, int, float]], npt.NDArray[np.float32] | None, dict[int, str]]:
+    wanted = set(skill_ids)
+    labels = {sid: lab for sid, lab in session.execute(select(Skill.id, Skill.preferred_label)) if sid in wanted}
+    links = [(a, b, float(strength if strength is not None else RELATION_STRENGTH.get(rel, 0.5)))
+             for a, b, rel, strength in session.execute(select(SkillRelation.source_id, SkillRelation.target_id,
+                                                               SkillRelation.relation, SkillRelation.strength))
+             if a in wanted and b in wanted and rel in RELATION_STRENGTH]
+    vectors = encoder.encode([labels.get(s, "") for s in skill_ids]) if encoder is not None and skill_ids else None
+    return links, vectors, labels
+
+
+def load_transitions(session: Session) -> dict[tuple[int, int], float]:
+    """Observed moves between roles: consecutive job-history rows of the same person."""
+    counts: dict[tuple[int, int], float] = defaultdict(float)
+    last: dict[int, int | None] = {}
+    for emp, role, move in session.execute(select(JobHistory.employee_id, JobHistory.role_id, JobHistory.move_type)
+                                           .order_by(JobHistory.employee_id, JobHistory.start_date)):
+        prev = last.get(emp)
+        if prev is not None and role is not None and move != "hire":
+            counts[(prev, role)] += 1
+        last[emp] = role
+    return dict(counts)

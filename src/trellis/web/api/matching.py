@@ -1,0 +1,65 @@
+"""JSON routes for matching. Thin: parse, call the service, return its schema. Shown results
+are logged as recommendation events."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from sqlalchemy.orm import Session
+
+from trellis.config import Settings
+from trellis.core.types import Filters
+from trellis.matching import service
+from trellis.matching.schemas import MatchList, MatchOut
+
+router = APIRouter(prefix="/api/v1", tags=["matching"])
+
+
+def _session(request: Request) -> Iterator[Session]:
+    session = request.app.state.session_factory()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SessionDep = Annotated[Session, Depends(_session)]
+SettingsDep = Annotated[Settings, Depends(_settings)]
+
+
+@router.get("/employees/{external_id}/recommendations", response_model=MatchList)
+def recommendations(external_id: str, session: SessionDep, settings: SettingsDep,
+                    k: Annotated[int, Query(ge=1, le=200)] = 20,
+                    type: Annotated[list[str] | None, Query(description="job, gig, project, mentorship")] = None,
+                    remote_only: bool = False) -> MatchList:
+    """Open opportunities that fit the employee, best first, each with its explanation."""
+    filters = Filters(types=frozenset(type) if type else None, remote_only=remote_only)
+    out = service.recommend(session, settings=settings, employee=external_id, k=k, filters=filters)
+    service.record_shown(session, results=out, source="recommend", actor="api")
+    return out
+
+
+@router.get("/opportunities/{external_id}/candidates", response_model=MatchList)
+def candidates(external_id: str, session: SessionDep, settings: SettingsDep,
+               k: Annotated[int, Query(ge=1, le=500)] = 50) -> MatchList:
+    """Internal candidates for an open opportunity, best first, each with its explanation."""
+    out = service.candidates(session, settings=settings, opportunity=external_id, k=k)
+    service.record_shown(session, results=out, source="candidates", actor="api")
+    return out
+
+
+@router.get("/match/explain", response_model=MatchOut)
+def explain(employee: str, opportunity: str, session: SessionDep, settings: SettingsDep) -> MatchOut:
+    """One pair in full: components, skills with re-scored gaps, and any rule that excludes it."""
+    return service.explain(session, settings=settings, employee=employee, opportunity=opportunity)
