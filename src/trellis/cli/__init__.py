@@ -9,9 +9,8 @@ import typer
 from rich.markup import escape
 
 from trellis.cli import audit_log as audit_log_cli
-from trellis.cli import data, db, demo, eval, extract, maintenance, roles, serve, taxonomy
-from trellis.cli import governance as governance_cli
 from trellis.cli import data, db, demo, eval, extract, maintenance, match, roles, serve, taxonomy
+from trellis.cli import governance as governance_cli
 from trellis.cli import mentoring as mentoring_cli
 from trellis.cli import paths as paths_cli
 from trellis.cli import succession as succession_cli

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from functools import cache
 from typing import Any
 
 from sqlalchemy import DateTime, event, inspect
@@ -22,10 +21,15 @@ class Timestamped:
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
 
-@cache
+_AWARE: dict[type, tuple[str, ...]] = {}
+
+
 def _aware_columns(cls: type) -> tuple[str, ...]:
-    return tuple(attr.key for attr in inspect(cls).column_attrs
-                 if isinstance(attr.columns[0].type, DateTime) and attr.columns[0].type.timezone)
+    if cls not in _AWARE:
+        columns: Any = inspect(cls).column_attrs
+        _AWARE[cls] = tuple(a.key for a in columns if isinstance(a.columns[0].type, DateTime)
+                            and a.columns[0].type.timezone)
+    return _AWARE[cls]
 
 
 def _utc_on_load(target: Any, *_args: Any) -> None:
