@@ -156,3 +156,41 @@ def make_resource(session: Session, *, skills: dict[Skill, int], hours: float = 
         session.add(LearningSkill(resource_id=res.id, skill_id=skill.id, level=level))
     session.flush()
     return res
+# --- analytics builders -------------------------------------------------------------------------
+
+def make_spell(session: Session, employee: Employee, start: date, *, move_type: str = "hire",
+               end: date | None = None, **kw: Any) -> Any:
+    """One JobHistory row (a spell in a role/unit, or an exit marker)."""
+    from trellis.models import JobHistory
+
+    spell = JobHistory(employee_id=employee.id, start_date=start, end_date=end, move_type=move_type, **kw)
+    session.add(spell)
+    session.flush()
+    return spell
+
+
+def make_application(session: Session, employee: Employee, opportunity: Opportunity, **kw: Any) -> Any:
+    from trellis.models import Application
+
+    app = Application(employee_id=employee.id, opportunity_id=opportunity.id, **kw)
+    session.add(app)
+    session.flush()
+    return app
+
+
+def make_event(session: Session, employee: Employee, opportunity: Opportunity, kind: str, **kw: Any) -> Any:
+    from trellis.models import RecommendationEvent
+
+    event = RecommendationEvent(employee_id=employee.id, opportunity_id=opportunity.id, kind=kind, **kw)
+    session.add(event)
+    session.flush()
+    return event
+
+
+def make_demographics(session: Session, employee: Employee, **kw: Any) -> Any:
+    from trellis.models import ProtectedAttributes
+
+    row = ProtectedAttributes(employee_id=employee.id, **kw)
+    session.add(row)
+    session.flush()
+    return row

@@ -21,6 +21,7 @@ from trellis.config import Settings, get_settings
 from trellis.db import is_connection_error, make_engine, make_session_factory
 from trellis.errors import Conflict, Forbidden, Invalid, NotFound, TrellisError, Unavailable
 from trellis.models import Employee, Opportunity, OrgUnit, Role, Skill
+from trellis.web.api import analytics as analytics_api
 from trellis.web.api import matching as matching_api
 from trellis.web.api import paths as paths_api
 from trellis.web.docs import mount_docs
@@ -81,6 +82,7 @@ def create_app(settings: Settings) -> FastAPI:
             session.close()
 
     SessionDep = Annotated[Session, Depends(get_session)]
+    app.include_router(analytics_api.router)
 
     @app.get("/health", tags=["system"])
     def health(session: SessionDep) -> dict[str, str]:

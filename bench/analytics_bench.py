@@ -1,0 +1,152 @@
+"""Time every analytics service call (what a dashboard tile or API route does) on a large
+organisation, against a baseline measured in the same run.
+
+    PYTHONPATH=src python bench/analytics_bench.py --db sqlite:///var/demo100k.db [--events 600000]
+    PYTHONPATH=src python bench/analytics_bench.py --synthetic 100000 --path var/bench_analytics.db
+
+``--db`` uses an existing database (e.g. one built by ``trellis demo --employees 100000``). If it
+has no recommendation events, ``--events N`` first adds N deterministic ``shown`` events in the
+period (scores from a seeded generator) plus the opened/applied/shortlisted/selected events that
+follow them, so the funnel and the bias audit have data. ``--synthetic N`` instead builds a
+bench-only organisation of N employees (see ``bench/synthetic_org.py``).
+
+Baseline: a full scan of employee_skills (count and sum) — the database's floor on this machine;
+each call is reported as seconds and as a multiple of that baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sqlalchemy import func, insert, select, text
+from sqlalchemy.orm import Session
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from trellis.analytics.fairness import audit_bias
+from trellis.analytics.flows import hoarding_indicators, talent_flows
+from trellis.analytics.reports import mobility_report
+from trellis.analytics.schemas import Period
+from trellis.analytics.service import mobility_metrics, mobility_trend
+from trellis.analytics.skills import (
+    emerging_skills,
+    skill_gaps_by_unit,
+    skills_heatmap,
+    skills_supply_demand,
+)
+from trellis.db import make_engine, make_session_factory
+from trellis.models import Employee, Opportunity, OrgUnit, RecommendationEvent
+
+STAGES = ("shown", "opened", "applied", "shortlisted", "selected")
+FOLLOW = (0.2, 0.25, 0.3, 0.3)  # share of each stage that reaches the next
+
+
+def add_events(session: Session, n: int, period: Period, seed: int = 11) -> int:
+    """Deterministic funnel events for the bench (documented in BENCHMARKS.md)."""
+    rng = np.random.default_rng(seed)
+    emps = np.array(session.scalars(select(Employee.id).where(Employee.status == "active")).all())
+    opps = np.array(session.scalars(select(Opportunity.id)).all())
+    if not emps.size or not opps.size:
+        return 0
+    e = rng.choice(emps, n)
+    o = rng.choice(opps, n)
+    score = rng.beta(2, 3, n)
+    day0 = datetime.combine(period.start, datetime.min.time(), tzinfo=UTC)
+    at = rng.integers(0, period.days * 86400 - 86400 * 30, n)
+    rows: list[dict[str, Any]] = []
+    alive = np.ones(n, dtype=bool)
+    for k, kind in enumerate(STAGES):
+        if k:
+            alive &= rng.random(n) < FOLLOW[k - 1] * (0.6 + score)
+        for i in np.flatnonzero(alive):
+            rows.append({"employee_id": int(e[i]), "opportunity_id": int(o[i]), "kind": kind, "source": "recommend",
+                         "at": day0 + timedelta(seconds=int(at[i]) + 86400 * k), "components": {},
+                         "score": float(score[i]) if kind == "shown" else None, "rank": None})
+    for start in range(0, len(rows), 50_000):
+        session.execute(insert(RecommendationEvent), rows[start:start + 50_000])
+    return len(rows)
+
+
+def timed(fn: Callable[[], Any], repeat: int) -> list[tuple[float, float]]:
+    """(wall seconds, CPU seconds of this process) per run. SQLite runs in-process, so CPU time
+    counts the database's work too and is far less sensitive to a busy shared machine."""
+    out = []
+    for _ in range(repeat):
+        t0, c0 = time.perf_counter(), time.process_time()
+        fn()
+        out.append((time.perf_counter() - t0, time.process_time() - c0))
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--db", help="database URL of an existing organisation")
+    ap.add_argument("--synthetic", type=int, help="build a bench-only organisation of N employees")
+    ap.add_argument("--path", default="var/bench_analytics.db", help="SQLite file for --synthetic")
+    ap.add_argument("--period", default="2025-01-01..2025-12-31")
+    ap.add_argument("--events", type=int, default=0, help="add N shown events (+ funnel) if there are none")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--only", help="time only the calls whose name contains this text (and the baseline)")
+    args = ap.parse_args()
+    period = Period.parse(args.period)
+    if args.synthetic:
+        from synthetic_org import build
+
+        url = build(args.synthetic, Path(args.path), period=period)
+    elif args.db:
+        url = args.db
+    else:
+        ap.error("give --db URL or --synthetic N")
+    engine = make_engine(url)
+    factory = make_session_factory(engine)
+    with factory() as session:
+        if args.events and not session.scalar(select(func.count()).select_from(RecommendationEvent)):
+            t0 = time.perf_counter()
+            added = add_events(session, args.events, period)
+            session.commit()
+            print(f"added {added:,} recommendation events in {time.perf_counter() - t0:.1f} s")
+        counts = {name: session.scalar(text(f"SELECT count(*) FROM {name}")) for name in (
+            "employees", "job_history", "employee_skills", "opportunities", "applications",
+            "recommendation_events", "protected_attributes")}
+        print("data:", ", ".join(f"{k}={v:,}" for k, v in counts.items()))
+        dept = session.scalar(select(OrgUnit.id).where(OrgUnit.parent_id.is_not(None)).order_by(OrgUnit.id))
+        calls: dict[str, Callable[[], Any]] = {
+            "baseline: scan employee_skills": lambda: session.execute(
+                text("SELECT count(*), sum(proficiency) FROM employee_skills")).all(),
+            "mobility_metrics (whole org)": lambda: mobility_metrics(session, period=period),
+            "mobility_metrics (one department)": lambda: mobility_metrics(session, period=period, org_unit_id=dept),
+            "mobility_metrics (year before, retention)": lambda: mobility_metrics(session, period=period.previous()),
+            "mobility_trend": lambda: mobility_trend(session, period=period),
+            "skills_supply_demand": lambda: skills_supply_demand(session),
+            "skill_gaps_by_unit": lambda: skill_gaps_by_unit(session),
+            "skills_heatmap": lambda: skills_heatmap(session),
+            "emerging_skills": lambda: emerging_skills(session, period=period),
+            "talent_flows (department)": lambda: talent_flows(session, period=period),
+            "talent_flows (family)": lambda: talent_flows(session, period=period, by="family"),
+            "hoarding_indicators": lambda: hoarding_indicators(session, period=period),
+            "audit_bias": lambda: audit_bias(session, period=period),
+            "mobility_report (all of the above, html)": lambda: mobility_report(session, period=period),
+        }
+        results = {name: timed(fn, args.repeat) for name, fn in calls.items()
+                   if not args.only or args.only in name or name.startswith("baseline")}
+    base = statistics.median(t[0] for t in results["baseline: scan employee_skills"])
+    print(f"\n{'call':44} {'wall p50 s':>10} {'wall max s':>10} {'CPU p50 s':>9} {'× baseline':>10}")
+    for name, times in results.items():
+        wall = statistics.median(t[0] for t in times)
+        cpu = statistics.median(t[1] for t in times)
+        print(f"{name:44} {wall:10.3f} {max(t[0] for t in times):10.3f} {cpu:9.3f} {wall / base:10.1f}")
+    print(f"load average during the run: {os.getloadavg()[0]:.1f} (2 cores)")
+    engine.dispose()
+
+
+if __name__ == "__main__":
+    main()

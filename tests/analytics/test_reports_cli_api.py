@@ -1,0 +1,100 @@
+"""The bias audit and mobility report through the CLI, and the analytics API, on a committed
+copy of the small organisation."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from org_scenario import build_org
+from sqlalchemy import Engine
+from typer.testing import CliRunner
+
+from trellis.analytics.reports import render_audit
+from trellis.analytics.schemas import BiasAudit
+from trellis.cli import app as cli
+from trellis.config import Settings
+from trellis.db import make_engine, make_session_factory, session_scope
+from trellis.errors import Invalid
+from trellis.web.app import create_app
+
+
+@pytest.fixture
+def org_db(request: pytest.FixtureRequest, engine: Engine) -> str:
+    # PostgreSQL copies the template database only when nobody is connected to it: close the
+    # pooled connections that earlier session-based tests left open.
+    engine.dispose()
+    fresh_db_url: str = request.getfixturevalue("fresh_db_url")
+    engine = make_engine(fresh_db_url)
+    with session_scope(make_session_factory(engine)) as session:
+        build_org(session)
+    engine.dispose()
+    return fresh_db_url
+
+
+def test_audit_bias_writes_json_csv_and_html_that_state_source_period_and_method(org_db: str, tmp_path: Path) -> None:
+    runner = CliRunner()
+    out = tmp_path / "audit.json"
+    result = runner.invoke(cli, ["audit", "bias", "--period", "2025-01-01..2025-12-31", "--format", "json",
+                                 "--out", str(out), "--db", org_db])
+    assert result.exit_code == 0, result.output
+    audit = BiasAudit.model_validate(json.loads(out.read_text()))
+    assert audit.period == "2025-01-01..2025-12-31" and audit.outcomes
+    result = runner.invoke(cli, ["audit", "bias", "--period", "2025", "--format", "csv", "--db", org_db])
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[1] == "# period: 2025-01-01..2025-12-31" and any(x.startswith("# data source:") for x in lines)
+    rows = list(csv.DictReader(io.StringIO("\n".join(x for x in lines if not x.startswith("#")))))
+    assert {"Female", "Male", "Unknown"} <= {r["group"] for r in rows}
+    html = render_audit(audit, "html")
+    assert "Data source" in html and "Method" in html and "<svg" in html and "&lt; 0.8" in html
+    with pytest.raises(Invalid):
+        render_audit(audit, "pdf")
+
+
+def test_a_bad_period_exits_with_a_message(org_db: str) -> None:
+    result = CliRunner().invoke(cli, ["audit", "bias", "--period", "yesterday", "--db", org_db])
+    assert result.exit_code != 0
+
+
+def test_the_mobility_report_is_self_contained_with_charts_and_csv_downloads(org_db: str, tmp_path: Path) -> None:
+    out = tmp_path / "mobility.html"
+    result = CliRunner().invoke(cli, ["report", "mobility", "--period", "2025", "--format", "html", "--out", str(out),
+                                      "--db", org_db])
+    assert result.exit_code == 0, result.output
+    html = out.read_text()
+    assert html.count("<svg") >= 6 and "<script" not in html
+    assert not re.search(r"(src|href)=['\"]?https?://", html)  # nothing fetched from the network
+    assert html.count('href="data:text/csv;charset=utf-8;base64,') >= 6
+    assert "Internal mobility report" in html and "Engineering" in html
+
+
+def test_the_api_answers_json_and_csv(org_db: str, tmp_path: Path) -> None:
+    app = create_app(Settings(database_url=org_db, data_dir=tmp_path, secret_key="x"))
+    try:
+        check_api(TestClient(app))
+    finally:
+        app.state.engine.dispose()
+
+
+def check_api(client: TestClient) -> None:
+    m = client.get("/api/v1/analytics/mobility", params={"period": "2025"})
+    assert m.status_code == 200 and m.json()["movers"] == 2
+    assert client.get("/api/v1/analytics/mobility", params={"period": "nope"}).status_code == 422
+    flows = client.get("/api/v1/analytics/flows", params={"period": "2025", "by": "family"}).json()
+    assert flows["total_moves"] == 2
+    assert client.get("/api/v1/analytics/skills/supply-demand").json()["skills"][0]["skill"] == "Python"
+    assert client.get("/api/v1/analytics/hoarding", params={"period": "2025"}).json()["flagged_total"] == 1
+    audit = client.get("/api/v1/analytics/fairness", params={"period": "2025"})
+    assert audit.status_code == 200 and audit.json()["outcomes"]
+    for path in ("mobility/trend.csv", "skills/supply-demand.csv", "skills/heatmap.csv", "skills/emerging.csv",
+                 "flows.csv", "hoarding.csv", "fairness.csv"):
+        r = client.get(f"/api/v1/analytics/{path}", params={"period": "2025"} if "skills/s" not in path else {})
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv"), path
+    assert client.get("/api/v1/analytics/mobility/report.html", params={"period": "2025"}).text.startswith(
+        "<!doctype html>")

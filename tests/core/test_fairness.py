@@ -1,0 +1,165 @@
+"""Fairness metrics against hand-worked examples and the published NYC DCWP examples.
+
+Source of the published numbers: New York City Department of Consumer and Worker Protection,
+Notice of Adoption of Final Rule on automated employment decision tools (April 2023), codified as
+6 RCNY §5-300 and §5-301 (https://codelibrary.amlegal.com/codes/newyorkcity/latest/NYCrules/0-0-0-138530).
+§5-301(b) gives a selection-rate example (resume screening) and §5-301(c) a scoring-rate example
+("culture fit"); the rules print rates and ratios rounded, which is what we compare against.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from trellis.core.fairness import (
+    UNKNOWN,
+    GroupCount,
+    fisher_exact_p,
+    impact_ratios,
+    impact_table,
+    intersection,
+    normalise_category,
+    scoring_counts,
+    selection_rate,
+    two_proportion_z,
+)
+
+# 6 RCNY §5-301(b) example: applicants and selected by sex, then by race/ethnicity.
+NYC_SEX = [GroupCount("Male", 1390, 667), GroupCount("Female", 1181, 555)]
+NYC_SEX_PUBLISHED = {"Male": (0.48, 1.00), "Female": (0.47, 0.979)}
+NYC_RACE = [
+    GroupCount("Hispanic or Latino", 408, 204),
+    GroupCount("White (Not Hispanic or Latino)", 797, 412),
+    GroupCount("Black or African American (Not Hispanic or Latino)", 390, 170),
+    GroupCount("Native Hawaiian or Pacific Islander (Not Hispanic or Latino)", 119, 52),
+    GroupCount("Asian (Not Hispanic or Latino)", 616, 302),
+    GroupCount("Native American or Alaska Native (Not Hispanic or Latino)", 41, 18),
+    GroupCount("Two or More Races (Not Hispanic or Latino)", 213, 96),
+]
+NYC_RACE_PUBLISHED_RATIOS = {
+    "Hispanic or Latino": 0.97, "White (Not Hispanic or Latino)": 1.00,
+    "Black or African American (Not Hispanic or Latino)": 0.84,
+    "Native Hawaiian or Pacific Islander (Not Hispanic or Latino)": 0.85,
+    "Asian (Not Hispanic or Latino)": 0.95,
+    "Native American or Alaska Native (Not Hispanic or Latino)": 0.85,
+    "Two or More Races (Not Hispanic or Latino)": 0.87,
+}
+# 6 RCNY §5-301(c) example: applicants and scoring rate (share above the sample median).
+# The rules print the rates (54.3%, 44.7%, 64.2%, 37.5%, 50.0%, 62.5%, 41.7%); the counts above
+# the median below are the whole numbers those rates come from.
+NYC_SCORING_SEX = [GroupCount("Male", 92, 50), GroupCount("Female", 76, 34)]
+NYC_SCORING_RACE = [
+    GroupCount("Hispanic or Latino", 28, 18),
+    GroupCount("White (Not Hispanic or Latino)", 40, 15),
+    GroupCount("Black or African American (Not Hispanic or Latino)", 32, 16),
+    GroupCount("Native Hawaiian or Pacific Islander (Not Hispanic or Latino)", 8, 5),
+    GroupCount("Asian (Not Hispanic or Latino)", 24, 10),
+]
+NYC_SCORING_PUBLISHED = {
+    "Male": (0.543, 1.00), "Female": (0.447, 0.82), "Hispanic or Latino": (0.642, 1.00),
+    "White (Not Hispanic or Latino)": (0.375, 0.58),
+    "Black or African American (Not Hispanic or Latino)": (0.500, 0.78),
+    "Native Hawaiian or Pacific Islander (Not Hispanic or Latino)": (0.625, 0.97),
+    "Asian (Not Hispanic or Latino)": (0.417, 0.65),
+}
+
+
+def by_group(table):  # type: ignore[no-untyped-def]
+    return {g.group: g for g in table.groups}
+
+
+def test_the_nyc_selection_rate_example_by_sex_is_reproduced() -> None:
+    table = impact_table(NYC_SEX, dimension="sex", min_share=0)
+    rows = by_group(table)
+    assert table.reference_group == "Male"
+    for group, (rate, ratio) in NYC_SEX_PUBLISHED.items():
+        assert round(rows[group].rate, 2) == rate
+        assert round(rows[group].impact_ratio, 3) == ratio
+
+
+def test_the_nyc_selection_rate_example_by_race_and_ethnicity_is_reproduced() -> None:
+    table = impact_table(NYC_RACE, dimension="race_ethnicity", min_share=0)
+    rows = by_group(table)
+    assert table.reference_group == "White (Not Hispanic or Latino)"
+    for group, ratio in NYC_RACE_PUBLISHED_RATIOS.items():
+        assert round(rows[group].impact_ratio, 2) == ratio
+    assert not table.flagged  # every published ratio is at or above 0.8
+
+
+def test_the_nyc_scoring_rate_example_is_reproduced() -> None:
+    for counts in (NYC_SCORING_SEX, NYC_SCORING_RACE):
+        rows = by_group(impact_table(counts, dimension="x", min_share=0))
+        for group, row in rows.items():
+            rate, ratio = NYC_SCORING_PUBLISHED[group]
+            assert abs(row.rate - rate) < 0.001  # printed to 0.1% (64.29% appears as 64.2%)
+            assert round(row.impact_ratio, 2) == ratio
+    assert {g.group for g in impact_table(NYC_SCORING_RACE, dimension="r").flagged} == {
+        "White (Not Hispanic or Latino)", "Black or African American (Not Hispanic or Latino)",
+        "Asian (Not Hispanic or Latino)"}
+
+
+def test_scoring_counts_count_only_scores_strictly_above_the_whole_sample_median() -> None:
+    scores = [10, 20, 30, 40, 50, 60, 30]  # median 30
+    groups = ["a", "a", "a", "b", "b", "b", "b"]
+    counts = {c.group: c for c in scoring_counts(scores, groups)}
+    assert counts["a"] == GroupCount("a", 3, 0)
+    assert counts["b"] == GroupCount("b", 4, 3)
+
+
+def test_a_small_group_is_reported_but_excluded_from_impact_ratios_with_the_reason() -> None:
+    counts = [GroupCount("A", 600, 300), GroupCount("B", 390, 150), GroupCount("C", 10, 9)]
+    rows = by_group(impact_table(counts, dimension="x"))
+    assert rows["C"].excluded and "under 2%" in (rows["C"].exclusion_reason or "")
+    assert rows["C"].rate == 0.9 and rows["C"].impact_ratio is None
+    assert rows["A"].impact_ratio == 1.0  # C (the highest rate) does not become the reference
+    assert rows["B"].impact_ratio == pytest.approx((150 / 390) / 0.5)
+
+
+def test_the_unknown_group_is_reported_and_never_the_reference() -> None:
+    counts = [GroupCount("A", 100, 40), GroupCount(UNKNOWN, 100, 90), GroupCount("B", 100, 30)]
+    table = impact_table(counts, dimension="x")
+    rows = by_group(table)
+    assert table.reference_group == "A"
+    assert rows[UNKNOWN].excluded and rows[UNKNOWN].rate == 0.9
+    assert rows["B"].impact_ratio == pytest.approx(0.75) and rows["B"].below_four_fifths
+    assert table.groups[-1].group == UNKNOWN
+
+
+def test_fisher_and_z_tests_agree_with_hand_computation() -> None:
+    # 2x2 table [[3, 1], [1, 3]]: the classic tea-tasting table, two-sided p = 34/70.
+    assert fisher_exact_p(3, 4, 1, 4) == pytest.approx(34 / 70)
+    z, p = two_proportion_z(60, 100, 40, 100)  # pooled 0.5, se = sqrt(0.25 * 0.02)
+    assert z == pytest.approx(0.2 / math.sqrt(0.005))
+    assert p == pytest.approx(0.004677734981047, rel=1e-6)
+
+
+@pytest.mark.parametrize("table", [(0, 5, 5, 5), (12, 40, 30, 45), (667, 1390, 555, 1181), (1, 1, 0, 9),
+                                   (300, 1000, 10, 12)])
+def test_fisher_exact_p_equals_scipys_fisher_exact(table: tuple[int, int, int, int]) -> None:
+    from scipy.stats import fisher_exact
+
+    sa, na, sb, nb = table
+    expected = fisher_exact([[sa, na - sa], [sb, nb - sb]]).pvalue
+    assert fisher_exact_p(*table) == pytest.approx(expected, rel=1e-9, abs=1e-300)
+
+
+def test_the_reference_group_has_no_test_and_others_do() -> None:
+    rows = by_group(impact_table(NYC_SEX, dimension="sex"))
+    assert rows["Male"].fisher_p is None and rows["Male"].z is None
+    assert rows["Female"].fisher_p is not None and 0 < rows["Female"].fisher_p <= 1
+
+
+def test_intersectional_categories_combine_sex_and_race_and_unknown_dominates() -> None:
+    assert intersection("Female", "Asian") == "Asian · Female"
+    assert intersection("Female", None) == UNKNOWN
+    assert normalise_category(" prefer not to say ") == UNKNOWN
+
+
+def test_rates_and_ratios_handle_edge_cases() -> None:
+    assert selection_rate(0, 0) is None
+    with pytest.raises(ValueError):
+        selection_rate(5, 4)
+    assert impact_ratios({"a": 0.0, "b": 0.0}) == {"a": 0.0, "b": 0.0}
+    assert impact_table([], dimension="x").reference_group is None
