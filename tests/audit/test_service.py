@@ -87,3 +87,12 @@ def test_no_product_code_updates_or_deletes_audit_events() -> None:
     offenders = [str(p.relative_to(SRC)) for p in SRC.rglob("*.py")
                  if "migrations" not in p.parts and pattern.search(p.read_text(encoding="utf-8"))]
     assert offenders == []
+
+
+def test_reading_demographics_for_the_bias_audit_is_itself_audited(session: Session) -> None:
+    from trellis.analytics.fairness import audit_bias
+    from trellis.analytics.schemas import Period
+
+    audit_bias(session, period=Period.parse("2025"), actor="user:5")
+    [event] = search(session, query=AuditQuery(action="demographics")).items
+    assert (event.actor, event.entity_id, event.reason) == ("user:5", "bias_audit", "fairness audit (aggregates only)")

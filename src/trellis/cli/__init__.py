@@ -8,10 +8,9 @@ import sys
 import typer
 from rich.markup import escape
 
-from trellis.cli import audit_log as audit_log_cli
-from trellis.cli import data, db, demo, eval, extract, maintenance, match, roles, serve, taxonomy
-from trellis.cli import governance as governance_cli
 from trellis.cli import analytics, data, db, demo, eval, extract, maintenance, match, roles, serve, taxonomy
+from trellis.cli import audit_log as audit_log_cli
+from trellis.cli import governance as governance_cli
 from trellis.cli import mentoring as mentoring_cli
 from trellis.cli import paths as paths_cli
 from trellis.cli import succession as succession_cli
@@ -44,9 +43,9 @@ app.add_typer(maintenance.privacy_app, name="privacy")
 app.command("import")(data.import_)
 app.command("export")(data.export)
 app.add_typer(governance_cli.app, name="governance")
-audit_log_cli.register(app)  # after every add_typer: joins the `audit` group
 app.add_typer(analytics.audit_app, name="audit")
 app.add_typer(analytics.report_app, name="report")
+audit_log_cli.register(app)  # after every add_typer: `log` joins the `audit` group
 
 
 def main() -> None:

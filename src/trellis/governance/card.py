@@ -17,7 +17,7 @@ from trellis.config import Settings
 from trellis.core.scoring import COMPONENT_LABELS
 from trellis.governance.service import AI_RECOMMENDATIONS, get_setting, opted_out_employee_ids
 from trellis.matching.service import ENGINE_VERSION, model_version
-from trellis.models import Employee, ProtectedAttributes
+from trellis.models import Base, Employee
 
 ENCODERS = {
     "minilm": "sentence-transformers all-MiniLM-L6-v2 (384 dimensions), run locally from the installed "
@@ -94,7 +94,8 @@ def build_card(session: Session, *, settings: Settings, benchmarks: Path | None 
     total = sum(weights.values()) or 1.0
     components = [{"name": name, "label": COMPONENT_LABELS.get(name, name), "weight": round(w / total, 4)}
                   for name, w in weights.items()]
-    protected = ", ".join(c.name for c in ProtectedAttributes.__table__.columns
+    # the column names only (the schema, never the data)
+    protected = ", ".join(c.name for c in Base.metadata.tables["protected_attributes"].columns
                           if c.name not in ("id", "employee_id"))
     encoder = str(settings.model_dump().get("match_text_encoder", "minilm"))
     return ModelCard(
