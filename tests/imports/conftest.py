@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from trellis.config import Settings
@@ -47,17 +47,3 @@ def write_file(tmp_path: Path) -> Callable[[str, str | bytes], Path]:
         return path
 
     return write
-
-
-
-@pytest.fixture
-def _idle_template(engine: Engine) -> None:
-    """Close the idle pooled connections that earlier tests left on the template database:
-    PostgreSQL refuses to clone a template that has open sessions."""
-    engine.dispose()
-
-
-@pytest.fixture
-def fresh_db_url(_idle_template: None, fresh_db_url: str) -> str:
-    """The root fixture, once the template is idle (request it before ``session``/``company``)."""
-    return fresh_db_url

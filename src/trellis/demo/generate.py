@@ -1,7 +1,7 @@
 """Generate the demo organisation as batches of table rows, without touching a database.
 
 Everything is a function of the seed (numpy ``SeedSequence`` split into independent streams:
-job architecture, org shape, people, marketplace, learning, protected attributes), the size and
+job architecture, org shape, people, marketplace, learning, protected attributes, mentoring), the size and
 the as-of date. Ids are assigned here from the offsets the caller passes, so rows can point at
 each other before they are written; `trellis.demo.service` writes the batches."""
 
@@ -18,8 +18,11 @@ import numpy as np
 from trellis.demo.architecture import Architecture, build_architecture
 from trellis.demo.library import LibrarySkill
 from trellis.demo.market import Market, learning_catalogue
+from trellis.demo.mentoring import TABLES as MENTORING_TABLES
+from trellis.demo.mentoring import Mentoring, MentoringOffsets
 from trellis.demo.org import Org, build_org
 from trellis.demo.people import People
+from trellis.demo.picks import Picks
 
 CHUNK_PEOPLE = 2_000
 PEOPLE_TABLES = ("employees", "employee_skills", "job_history", "preferences", "target_roles",
@@ -37,10 +40,14 @@ class Offsets:
     employees: int = 1
     opportunities: int = 1
     learning_resources: int = 1
+    mentor_profiles: int = 1
+    mentee_requests: int = 1
+    development_plans: int = 1
 
 
 def streams(seed: int) -> dict[str, np.random.Generator]:
-    names = ("architecture", "org", "people", "market", "learning", "protected")
+    # Appending a name keeps every earlier stream as it was (SeedSequence children are keyed by index).
+    names = ("architecture", "org", "people", "market", "learning", "protected", "mentoring")
     return {n: np.random.default_rng(s) for n, s in zip(names, np.random.SeedSequence(seed).spawn(len(names)),
                                                        strict=True)}
 
@@ -73,6 +80,7 @@ def generate(*, employees: int, seed: int, library: list[LibrarySkill], skill_id
                     first_id=offsets.employees, skill_ids=skill_ids, skill_labels=labels, role_ids=role_ids,
                     office_ids=office_ids)
     people.now = now
+    people.picks = Picks(rng["mentoring"], {s for o in arch.offices for s in o.languages.values()} | {"english"})
     for start in range(0, org.size, CHUNK_PEOPLE):
         batch = people.rows(start, min(start + CHUNK_PEOPLE, org.size))
         for table in PEOPLE_TABLES:
@@ -90,6 +98,11 @@ def generate(*, employees: int, seed: int, library: list[LibrarySkill], skill_id
                                           first_id=offsets.learning_resources, now=now)
     yield "learning_resources", resources
     yield "learning_skills", links
+    mentoring = Mentoring(arch, org, people, people.picks, now=now, offsets=MentoringOffsets(
+        offsets.mentor_profiles, offsets.mentee_requests, offsets.development_plans))
+    rows = mentoring.build(resources, links)
+    for table in MENTORING_TABLES:
+        yield table, rows[table]
 
 
 def _structure(arch: Architecture, org: Org, offsets: Offsets, skill_ids: dict[str, int],

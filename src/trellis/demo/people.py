@@ -17,6 +17,7 @@ import numpy as np
 
 from trellis.demo.architecture import Architecture, draw
 from trellis.demo.org import Org
+from trellis.demo.picks import Picks
 
 EMPLOYMENT = (("full_time", 0.86), ("part_time", 0.05), ("contractor", 0.06), ("intern", 0.02), ("temporary", 0.01))
 SOURCES = (("self", 0.55), ("manager", 0.2), ("inferred", 0.15), ("assessed", 0.1))
@@ -106,7 +107,9 @@ class People:
         self.open_to_mentoring = np.zeros(n, dtype=bool)
         self.moves: list[Move] = []
         self.strong_skills: dict[int, list[str]] = {}  # position -> skills at 4+, for mentors
+        self.picks: Picks | None = None  # set by the generator: who gets mentoring data
         self.emails: dict[str, int] = {}
+        self.targets: list[int] = []
         self.sources, self.remote, self.visibility = Sampler(SOURCES), Sampler(REMOTE), Sampler(VISIBILITY)
         self.language_skill = {code: sid for o in arch.offices for code, sid in o.languages.items()}
         self.protected = self._protected(protected_rng, n)
@@ -174,6 +177,7 @@ class People:
             "disability": prot["disability"], "birth_year": self.as_of.year - prot["age"] if prot["age"] else None})
         if status != "terminated":
             self._preferences(p, emp_id, history[-1][2], skills, out)
+            self._remember(p, skills, langs)
 
     def _employment(self, p: int, level: int) -> str:
         kind = str(self.employment[p]) if self.org.is_member[p] else "full_time"
@@ -315,4 +319,13 @@ class People:
             "created_at": self.now, "updated_at": self.now})
         out["target_roles"].extend({"employee_id": emp_id, "role_id": self.role_ids[t], "priority": i + 1}
                                    for i, t in enumerate(targets))
+        self.targets = targets
 
+    def _remember(self, p: int, skills: dict[str, tuple[int, int, str | None]], langs: list[str]) -> None:
+        """Let the mentoring data pick this person (it draws from its own stream only)."""
+        if self.picks is not None:
+            t = self.targets[0] if self.targets else None
+            self.picks.consider(p, level=self.arch.roles[self.org.role[p]].level,
+                                open_to_mentoring=bool(self.open_to_mentoring[p]), strong=self.strong_skills.get(p),
+                                skills=skills, langs=langs, target=t,
+                                requirements=self.arch.roles[t].requirements if t is not None else ())

@@ -20,6 +20,8 @@ from trellis.models import (
     Application,
     AuditEvent,
     Base,
+    DevelopmentPlan,
+    DevelopmentPlanItem,
     Employee,
     EmployeeSkill,
     JobFamily,
@@ -27,6 +29,10 @@ from trellis.models import (
     LearningResource,
     LearningSkill,
     Location,
+    MenteeGoal,
+    MenteeRequest,
+    MentorProfile,
+    MentorSkill,
     Opportunity,
     OpportunitySkill,
     OrgUnit,
@@ -42,7 +48,8 @@ Progress = Callable[[str, int, int], None]
 
 MODELS = {m.__tablename__: m for m in (
     JobFamily, Role, RoleSkill, Location, OrgUnit, Employee, EmployeeSkill, JobHistory, Preferences, TargetRole,
-    ProtectedAttributes, Opportunity, OpportunitySkill, Application, LearningResource, LearningSkill)}
+    ProtectedAttributes, Opportunity, OpportunitySkill, Application, LearningResource, LearningSkill,
+    MentorProfile, MentorSkill, MenteeRequest, MenteeGoal, DevelopmentPlan, DevelopmentPlanItem)}
 # What --replace wipes: these tables and every table that refers to one of them, however
 # indirectly (so tables added later, e.g. accounts or development plans, go too). Taxonomies,
 # skills, occupations and the audit log refer to none of them and stay.
@@ -72,7 +79,8 @@ def build_demo(session: Session, *, employees: int = 2_000, seed: int = 7, repla
     report("skills library", 0, 1)
     skill_ids = load_library(session)
     offsets = Offsets(**{name: next_id(session, MODELS[name]) for name in (
-        "job_families", "roles", "locations", "org_units", "employees", "opportunities", "learning_resources")})
+        "job_families", "roles", "locations", "org_units", "employees", "opportunities", "learning_resources",
+        "mentor_profiles", "mentee_requests", "development_plans")})
     rows: dict[str, int] = {}
     done = 0
     for table, batch in generate(employees=employees, seed=seed, library=library, skill_ids=skill_ids,
@@ -83,7 +91,8 @@ def build_demo(session: Session, *, employees: int = 2_000, seed: int = 7, repla
             report("employees", done, employees)
         elif done >= employees:
             report(table.replace("_", " "), 0, 0)
-    sync_sequences(session, [JobFamily, Role, Location, OrgUnit, Employee, Opportunity, LearningResource])
+    sync_sequences(session, [JobFamily, Role, Location, OrgUnit, Employee, Opportunity, LearningResource,
+                             MentorProfile, MenteeRequest, DevelopmentPlan])
     session.add(AuditEvent(actor=actor, action="demo.build", entity_type="organisation",
                            data={"employees": employees, "seed": seed, "as_of": as_of.isoformat(),
                                  "replaced": existing}))

@@ -15,6 +15,7 @@ from trellis.imports.upsert import Prepared, TablePlan, diff, load_existing, out
 from trellis.models import JobFamily, Location, OrgUnit, Role, RoleSkill, Skill, SkillRelation, Taxonomy
 
 COMPANY_SOURCE, COMPANY_VERSION = "company", "current"
+STARTER_SOURCE = "trellis"  # the starter library shipped in trellis.demo (LIBRARY_SOURCE there)
 
 
 def _by_ext(values: dict[str, Any]) -> Any:
@@ -171,8 +172,20 @@ def prepare_skills(ctx: ImportContext, rows: list[tuple[int, SkillRow]]) -> Prep
     return prep
 
 
-def export_skills(session: Session) -> list[dict[str, Any]]:
+def exported_library(session: Session) -> Taxonomy | None:
+    """The company-owned library that ``export skills`` writes: the company's own taxonomy when it
+    has skills, otherwise the active Trellis starter library the company builds on (the demo's).
+    External taxonomies (ESCO, O*NET) are not the company's and are never exported."""
     tax = company_taxonomy(session, create=False)
+    if tax is not None and session.scalar(select(Skill.id).where(Skill.taxonomy_id == tax.id).limit(1)):
+        return tax
+    starter = session.scalar(select(Taxonomy).where(Taxonomy.source == STARTER_SOURCE, Taxonomy.active.is_(True))
+                             .order_by(Taxonomy.id.desc()).limit(1))
+    return starter or tax
+
+
+def export_skills(session: Session) -> list[dict[str, Any]]:
+    tax = exported_library(session)
     if tax is None:
         return []
     skills = session.scalars(select(Skill).where(Skill.taxonomy_id == tax.id).order_by(Skill.external_id)).all()
