@@ -1,0 +1,58 @@
+"""`trellis skills ...`: link free text to the active taxonomy's skills, search, autocomplete."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import typer
+
+from trellis.cli.common import DbOption, console, settings_for, unit_of_work
+from trellis.skills import service
+
+app = typer.Typer(help="Skills: link text to taxonomy skills, search and autocomplete.", no_args_is_help=True)
+
+
+@app.command("link")
+def link(
+    top: int = typer.Option(10, "--top", min=1, help="Skills per input line."),
+    batch: int = typer.Option(256, help="Lines encoded together."),
+    db: DbOption = None,
+) -> None:
+    """Read JSON Lines {"id","text"} on stdin; write {"id","skills":[{"uri","label","score"}]}."""
+    settings = settings_for(db)
+    with unit_of_work(db) as session:
+        linker = service.get_skill_linker(session, data_dir=settings.data_dir)
+    for queries in service.read_queries(sys.stdin, batch_size=batch):
+        results = service.link_skills(linker, texts=[q.text for q in queries], k=top)
+        for query, skills in zip(queries, results, strict=True):
+            sys.stdout.write(json.dumps({"id": query.id, "skills": [s.model_dump() for s in skills]}) + "\n")
+        sys.stdout.flush()
+
+
+@app.command("search")
+def search(
+    text: str = typer.Argument(..., help="Free text: a skill name, an abbreviation, a sentence."),
+    top: int = typer.Option(10, "--top", min=1),
+    db: DbOption = None,
+) -> None:
+    """Show the taxonomy skills that best match TEXT, with scores."""
+    settings = settings_for(db)
+    with unit_of_work(db) as session:
+        linker = service.get_skill_linker(session, data_dir=settings.data_dir)
+    for rank, skill in enumerate(service.link_skills(linker, texts=[text], k=top)[0], start=1):
+        console.print(f"{rank:>3}. {skill.score:6.3f}  {skill.label}  [dim]{skill.uri}[/dim]", highlight=False)
+
+
+@app.command("complete")
+def complete(
+    prefix: str = typer.Argument(..., help="The start of a skill name."),
+    top: int = typer.Option(10, "--top", min=1),
+    db: DbOption = None,
+) -> None:
+    """Autocomplete: skills whose name (or a word of it) starts with PREFIX."""
+    settings = settings_for(db)
+    with unit_of_work(db) as session:
+        linker = service.get_skill_linker(session, data_dir=settings.data_dir)
+    for skill in service.complete_skills(linker, prefix=prefix, k=top):
+        console.print(f"{skill.label}  [dim]{skill.uri}[/dim]", highlight=False)

@@ -1,0 +1,1 @@
+"""Skills: linking free text to the active taxonomy's skills, search and autocomplete."""

@@ -1,0 +1,23 @@
+"""Pydantic shapes of the linking contract (JSON Lines in and out)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class LinkQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    id: str | int
+    text: str = Field(max_length=20_000)
+
+
+class LinkedSkill(BaseModel):
+    uri: str
+    label: str
+    score: float
+
+
+class SkillLinks(BaseModel):
+    id: str | int
+    skills: list[LinkedSkill]
