@@ -29,6 +29,7 @@ demo: venv
 		$(BIN)/trellis demo --employees $(EMPLOYEES) --seed $(SEED) --db $(DEMO_DB) \
 			$(if $(filter sqlite:///$(DB_FILE),$(DEMO_DB)),--replace,) && mkdir -p var && touch $(DEMO_MARK); \
 	fi
+	$(BIN)/trellis users demo-accounts --db $(DEMO_DB)
 	$(BIN)/trellis serve --db $(DEMO_DB)
 
 ## make test: install, lint, type-check, run the whole suite (SQLite, then PostgreSQL)

@@ -33,6 +33,26 @@ class Settings(BaseSettings):
         default=12, ge=6, description="Recommendation logs older than this are purged (at least 6 months)."
     )
     echo_sql: bool = Field(default=False, description="Log every SQL statement (debugging).")
+    session_hours: int = Field(default=12, description="How long a portal sign-in lasts.")
+    cookie_secure: bool | None = Field(
+        default=None, description="Mark cookies Secure. Unset: Secure whenever the request came over HTTPS."
+    )
+    login_max_failures: int = Field(default=5, description="Failed logins per e-mail and address before a lock-out.")
+    login_window_minutes: int = Field(default=15, description="Window (and lock-out length) for failed logins.")
+    public_url: str = Field(default="http://127.0.0.1:8000", description="Base URL used in e-mailed links.")
+    smtp_host: str | None = Field(default=None, description="SMTP server for e-mail notifications; unset: no e-mail.")
+    smtp_port: int = Field(default=25, description="SMTP port.")
+    smtp_user: str | None = Field(default=None, description="SMTP user name (optional).")
+    smtp_password: str | None = Field(default=None, description="SMTP password (optional).")
+    smtp_starttls: bool = Field(default=False, description="Upgrade the SMTP connection with STARTTLS.")
+    smtp_from: str = Field(default="trellis@localhost", description="Sender address of notification e-mails.")
+    oidc_issuer: str | None = Field(default=None, description="OpenID Connect issuer URL; unset: no single sign-on.")
+    oidc_client_id: str | None = Field(default=None, description="Client id registered with the OIDC provider.")
+    oidc_client_secret: str | None = Field(default=None, description="Client secret for the OIDC provider.")
+    oidc_scopes: str = Field(default="openid email profile", description="Scopes asked of the OIDC provider.")
+    oidc_create_accounts: bool = Field(
+        default=False, description="Create an employee account on first SSO sign-in for a matching work e-mail."
+    )
 
     # matching: score weights (normalised to sum 1), trust in skill sources, partial credit, rules
     match_weight_required_skills: float = Field(default=0.40, ge=0, description="Weight of required-skill coverage.")

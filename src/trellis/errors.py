@@ -36,3 +36,11 @@ class Forbidden(TrellisError):
 
 class Unavailable(TrellisError):
     """A dependency (database, model) is not reachable right now; try again later."""
+
+
+class Unauthenticated(TrellisError):
+    """No valid session or token: the person must sign in first."""
+
+
+class RateLimited(TrellisError):
+    """Too many attempts in a short time; try again later."""

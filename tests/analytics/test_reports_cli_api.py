@@ -15,6 +15,7 @@ from org_scenario import build_org
 from sqlalchemy import Engine
 from typer.testing import CliRunner
 
+from portal_world import hr_bearer
 from trellis.analytics.reports import render_audit
 from trellis.analytics.schemas import BiasAudit
 from trellis.cli import app as cli
@@ -77,7 +78,20 @@ def test_the_mobility_report_is_self_contained_with_charts_and_csv_downloads(org
 def test_the_api_answers_json_and_csv(org_db: str, tmp_path: Path) -> None:
     app = create_app(Settings(database_url=org_db, data_dir=tmp_path, secret_key="x"))
     try:
-        check_api(TestClient(app))
+        check_api(TestClient(app, headers=hr_bearer(org_db)))
+    finally:
+        app.state.engine.dispose()
+
+
+def test_the_fairness_audit_is_for_hr_admins_only_and_analytics_for_hr(org_db: str, tmp_path: Path) -> None:
+    app = create_app(Settings(database_url=org_db, data_dir=tmp_path, secret_key="x"))
+    try:
+        partner = TestClient(app, headers=hr_bearer(org_db, role="hr_partner"))
+        assert partner.get("/api/v1/analytics/mobility", params={"period": "2025"}).status_code == 200
+        assert partner.get("/api/v1/analytics/fairness", params={"period": "2025"}).status_code == 403
+        employee = TestClient(app, headers=hr_bearer(org_db, role="employee"))
+        assert employee.get("/api/v1/analytics/mobility", params={"period": "2025"}).status_code == 403
+        assert TestClient(app).get("/api/v1/analytics/fairness").status_code == 401
     finally:
         app.state.engine.dispose()
 

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from builders import make_marketplace
+from portal_world import hr_bearer
 from trellis.cli import app
 from trellis.config import Settings
 from trellis.core.matching import Matcher
@@ -64,7 +65,8 @@ def test_the_cli_batch_writes_every_persons_top_k(settings: Settings, filled: di
 
 def test_the_api_serves_recommendations_candidates_and_explanations(settings: Settings,
                                                                    filled: dict[str, Any]) -> None:
-    client = TestClient(create_app(settings.model_copy(update={"match_text_encoder": "hashing"})))
+    app = create_app(settings.model_copy(update={"match_text_encoder": "hashing"}))
+    client = TestClient(app, headers=hr_bearer(settings.database_url))
     rec = client.get(f"/api/v1/employees/{filled['alice']}/recommendations", params={"k": 3})
     assert rec.status_code == 200
     first = rec.json()["results"][0]
@@ -74,6 +76,7 @@ def test_the_api_serves_recommendations_candidates_and_explanations(settings: Se
     why = client.get("/api/v1/match/explain", params={"employee": filled["alice"], "opportunity": filled["own"]})
     assert why.status_code == 200 and why.json()["excluded_by"][0]["rule"] == "own_team"
     assert client.get("/api/v1/employees/NOPE/recommendations").status_code == 404
+    app.state.engine.dispose()  # close pooled connections (psycopg warns when they are collected open)
 
 
 def test_the_batch_on_a_dask_cluster_equals_the_in_process_batch() -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from builders import make_employee, make_history, make_resource, make_role, make_skill
+from portal_world import hr_bearer
 from trellis.config import Settings
 from trellis.db import make_engine
 from trellis.web.api.paths import current_actor
@@ -54,7 +55,7 @@ def app(released: None, settings: Settings) -> Iterator[FastAPI]:
 
 def test_paths_gap_and_succession_answer_in_json(app: FastAPI, settings: Settings) -> None:
     ids = _seed(settings.database_url)
-    with TestClient(app) as client:
+    with TestClient(app, headers=hr_bearer(settings.database_url)) as client:
         r = client.get(f"/api/v1/paths/{ids['person']}/to/{ids['lead']}", params={"k": 2})
         assert r.status_code == 200 and r.json()["paths"][0]["steps"][0]["people"] == 1
         assert client.get(f"/api/v1/paths/{ids['person']}/next").json()["moves"][0]["target"]["title"] == "Tech Lead"
@@ -72,7 +73,7 @@ def test_plans_obey_owner_and_manager_permissions(app: FastAPI, settings: Settin
     actor: dict[str, Employee | None] = {"who": None}
     app.dependency_overrides[current_actor] = lambda: actor["who"]
     engine = make_engine(settings.database_url)
-    with TestClient(app) as client, Session(engine) as s:
+    with TestClient(app, headers=hr_bearer(settings.database_url)) as client, Session(engine) as s:
         people = {k: s.get(Employee, int(ids[f"{k}_id"])) for k in ("person", "boss", "other")}
         actor["who"] = people["person"]
         r = client.post(f"/api/v1/employees/{ids['person']}/plans", json={"title": "Lead", "target_role": ids["lead"]})
@@ -94,7 +95,7 @@ def test_plans_obey_owner_and_manager_permissions(app: FastAPI, settings: Settin
 
 def test_mentoring_routes_save_profiles_and_assign(app: FastAPI, settings: Settings) -> None:
     ids = _seed(settings.database_url)
-    with TestClient(app) as client:
+    with TestClient(app, headers=hr_bearer(settings.database_url)) as client:
         r = client.put(f"/api/v1/mentoring/mentors/{ids['boss']}", json={"skills": {"Python": 5}, "capacity": 1})
         assert r.status_code == 204
         r = client.post(f"/api/v1/mentoring/requests/{ids['person']}", json={"goals": {"Python": 1}})

@@ -23,6 +23,7 @@ from trellis.cli import (
     skills,
     taxonomy,
     titles,
+    users,
 )
 from trellis.cli import audit_log as audit_log_cli
 from trellis.cli import governance as governance_cli
@@ -41,6 +42,7 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.add_typer(match.app, name="match")
 app.command("serve")(serve.serve)
+app.add_typer(users.app, name="users")
 app.command("extract")(extract.extract)
 app.add_typer(extract.suggestions_app, name="suggestions")
 app.command("demo")(demo.demo)

@@ -1,5 +1,6 @@
 """All ORM models, imported here so that ``Base.metadata`` knows every table."""
 
+from trellis.models.account import ApiToken, LoginAttempt, Notification, TimeRelease, User, UserSession
 from trellis.models.base import Base
 from trellis.models.employee import (
     Employee,
@@ -28,6 +29,7 @@ from trellis.models.role import JobFamily, Role, RoleSkill
 from trellis.models.skill import Occupation, OccupationSkill, Skill, SkillRelation, Taxonomy
 
 __all__ = [
+    "ApiToken",
     "Application",
     "AuditEvent",
     "Base",
@@ -42,6 +44,7 @@ __all__ = [
     "LearningResource",
     "LearningSkill",
     "Location",
+    "LoginAttempt",
     "MatchingChange",
     "MenteeGoal",
     "MenteeRequest",
@@ -49,6 +52,7 @@ __all__ = [
     "MentorSkill",
     "MentoringConstraint",
     "MentoringPair",
+    "Notification",
     "Occupation",
     "OccupationSkill",
     "Opportunity",
@@ -65,4 +69,7 @@ __all__ = [
     "SkillRelation",
     "TargetRole",
     "Taxonomy",
+    "TimeRelease",
+    "User",
+    "UserSession",
 ]

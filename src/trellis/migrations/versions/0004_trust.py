@@ -1,7 +1,7 @@
 """company settings (the AI switch and other run-time governance settings)
 
 Revision ID: 0004_trust
-Revises: 0003_matching
+Revises: 0003_portal
 Create Date: 2026-11-24 07:40:00
 """
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ from alembic import op
 
 
 revision: str = '0004_trust'
-down_revision: str | Sequence[str] | None = '0003_matching'
+down_revision: str | Sequence[str] | None = '0003_portal'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -170,5 +170,3 @@ def fairness(session: SessionDep, period: PeriodQuery = None) -> BiasAudit:
 def fairness_csv(session: SessionDep, period: PeriodQuery = None) -> Response:
     return csv_response("bias_audit", AUDIT_COLUMNS, audit_rows(audit_bias(session, period=_period(period))))
 
-
-router.include_router(fairness_router)

@@ -1,0 +1,1 @@
+"""Accounts: users with roles, sessions, API tokens, login rate limiting, permissions."""

@@ -1,0 +1,271 @@
+"""Accounts: users, password hashing (argon2id), browser sessions, API tokens and login rate
+limiting. Secrets (session ids, API tokens) are random 256-bit values; only their SHA-256
+digests are stored, so a copy of the database opens no session."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.orm import Session, aliased
+
+from trellis.accounts.permissions import ROLES, Actor
+from trellis.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited, Unauthenticated
+from trellis.models import (
+    ApiToken,
+    AuditEvent,
+    Employee,
+    JobFamily,
+    LoginAttempt,
+    OrgUnit,
+    Role,
+    User,
+    UserSession,
+)
+from trellis.models.base import utcnow
+
+_hasher = PasswordHasher()  # argon2id with the library's RFC 9106 defaults
+TOKEN_PREFIX = "trl_"
+MIN_PASSWORD = 10
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise Invalid(f"password: must be at least {MIN_PASSWORD} characters")
+    return _hasher.hash(password)
+
+
+def actor_for(user: User) -> Actor:
+    return Actor(user_id=user.id, role=user.role, employee_id=user.employee_id)
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+# --- users -------------------------------------------------------------------------------------
+
+def create_user(
+    session: Session, *, email: str, role: str, password: str | None = None, employee_id: int | None = None,
+    actor: str = "system",
+) -> User:
+    """A new account. The e-mail defaults the employee link to the employee with that work e-mail."""
+    email = email.strip().lower()
+    if role not in ROLES:
+        raise Invalid(f"role: {role!r} is not one of {', '.join(ROLES)}")
+    if "@" not in email:
+        raise Invalid(f"email: {email!r} is not an e-mail address")
+    if session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise Conflict(f"an account for {email} already exists")
+    if employee_id is None:
+        employee_id = session.scalar(select(Employee.id).where(func.lower(Employee.work_email) == email))
+    elif session.get(Employee, employee_id) is None:
+        raise NotFound(f"employee {employee_id} does not exist")
+    user = User(email=email, role=role, employee_id=employee_id,
+                password_hash=hash_password(password) if password else None, active=True)
+    session.add(user)
+    session.flush()
+    session.add(AuditEvent(actor=actor, action="user.create", entity_type="user", entity_id=str(user.id),
+                           data={"email": email, "role": role}))
+    return user
+
+
+def get_user(session: Session, *, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"user {user_id} does not exist")
+    return user
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.email)))
+
+
+def set_user_active(session: Session, *, user_id: int, active: bool, actor: Actor) -> User:
+    user = get_user(session, user_id=user_id)
+    if user.id == actor.user_id and not active:
+        raise Invalid("you cannot deactivate your own account")
+    user.active = active
+    if not active:
+        session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    session.add(AuditEvent(actor=f"user:{actor.user_id}", action="user.activate" if active else "user.deactivate",
+                           entity_type="user", entity_id=str(user.id)))
+    return user
+
+
+# --- login, rate limiting and sessions ---------------------------------------------------------
+
+def authenticate(
+    session: Session, *, email: str, password: str, address: str, max_failures: int, window_minutes: int,
+) -> User:
+    """The active user with this e-mail and password. Failures are recorded; more than
+    ``max_failures`` for the same e-mail from the same address within the window lock both out
+    until the window passes (the limit lives in the database, so it holds across workers)."""
+    email = email.strip().lower()
+    since = utcnow() - timedelta(minutes=window_minutes)
+    failures = session.scalar(
+        select(func.count()).select_from(LoginAttempt).where(
+            LoginAttempt.email == email, LoginAttempt.address == address,
+            LoginAttempt.success.is_(False), LoginAttempt.at >= since)
+    ) or 0
+    if failures >= max_failures:
+        raise RateLimited(f"Too many failed sign-ins. Try again in {window_minutes} minutes.")
+    user = session.scalar(select(User).where(User.email == email))
+    ok = False
+    if user is not None and user.active and user.password_hash:
+        try:
+            ok = _hasher.verify(user.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            ok = False
+    else:
+        _hasher.hash(password or "x")  # same work whether or not the account exists
+    session.add(LoginAttempt(email=email, address=address, success=ok))
+    if not ok or user is None:
+        raise Unauthenticated("Wrong e-mail or password.")
+    if _hasher.check_needs_rehash(user.password_hash or ""):
+        user.password_hash = _hasher.hash(password)
+    user.last_login_at = utcnow()
+    session.add(AuditEvent(actor=f"user:{user.id}", action="user.login", entity_type="user", entity_id=str(user.id)))
+    return user
+
+
+def start_session(session: Session, *, user: User, hours: int, replaces: str | None = None) -> str:
+    """A fresh session id for ``user`` (returned raw, stored hashed). Any session the browser
+    had before is destroyed, so an id planted before sign-in is worthless (no fixation)."""
+    if replaces:
+        end_session(session, raw=replaces)
+    raw = secrets.token_urlsafe(32)
+    session.add(UserSession(token_hash=digest(raw), user_id=user.id, expires_at=utcnow() + timedelta(hours=hours)))
+    session.execute(delete(UserSession).where(UserSession.user_id == user.id, UserSession.expires_at < utcnow()))
+    return raw
+
+
+def end_session(session: Session, *, raw: str) -> None:
+    session.execute(delete(UserSession).where(UserSession.token_hash == digest(raw)))
+
+
+def user_for_session(session: Session, *, raw: str) -> User | None:
+    row = session.scalar(select(UserSession).where(UserSession.token_hash == digest(raw)))
+    if row is None or _aware(row.expires_at) < utcnow():
+        return None
+    user = session.get(User, row.user_id)
+    return user if user is not None and user.active else None
+
+
+# --- API tokens --------------------------------------------------------------------------------
+
+def create_api_token(session: Session, *, user: User, name: str, scopes: list[str]) -> tuple[str, ApiToken]:
+    bad = sorted(set(scopes) - {"read", "write"})
+    if bad or not scopes:
+        raise Invalid(f"scopes: must be read and/or write, got {scopes}")
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, name=name, prefix=raw[:10], token_hash=digest(raw), scopes=sorted(set(scopes)))
+    session.add(token)
+    session.flush()
+    session.add(AuditEvent(actor=f"user:{user.id}", action="token.create", entity_type="api_token",
+                           entity_id=str(token.id), data={"name": name, "scopes": token.scopes}))
+    return raw, token
+
+
+def list_api_tokens(session: Session, *, user: User) -> list[ApiToken]:
+    return list(session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)))
+
+
+def revoke_api_token(session: Session, *, user: User, token_id: int) -> ApiToken:
+    token = session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise NotFound(f"API token {token_id} does not exist")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        session.add(AuditEvent(actor=f"user:{user.id}", action="token.revoke", entity_type="api_token",
+                               entity_id=str(token.id)))
+    return token
+
+
+def user_for_token(session: Session, *, raw: str) -> tuple[User, ApiToken]:
+    """The active account behind an API token, and the token (read only: see ``touch_token``)."""
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(raw)))
+    if token is None or token.revoked_at is not None:
+        raise Unauthenticated("Unknown or revoked API token.")
+    user = session.get(User, token.user_id)
+    if user is None or not user.active:
+        raise Unauthenticated("The token's account is inactive.")
+    return user, token
+
+
+TOUCH_EVERY = timedelta(minutes=1)
+
+
+def touch_token(session: Session, *, raw: str) -> None:
+    """Record that a token is being used (at most about once a minute per token)."""
+    now = utcnow()
+    session.execute(update(ApiToken).where(
+        ApiToken.token_hash == digest(raw), ApiToken.revoked_at.is_(None),
+        or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < now - TOUCH_EVERY)).values(last_used_at=now))
+
+
+def require_scope(scopes: list[str], *, write: bool) -> None:
+    if write and "write" not in scopes:
+        raise Forbidden("This API token is read-only.")
+
+
+# --- demo accounts -----------------------------------------------------------------------------
+
+def _family_people(session: Session, words: tuple[str, ...], exclude: set[int]) -> list[int]:
+    match = or_(*[func.lower(JobFamily.name).like(f"%{w}%") for w in words],
+                *[func.lower(OrgUnit.name).like(f"%{w}%") for w in words])
+    stmt = (select(Employee.id).outerjoin(Role, Role.id == Employee.role_id)
+            .outerjoin(JobFamily, JobFamily.id == Role.family_id).outerjoin(OrgUnit, OrgUnit.id == Employee.org_unit_id)
+            .where(Employee.status == "active", match).order_by(Employee.id).limit(20))
+    return [i for i in session.scalars(stmt) if i not in exclude]
+
+
+def ensure_demo_accounts(session: Session, *, password: str) -> list[tuple[str, User, Employee]]:
+    """One account per role on demo employees, created or refreshed (role, password, active):
+    a manager with the most direct reports, one of their reports as the employee (so the
+    confidential-application rule can be seen), HR people for the HR roles. Idempotent."""
+    top = session.execute(
+        select(Employee.manager_id, func.count())
+        .where(Employee.manager_id.is_not(None), Employee.status == "active")
+        .group_by(Employee.manager_id).order_by(func.count().desc(), Employee.manager_id).limit(1)
+    ).first()
+    if top is None:
+        raise NotFound("no employees with reports: build the demo organisation first (trellis demo)")
+    manager_id = int(top[0] or 0)
+    sub = aliased(Employee)
+    report_id = session.scalar(
+        select(Employee.id).where(Employee.manager_id == manager_id, Employee.status == "active",
+                                  ~select(sub.id).where(sub.manager_id == Employee.id).exists())
+        .order_by(Employee.id).limit(1)
+    ) or session.scalar(select(Employee.id).where(Employee.manager_id == manager_id).order_by(Employee.id).limit(1))
+    chosen = {"manager": manager_id, "employee": int(report_id or 0)}
+    used = set(chosen.values())
+    hr = _family_people(session, ("human", "people", "hr"), used)
+    others = [i for i in session.scalars(select(Employee.id).where(Employee.status == "active")
+                                         .order_by(Employee.id).limit(50)) if i not in used]
+    pool = hr + [i for i in others if i not in hr]
+    for role in ("hr_partner", "hr_admin"):
+        chosen[role] = pool.pop(0)
+    it = _family_people(session, ("engineering", "information", "it "), set(chosen.values()))
+    chosen["sysadmin"] = (it or [i for i in pool if i not in chosen.values()])[0]
+    out: list[tuple[str, User, Employee]] = []
+    for role in ("employee", "manager", "hr_partner", "hr_admin", "sysadmin"):
+        emp = session.get(Employee, chosen[role])
+        assert emp is not None
+        email = emp.work_email.lower()
+        user = session.scalar(select(User).where(User.email == email))
+        if user is None:
+            user = create_user(session, email=email, role=role, password=password, employee_id=emp.id, actor="cli")
+        else:
+            user.role, user.active, user.employee_id = role, True, emp.id
+            user.password_hash = hash_password(password)
+        out.append((role, user, emp))
+    return out

@@ -1,0 +1,1 @@
+"""Applications: schemas and service."""

@@ -1,0 +1,1 @@
+"""Job architecture basics for HR: job families and roles."""

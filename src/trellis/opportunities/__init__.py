@@ -1,0 +1,1 @@
+"""Opportunities: schemas and service."""

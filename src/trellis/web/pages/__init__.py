@@ -1,0 +1,9 @@
+"""Server-rendered portal pages (Jinja2 templates in web/templates)."""
+
+from fastapi import APIRouter
+
+from trellis.web.pages import admin, auth, foryou, home, hr, manage, marketplace, profile, sso
+
+router = APIRouter(include_in_schema=False)
+for module in (auth, sso, home, foryou, profile, marketplace, manage, hr, admin):
+    router.include_router(module.router)

@@ -1,0 +1,88 @@
+"""The person's own profile: skills with levels, aspirations and preferences, visibility."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import UploadFile as StarletteUploadFile
+
+from trellis.accounts.permissions import Actor
+from trellis.errors import Invalid
+from trellis.opportunities.service import filter_choices
+from trellis.profiles import service as profiles
+from trellis.profiles.schemas import PreferencesIn, SkillIn
+from trellis.web.deps import Permit, SessionDep, SettingsDep
+from trellis.web.pages.forms import validated
+from trellis.web.templating import render
+
+router = APIRouter()
+
+
+def _me(actor: Actor) -> int:
+    if actor.employee_id is None:
+        raise Invalid("Your account is not linked to an employee record, so it has no profile.")
+    return actor.employee_id
+
+
+@router.get("/profile")
+def profile(request: Request, session: SessionDep, actor: Actor = Permit("profile.view")) -> Response:
+    me = _me(actor)
+    return render(request, "profile.html", {"profile": profiles.get_profile(session, employee_id=me),
+                                            "pending": profiles.list_suggestions(session, employee_id=me),
+                                            "roles": filter_choices(session)["roles"]})
+
+
+@router.post("/profile/cv")
+async def upload_cv(request: Request, session: SessionDep, settings: SettingsDep,
+                    actor: Actor = Permit("profile.edit")) -> Response:
+    form = await request.form()
+    upload = form.get("cv")
+    if not isinstance(upload, StarletteUploadFile):
+        raise Invalid("cv: choose a file to upload")
+    try:
+        data = await upload.read(settings.max_upload_mb * 1024 * 1024 + 1)
+    finally:
+        await upload.close()
+    profiles.suggest_from_cv(session, employee_id=_me(actor), data=data, filename=upload.filename or "upload",
+                             max_bytes=settings.max_upload_mb * 1024 * 1024)
+    return RedirectResponse("/profile#suggestions", status_code=303)
+
+
+@router.post("/profile/suggestions/{skill_id}")
+def decide_suggestion(skill_id: int, session: SessionDep, decision: Annotated[str, Form()],
+                      proficiency: Annotated[int | None, Form()] = None,
+                      actor: Actor = Permit("profile.edit")) -> Response:
+    profiles.decide_suggestion(session, employee_id=_me(actor), skill_id=skill_id, accept=decision == "accept",
+                               proficiency=proficiency)
+    return RedirectResponse("/profile#suggestions", status_code=303)
+
+
+@router.post("/profile/skills")
+async def add_skill(request: Request, session: SessionDep, actor: Actor = Permit("profile.edit")) -> Response:
+    form = await request.form()
+    data = validated(SkillIn, {"label": form.get("skill"), "proficiency": form.get("proficiency") or 3})
+    profiles.add_skill(session, employee_id=_me(actor), data=data)
+    return RedirectResponse("/profile#skills", status_code=303)
+
+
+@router.post("/profile/skills/{skill_id}/delete")
+def remove_skill(skill_id: int, session: SessionDep, actor: Actor = Permit("profile.edit")) -> Response:
+    profiles.remove_skill(session, employee_id=_me(actor), skill_id=skill_id)
+    return RedirectResponse("/profile#skills", status_code=303)
+
+
+@router.post("/profile/preferences")
+async def preferences(request: Request, session: SessionDep, actor: Actor = Permit("profile.edit")) -> Response:
+    form = await request.form()
+    data = validated(PreferencesIn, {
+        "interests": [i for i in str(form.get("interests", "")).split(",") if i.strip()],
+        "target_role_ids": [int(str(v)) for v in form.getlist("target_role_ids") if str(v).isdigit()],
+        "open_to_jobs": form.get("open_to_jobs") == "on", "open_to_gigs": form.get("open_to_gigs") == "on",
+        "open_to_mentoring": form.get("open_to_mentoring") == "on", "relocation": form.get("relocation") == "on",
+        "remote": form.get("remote") or "any", "gig_hours_per_week": form.get("gig_hours_per_week") or 0,
+        "visibility": form.get("visibility") or "company",
+    })
+    profiles.update_preferences(session, employee_id=_me(actor), data=data)
+    return RedirectResponse("/profile#preferences", status_code=303)
