@@ -20,7 +20,9 @@ from schemathesis.checks import (
 )
 from schemathesis.generation.case import Case
 
+from trellis.accounts import service as accounts
 from trellis.config import Settings
+from trellis.db import make_engine, make_session_factory, session_scope
 from trellis.web.app import create_app
 
 EXAMPLES = int(os.environ.get("TRELLIS_FUZZ_EXAMPLES", "8"))
@@ -35,7 +37,22 @@ def fuzz_app(settings: Settings) -> Iterator[FastAPI]:
     app.state.engine.dispose()
 
 
-def test_the_api_answers_every_generated_request_as_documented_and_never_with_a_500(fuzz_app: FastAPI) -> None:
+def hr_admin_token(url: str) -> str:
+    """A write-scoped API token of an HR admin (the widest API access), so the fuzzer reaches
+    past the sign-in check into every operation."""
+    engine = make_engine(url)
+    with session_scope(make_session_factory(engine)) as session:
+        user = accounts.create_user(session, email="fuzz-admin@example.com", role="hr_admin",
+                                    password="fuzz password 123")
+        raw, _ = accounts.create_api_token(session, user=user, name="fuzz", scopes=["read", "write"])
+    engine.dispose()
+    return raw
+
+
+def test_the_api_answers_every_generated_request_as_documented_and_never_with_a_500(
+    fuzz_app: FastAPI, settings: Settings
+) -> None:
+    headers = {"Authorization": f"Bearer {hr_admin_token(settings.database_url)}"}
     schema = schemathesis.openapi.from_asgi("/openapi.json", fuzz_app)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert operations, "the OpenAPI schema lists no operations"
@@ -45,7 +62,7 @@ def test_the_api_answers_every_generated_request_as_documented_and_never_with_a_
         @hypothesis_settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck),
                              derandomize=True, database=None)
         def fuzz(case: Case) -> None:
-            case.call_and_validate(checks=CHECKS)
+            case.call_and_validate(checks=CHECKS, headers=headers)
 
         try:
             fuzz()

@@ -56,7 +56,10 @@ class ErrorOut(BaseModel):
 
 # Documented on every operation: the one error handler may answer any route with these.
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorOut, "description": text} for code, text in {
+    # JSON even on routes whose success answer is HTML or CSV: the one error handler answers JSON there
+    code: {"model": ErrorOut, "description": text,
+           "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
+    for code, text in {
         400: "Bad request", 401: "Not signed in", 403: "Not allowed", 404: "Not found",
         409: "Conflict with the current state (duplicate, stale version)", 422: "Invalid input",
         429: "Too many requests", 503: "The database is unreachable; retry after the Retry-After seconds",

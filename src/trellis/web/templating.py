@@ -27,6 +27,7 @@ NAV: list[tuple[str, str, str]] = [  # (href, label, action)
     ("/hr/approvals", "Approvals", "opportunity.approve"),
     ("/hr/architecture", "Job architecture", "architecture.manage"),
     ("/hr/audit", "Audit log", "audit.view"),
+    ("/hr/governance", "AI governance", "governance.manage"),
     ("/admin/users", "Users", "users.manage"),
     ("/admin/tokens", "API tokens", "tokens.manage"),
 ]
