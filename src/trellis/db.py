@@ -49,7 +49,21 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(conn: Any) -> None:
-    conn.exec_driver_sql("BEGIN")
+    immediate = conn.get_execution_options().get(WRITE_INTENT, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+WRITE_INTENT = "trellis_write_intent"
+
+
+def for_writing(engine: Engine) -> Engine:
+    """The engine for a unit of work that is going to write (a POST, a decision). On SQLite its
+    transactions start with BEGIN IMMEDIATE: writers queue for the one write lock (up to the busy
+    timeout) instead of reading a snapshot that another writer then makes stale, which SQLite
+    can only refuse ("database is locked"). Readers are not affected; PostgreSQL is unchanged."""
+    if engine.dialect.name != "sqlite":
+        return engine
+    return engine.execution_options(**{WRITE_INTENT: True})
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -82,3 +96,13 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def is_connection_error(err: BaseException) -> bool:
+    """True when ``err`` means the database cannot be reached (down, restarting, connection
+    dropped, pool exhausted) rather than a bug or bad data: callers answer "try again later"."""
+    from sqlalchemy import exc
+
+    if isinstance(err, exc.DBAPIError) and err.connection_invalidated:
+        return True
+    return isinstance(err, exc.OperationalError | exc.InterfaceError | exc.DisconnectionError | exc.TimeoutError)

@@ -105,3 +105,9 @@ def test_the_hashing_encoder_is_deterministic_and_unit_length() -> None:
     a = HashingEncoder(128).encode(["Python data pipelines", ""])
     b = HashingEncoder(128).encode(["Python data pipelines", ""])
     assert np.array_equal(a, b) and np.linalg.norm(a[0]) == pytest.approx(1.0) and not a[1].any()
+
+
+def test_an_organisation_without_roles_has_an_empty_plausibility_matrix() -> None:
+    from trellis.core.scoring import plausibility_matrix
+
+    assert plausibility_matrix({}, []).shape == (0, 0)

@@ -41,6 +41,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "time_release.decide": frozenset({MANAGER, HR_PARTNER, HR_ADMIN}),  # the applicant's current manager
     "architecture.manage": frozenset({HR_ADMIN}),
     "audit.view": frozenset({HR_ADMIN, SYSADMIN}),
+    "governance.manage": frozenset({HR_ADMIN}),  # company AI switch (audited), model card
     "users.manage": frozenset({SYSADMIN}),
     "tokens.manage": frozenset({HR_ADMIN, SYSADMIN}),  # own tokens only
     # any employee's recommendations / candidates / explanations by external id (matching's API)

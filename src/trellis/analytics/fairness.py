@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from trellis.analytics.schemas import AuditOutcome, BiasAudit, FairnessGroup, FairnessTable, Period
 from trellis.analytics.service import APPLICATION_RANK, APPLICATION_STAGES, EVENT_STAGES, fetch_array
+from trellis.audit.service import record
 from trellis.core import fairness as core
 from trellis.models import Application, ProtectedAttributes, RecommendationEvent
 
@@ -137,10 +138,13 @@ def _outcome(demo: Demographics, employees: np.ndarray, values: np.ndarray, *, n
                         selected=int(chosen.sum()), tables=tables)
 
 
-def audit_bias(session: Session, *, period: Period) -> BiasAudit:
+def audit_bias(session: Session, *, period: Period, actor: str = "system") -> BiasAudit:
     """Selection rates and impact ratios by sex, race/ethnicity and their intersection for each
-    funnel stage and application stage, and scoring rates for the engine's scores."""
+    funnel stage and application stage, and scoring rates for the engine's scores. Reading the
+    demographics is itself audited (who, when, for which period)."""
     demo = _demographics(session)
+    record(session, actor=actor, action="demographics.read", entity_type="report", entity_id="bias_audit",
+           reason="fairness audit (aggregates only)", data={"period": str(period)})
     pairs = _event_pairs(session, period)
     apps = _application_ranks(session, period)
     outcomes = []

@@ -123,8 +123,12 @@ def list_for_opportunity(session: Session, *, actor: Actor, opportunity_id: int)
         raise Forbidden("only the hiring manager or HR see the applicants")
     rows = session.execute(select(Application, Employee).join(Employee, Employee.id == Application.employee_id)
                            .where(Application.opportunity_id == opp.id).order_by(Application.id)).all()
-    return [_out(session, app, opp, person) for app, person in rows
-            if can_view_application(actor, _facts(app, opp, person))]
+    shown = [_out(session, app, opp, person) for app, person in rows
+             if can_view_application(actor, _facts(app, opp, person))]
+    if shown:  # reading other people's applications is audited (who read whose, when)
+        session.add(AuditEvent(actor=f"user:{actor.user_id}", action="application.list", entity_type="opportunity",
+                               entity_id=str(opp.id), data={"applications": [a.id for a in shown]}))
+    return shown
 
 
 def get_application(session: Session, *, actor: Actor, application_id: int) -> ApplicationOut:
@@ -133,6 +137,8 @@ def get_application(session: Session, *, actor: Actor, application_id: int) -> A
     app, opp, person = _triple(session, application_id)
     if not can_view_application(actor, _facts(app, opp, person)):
         raise NotFound(f"application {application_id} does not exist")
+    if actor.employee_id != person.id:  # someone else's application: audited
+        _audit(session, actor, "application.view", app, applicant=person.id)
     return _out(session, app, opp, person)
 
 

@@ -25,6 +25,8 @@ from trellis.cli import (
     titles,
     users,
 )
+from trellis.cli import audit_log as audit_log_cli
+from trellis.cli import governance as governance_cli
 from trellis.cli import mentoring as mentoring_cli
 from trellis.cli import paths as paths_cli
 from trellis.cli import succession as succession_cli
@@ -57,12 +59,14 @@ app.add_typer(maintenance.maintenance_app, name="maintenance")
 app.add_typer(maintenance.privacy_app, name="privacy")
 app.command("import")(data.import_)
 app.command("export")(data.export)
+app.add_typer(governance_cli.app, name="governance")
 app.add_typer(analytics.audit_app, name="audit")
 app.add_typer(analytics.report_app, name="report")
 app.add_typer(skills.app, name="skills")
 roles.app.command("link-titles")(titles.link_titles)
 eval.app.command("skill-linking")(evals.skill_linking)
 eval.app.command("title-normalization")(evals.title_normalization)
+audit_log_cli.register(app)  # after every add_typer: `log` joins the `audit` group
 
 
 def main() -> None:

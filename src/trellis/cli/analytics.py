@@ -40,7 +40,7 @@ def bias(period: PeriodOption = None, fmt: Annotated[str, typer.Option("--format
          out: OutOption = None, db: DbOption = None) -> None:
     """Selection and scoring rates, impact ratios and significance by sex, race/ethnicity and both."""
     with unit_of_work(db) as session:
-        text = render_audit(audit_bias(session, period=_period(period)), fmt)
+        text = render_audit(audit_bias(session, period=_period(period), actor="cli"), fmt)
     _emit(text, out)
 
 

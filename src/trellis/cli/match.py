@@ -35,6 +35,8 @@ def recommend(employee: str, k: int = typer.Option(20, "--k", help="How many res
     with unit_of_work(db) as session:
         out = service.recommend(session, settings=settings_for(db), employee=employee, k=k)
         service.record_shown(session, results=out, source="recommend", actor="cli")
+    if out.notice:
+        console.print(out.notice)
     console.print(_table(out, people=False))
 
 
@@ -45,6 +47,8 @@ def candidates(opportunity: str, k: int = typer.Option(50, "--k", help="How many
     with unit_of_work(db) as session:
         out = service.candidates(session, settings=settings_for(db), opportunity=opportunity, k=k)
         service.record_shown(session, results=out, source="candidates", actor="cli")
+    if out.notice:
+        console.print(out.notice)
     console.print(_table(out, people=True))
 
 

@@ -133,6 +133,8 @@ def plausibility_matrix(counts: Mapping[tuple[int, int], float], roles: Sequence
     for (a, b), n in counts.items():
         if a in index and b in index and n > 0:
             mat[index[a], index[b]] += float(n)
+    if not roles:  # an empty organisation (found by the API fuzzer: max of a 0×0 matrix)
+        return mat
     peak = mat.max(axis=1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
         out = np.where(peak > 0, 0.2 + 0.8 * mat / np.where(peak > 0, peak, 1.0), np.nan)

@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 from trellis.config import Settings
 from trellis.core.batch import OpportunitySide, PeopleBlock, score_block
 from trellis.core.types import BatchResult
+from trellis.errors import Conflict
+from trellis.governance import service as governance
 from trellis.matching.service import get_index
 
 
@@ -30,7 +32,11 @@ def dask_mapper(address: str) -> Any:
 
 def run_batch(session: Session, *, settings: Settings, k: int = 20, cluster: str | None = None,
               block_size: int = 2048) -> tuple[BatchResult, float]:
-    """Every active person's top k open opportunities; (result, seconds)."""
+    """Every active person's top k open opportunities; (result, seconds). Refused while automated
+    recommendations are switched off company-wide."""
+    status = governance.company_ai_status(session)
+    if not status.allowed:
+        raise Conflict(status.reason or "automated recommendations are switched off")
     index = get_index(session, settings=settings)
     start = time.perf_counter()
     result = index.matcher.batch(k, block_size=block_size, mapper=dask_mapper(cluster) if cluster else None)

@@ -48,6 +48,8 @@ class MatchList(BaseModel):
     subject: str = Field(description="the employee (recommendations) or opportunity (candidates)")
     model_version: str
     results: list[MatchOut]
+    notice: str | None = Field(default=None, description="Why there are no results, when automated "
+                               "recommendations are switched off company-wide or the person opted out.")
 
 
 class BatchSummary(BaseModel):

@@ -24,6 +24,7 @@ from trellis.core.rules import Rules
 from trellis.core.scoring import Trust, Weights
 from trellis.core.types import Filters, Match
 from trellis.errors import Invalid, NotFound
+from trellis.governance import service as governance
 from trellis.matching.encoders import get_encoder
 from trellis.matching.loader import (
     Context,
@@ -230,7 +231,13 @@ def _out(index: MatchIndex, m: Match, employee_id: int, opportunity_id: int) -> 
 
 def recommend(session: Session, *, settings: Settings, employee: str, k: int = 20,
               filters: Filters | None = None) -> MatchList:
-    """The k best open opportunities for an employee (by external id), with explanations."""
+    """The k best open opportunities for an employee (by external id), with explanations; none,
+    with the reason, when recommendations are off company-wide or the person opted out."""
+    person = session.scalar(select(Employee.id).where(Employee.external_id == employee))
+    status = governance.person_ai_status(session, employee_id=person) if person is not None \
+        else governance.company_ai_status(session)
+    if not status.allowed:
+        return MatchList(subject=employee, model_version=model_version(settings), results=[], notice=status.reason)
     index = get_index(session, settings=settings)
     eid = _employee(index, employee)
     matches = index.matcher.recommend(eid, k, filters)
@@ -240,10 +247,16 @@ def recommend(session: Session, *, settings: Settings, employee: str, k: int = 2
 
 def candidates(session: Session, *, settings: Settings, opportunity: str, k: int = 50,
                filters: Filters | None = None) -> MatchList:
-    """The k best internal candidates for an open opportunity (by external id)."""
+    """The k best internal candidates for an open opportunity (by external id); none, with the
+    reason, when recommendations are off company-wide. People who opted out never appear."""
+    status = governance.company_ai_status(session)
+    if not status.allowed:
+        return MatchList(subject=opportunity, model_version=model_version(settings), results=[],
+                         notice=status.reason)
     index = get_index(session, settings=settings)
     oid = _opportunity(index, opportunity)
-    matches = index.matcher.candidates(oid, k, filters)
+    opted_out = governance.opted_out_employee_ids(session)  # at once, before the index refreshes
+    matches = [m for m in index.matcher.candidates(oid, k + len(opted_out), filters) if m.id not in opted_out][:k]
     return MatchList(subject=opportunity, model_version=index.model_version,
                      results=[_out(index, m, m.id, oid) for m in matches])
 

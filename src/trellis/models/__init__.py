@@ -11,6 +11,7 @@ from trellis.models.employee import (
     TargetRole,
 )
 from trellis.models.event import AuditEvent, RecommendationEvent
+from trellis.models.governance import CompanySetting
 from trellis.models.learning import LearningResource, LearningSkill
 from trellis.models.matching import MatchingChange, OpportunityVisibility, PerformancePlan
 from trellis.models.mentoring import (
@@ -32,6 +33,7 @@ __all__ = [
     "Application",
     "AuditEvent",
     "Base",
+    "CompanySetting",
     # career paths and mentoring
     "DevelopmentPlan",
     "DevelopmentPlanItem",

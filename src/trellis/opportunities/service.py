@@ -218,8 +218,9 @@ def get_opportunity(session: Session, *, actor: Actor, opportunity_id: int) -> O
 def _search_stmt(filters: SearchFilters) -> Select[Any]:
     stmt = select(Opportunity.id).where(Opportunity.status == "open")
     if filters.q:
-        like = f"%{filters.q.strip().lower()}%"
-        stmt = stmt.where(or_(Opportunity.title.ilike(like), Opportunity.description.ilike(like)))
+        q = filters.q.strip()  # literal text: % and _ are not wildcards
+        stmt = stmt.where(or_(Opportunity.title.icontains(q, autoescape=True),
+                              Opportunity.description.icontains(q, autoescape=True)))
     if filters.type:
         stmt = stmt.where(Opportunity.type == filters.type)
     if filters.family_id:

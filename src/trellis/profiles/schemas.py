@@ -38,6 +38,8 @@ class PreferencesIn(BaseModel):
     relocation: bool = False
     gig_hours_per_week: int = Field(default=0, ge=0, le=40)
     visibility: Literal["company", "managers", "private"] = "company"
+    ai_opt_out: bool = Field(default=False, description="No automated recommendations for me, and keep me off "
+                             "automated candidate lists; the marketplace and search work as usual.")
 
 
 class ProfileOut(BaseModel):

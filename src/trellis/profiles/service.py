@@ -79,6 +79,7 @@ def get_profile(session: Session, *, employee_id: int) -> ProfileOut:
             remote=prefs.remote if prefs.remote in ("onsite", "hybrid", "remote", "any") else "any",
             relocation=prefs.relocation, gig_hours_per_week=min(prefs.gig_hours_per_week, 40),
             visibility=prefs.visibility if prefs.visibility in ("company", "managers", "private") else "company",
+            ai_opt_out=prefs.ai_opt_out,
         )
     manager = session.get(Employee, person.manager_id) if person.manager_id else None
     return ProfileOut(employee_id=person.id, name=person.name, job_title=person.job_title,
@@ -121,14 +122,15 @@ def update_preferences(session: Session, *, employee_id: int, data: PreferencesI
         prefs = Preferences(employee_id=employee_id)
         session.add(prefs)
     for field in ("open_to_jobs", "open_to_gigs", "open_to_mentoring", "remote", "relocation",
-                  "gig_hours_per_week", "visibility"):
+                  "gig_hours_per_week", "visibility", "ai_opt_out"):
         setattr(prefs, field, getattr(data, field))
     prefs.interests = [i.strip() for i in data.interests if i.strip()]
     session.execute(delete(TargetRole).where(TargetRole.employee_id == employee_id))
     for priority, role_id in enumerate(dict.fromkeys(data.target_role_ids), start=1):
         session.add(TargetRole(employee_id=employee_id, role_id=role_id, priority=priority))
     session.add(AuditEvent(actor=f"employee:{employee_id}", action="profile.preferences",
-                           entity_type="employee", entity_id=str(employee_id), data={"visibility": data.visibility}))
+                           entity_type="employee", entity_id=str(employee_id), data={"visibility": data.visibility,
+                                                                        "ai_opt_out": data.ai_opt_out}))
     session.flush()
     mark_changed(session, employee_ids=[employee_id])
     return data

@@ -3,22 +3,23 @@ under /api/v1, local static assets (no CDN, API docs included), one domain-error
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
 from sqlalchemy import select
+from sqlalchemy.exc import DataError, SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from trellis import __version__
 from trellis.architecture.service import organisation_counts
 from trellis.config import Settings, get_settings
-from trellis.db import make_engine, make_session_factory
+from trellis.db import is_connection_error, make_engine, make_session_factory
 from trellis.errors import (
     Conflict,
     Forbidden,
@@ -33,6 +34,8 @@ from trellis.web.api import analytics as analytics_api
 from trellis.web.api import matching as matching_api
 from trellis.web.api import paths as paths_api
 from trellis.web.deps import SessionDep, permit
+from trellis.web.docs import mount_docs
+from trellis.web.headers import SecurityHeadersMiddleware
 from trellis.web.templating import render
 
 STATUS_FOR: dict[type[TrellisError], int] = {
@@ -40,10 +43,27 @@ STATUS_FOR: dict[type[TrellisError], int] = {
     Unavailable: 503,
 }
 HERE = Path(__file__).parent
-CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
-       "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-DOCS_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-            "script-src 'self' 'unsafe-inline'; frame-ancestors 'none'")
+RETRY_AFTER_SECONDS = 5
+DATABASE_DOWN = "the database is not reachable right now; please try again in a few seconds"
+
+
+class ErrorOut(BaseModel):
+    """Every error answer of the API: a message a person can act on, and details (fields, lines)."""
+
+    detail: str | list[dict[str, Any]]
+    errors: list[str] = []
+
+
+# Documented on every operation: the one error handler may answer any route with these.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    # JSON even on routes whose success answer is HTML or CSV: the one error handler answers JSON there
+    code: {"model": ErrorOut, "description": text,
+           "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
+    for code, text in {
+        400: "Bad request", 401: "Not signed in", 403: "Not allowed", 404: "Not found",
+        409: "Conflict with the current state (duplicate, stale version)", 422: "Invalid input",
+        429: "Too many requests", 503: "The database is unreachable; retry after the Retry-After seconds",
+    }.items()}
 
 
 def _wants_json(request: Request) -> bool:
@@ -54,36 +74,31 @@ def create_app(settings: Settings) -> FastAPI:
     engine = make_engine(settings.database_url, echo=settings.echo_sql)
     app = FastAPI(title="Trellis", version=__version__, description="Internal talent marketplace API. "
                   "Authenticate with `Authorization: Bearer <token>` (tokens: /admin/tokens).",
-                  docs_url=None, redoc_url=None)
+                  docs_url=None, redoc_url=None, responses=ERROR_RESPONSES)
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
-    _mount_docs(app)  # before /static, which would otherwise shadow /static/swagger
+    app.add_middleware(SecurityHeadersMiddleware)
+    mount_docs(app)  # before /static, which would otherwise shadow /static/swagger
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        response = await call_next(request)
-        docs = request.url.path.startswith("/docs")
-        response.headers.setdefault("Content-Security-Policy", DOCS_CSP if docs else CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        if request.url.scheme == "https":
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        if not request.url.path.startswith("/static"):
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
-
-    @app.exception_handler(TrellisError)
-    async def domain_error(request: Request, err: TrellisError) -> Response:
+    async def domain_error(request: Request, exc: Exception) -> Response:
+        err = _as_domain_error(exc)
         status = next((code for cls, code in STATUS_FOR.items() if isinstance(err, cls)), 400)
+        headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if status == 503 else {}
         if _wants_json(request):
-            return JSONResponse({"detail": err.message, "errors": err.details}, status_code=status)
+            return JSONResponse({"detail": err.message, "errors": err.details}, status_code=status, headers=headers)
         if status == 401:
             return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
-        return render(request, "error.html", {"status": status, "message": err.message, "details": err.details},
-                      status_code=status)
+        response = render(request, "error.html", {"status": status, "message": err.message, "details": err.details},
+                          status_code=status)
+        response.headers.update(headers)
+        return response
+
+    # The one error handler: domain errors; database connection failures as 503 + Retry-After
+    # (the pool's pre-ping reconnects once the database is back); out-of-range values as 422.
+    for error_class in (TrellisError, SQLAlchemyError, OverflowError):
+        app.add_exception_handler(error_class, domain_error)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, err: RequestValidationError) -> Response:
@@ -123,20 +138,14 @@ def create_app(settings: Settings) -> FastAPI:
     return app
 
 
-def _mount_docs(app: FastAPI) -> None:
-    """Swagger UI from the swagger-ui-bundle package, served locally."""
-    try:
-        from swagger_ui_bundle import swagger_ui_path
-    except ImportError:  # pragma: no cover - the web extra installs it
-        return
-    app.mount("/static/swagger", StaticFiles(directory=swagger_ui_path), name="swagger")
-
-    @app.get("/docs", include_in_schema=False)
-    def docs() -> HTMLResponse:
-        return get_swagger_ui_html(openapi_url="/openapi.json", title="Trellis API",
-                                   swagger_js_url="/static/swagger/swagger-ui-bundle.js",
-                                   swagger_css_url="/static/swagger/swagger-ui.css",
-                                   swagger_favicon_url="/static/swagger/favicon-32x32.png")
+def _as_domain_error(exc: Exception) -> TrellisError:
+    if isinstance(exc, TrellisError):
+        return exc
+    if is_connection_error(exc):
+        return Unavailable(DATABASE_DOWN)
+    if isinstance(exc, OverflowError | DataError):  # an id beyond 64 bits, a text longer than its column
+        return Invalid("a value is out of range or too long for its field")
+    raise exc  # anything else from the database is a bug: a 500, logged by the server
 
 
 def app_from_env() -> FastAPI:

@@ -29,6 +29,7 @@ NAV: list[tuple[str, str, str]] = [  # (href, label, action)
     ("/hr/audit", "Audit log", "audit.view"),
     ("/hr/analytics", "Analytics", "analytics.view"),
     ("/hr/fairness", "Fairness audit", "fairness.audit"),
+    ("/hr/governance", "AI governance", "governance.manage"),
     ("/admin/users", "Users", "users.manage"),
     ("/admin/tokens", "API tokens", "tokens.manage"),
 ]

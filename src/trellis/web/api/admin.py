@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from trellis.accounts import service as accounts
 from trellis.accounts.permissions import Actor
 from trellis.accounts.schemas import RoleName, TokenCreated, TokenIn, TokenOut, UserOut
 from trellis.architecture import service as architecture
-from trellis.architecture.schemas import AuditOut, FamilyIn, FamilyOut, RoleIn
-from trellis.pagination import Page
+from trellis.architecture.schemas import FamilyIn, FamilyOut, RoleIn
+from trellis.audit import service as audit_service
+from trellis.audit.schemas import AuditPage, AuditQuery
 from trellis.web.deps import Permit, SessionDep
 
 router = APIRouter(tags=["administration"])
@@ -28,9 +32,16 @@ class Created(BaseModel):
 
 
 @router.get("/audit")
-def audit(session: SessionDep, action: str | None = None, page: int = 1, per_page: int = 50,
-          actor: Actor = Permit("audit.view")) -> Page[AuditOut]:
-    return architecture.list_audit(session, action=action, page=page, per_page=per_page)
+def audit(session: SessionDep, actor: str | None = None, action: str | None = None, entity: str | None = None,
+          since: datetime | None = None, until: datetime | None = None,
+          text: Annotated[str | None, Query(max_length=200)] = None,
+          page: Annotated[int, Query(ge=1, le=100_000)] = 1, per_page: Annotated[int, Query(ge=1, le=100)] = 50,
+          current: Actor = Permit("audit.view")) -> AuditPage:
+    """Search the audit trail (HR admins, system admins): who, action prefix, entity
+    (``type`` or ``type:id``), time window, free text; newest first."""
+    query = AuditQuery(actor=actor, action=action, entity=entity, since=since, until=until, text=text,
+                       limit=per_page, offset=(page - 1) * per_page)
+    return audit_service.search(session, query=query)
 
 
 @router.get("/families")

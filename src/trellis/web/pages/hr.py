@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from trellis.accounts.permissions import Actor
 from trellis.architecture import service as architecture
 from trellis.architecture.schemas import FamilyIn, RoleIn
+from trellis.audit import service as audit_service
+from trellis.audit.schemas import AuditQuery
 from trellis.opportunities import service as opportunities
 from trellis.web.deps import Permit, SessionDep
 from trellis.web.pages.forms import validated
 from trellis.web.templating import render
 
 router = APIRouter(prefix="/hr")
+AUDIT_PER_PAGE = 50
 
 
 @router.get("/approvals")
@@ -37,11 +41,18 @@ def send_back(opportunity_id: int, session: SessionDep, reason: Annotated[str, F
     return RedirectResponse("/hr/approvals", status_code=303)
 
 
+AUDIT_FILTERS = ("actor", "action", "entity", "since", "until", "text")
+
+
 @router.get("/audit")
-def audit(request: Request, session: SessionDep, action: str | None = None, page: int = 1,
-          actor: Actor = Permit("audit.view")) -> Response:
-    return render(request, "audit.html", {"events": architecture.list_audit(session, action=action, page=page),
-                                          "action": action or ""})
+def audit(request: Request, session: SessionDep, page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+          current: Actor = Permit("audit.view")) -> Response:
+    """Search the audit trail: who, what, which record, when, free text (HR admins, sysadmins)."""
+    filters = {k: request.query_params.get(k, "").strip() for k in AUDIT_FILTERS}
+    query = validated(AuditQuery, {**filters, "limit": AUDIT_PER_PAGE, "offset": (page - 1) * AUDIT_PER_PAGE})
+    events = audit_service.search(session, query=query)
+    return render(request, "audit.html", {"events": events, "filters": filters,
+                                          "base": "/hr/audit?" + urlencode(filters) + "&"})
 
 
 @router.get("/architecture")

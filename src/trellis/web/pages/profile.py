@@ -82,7 +82,7 @@ async def preferences(request: Request, session: SessionDep, actor: Actor = Perm
         "open_to_jobs": form.get("open_to_jobs") == "on", "open_to_gigs": form.get("open_to_gigs") == "on",
         "open_to_mentoring": form.get("open_to_mentoring") == "on", "relocation": form.get("relocation") == "on",
         "remote": form.get("remote") or "any", "gig_hours_per_week": form.get("gig_hours_per_week") or 0,
-        "visibility": form.get("visibility") or "company",
+        "visibility": form.get("visibility") or "company", "ai_opt_out": form.get("ai_opt_out") == "on",
     })
     profiles.update_preferences(session, employee_id=_me(actor), data=data)
     return RedirectResponse("/profile#preferences", status_code=303)

@@ -1,0 +1,1 @@
+"""The audit trail: record append-only events and search them."""

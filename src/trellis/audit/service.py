@@ -1,0 +1,82 @@
+"""Record audit events and search them. Events are only ever inserted: the model refuses
+updates and deletes, and database triggers refuse them too, so nothing here (or anywhere in the
+product) can change the trail."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import String, and_, cast, func, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from trellis.audit.schemas import AuditEventOut, AuditPage, AuditQuery
+from trellis.errors import Invalid
+from trellis.models import AuditEvent
+
+
+def record(
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    entity_type: str | None = None,
+    entity_id: str | int | None = None,
+    reason: str | None = None,
+    data: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event (who, what, on which entity, why) to the trail."""
+    if not actor or not action:
+        raise Invalid("an audit event needs an actor and an action")
+    event = AuditEvent(actor=actor, action=action, entity_type=entity_type,
+                       entity_id=None if entity_id is None else str(entity_id), reason=reason, data=data or {})
+    session.add(event)
+    session.flush()
+    return event
+
+
+def _like(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped.lower()}%"
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _conditions(query: AuditQuery) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
+    if query.actor:
+        where.append(AuditEvent.actor == query.actor)
+    if query.action:
+        action = query.action.rstrip(".*")
+        where.append(or_(AuditEvent.action == action,
+                         AuditEvent.action.startswith(action + ".", autoescape=True)))
+    if query.entity:
+        kind, _, ident = query.entity.partition(":")
+        where.append(AuditEvent.entity_type == kind)
+        if ident:
+            where.append(AuditEvent.entity_id == ident)
+    if query.since:
+        where.append(AuditEvent.at >= _aware(query.since))
+    if query.until:
+        where.append(AuditEvent.at < _aware(query.until))
+    if query.text:
+        pattern = _like(query.text)
+        fields = (AuditEvent.actor, AuditEvent.action, AuditEvent.entity_id, AuditEvent.reason,
+                  cast(AuditEvent.data, String))
+        where.append(or_(*(func.lower(f).like(pattern, escape="\\") for f in fields)))
+    return where
+
+
+def search(session: Session, *, query: AuditQuery) -> AuditPage:
+    """Events matching ``query``, newest first, with the total number of matches."""
+    if query.since and query.until and _aware(query.since) >= _aware(query.until):
+        raise Invalid("since must be before until")
+    where = and_(True, *_conditions(query))
+    total = session.scalar(select(func.count()).select_from(AuditEvent).where(where)) or 0
+    rows = session.scalars(select(AuditEvent).where(where).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+                           .limit(query.limit).offset(query.offset)).all()
+    return AuditPage(items=[AuditEventOut.model_validate(r) for r in rows], total=total,
+                     limit=query.limit, offset=query.offset)

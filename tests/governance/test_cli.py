@@ -1,0 +1,35 @@
+"""`trellis governance settings|set` on a real database."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from trellis.cli import main
+from trellis.cli.common import console, err_console
+
+
+def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    monkeypatch.setattr(sys, "argv", ["trellis", *args])
+    monkeypatch.setattr(console, "width", 300)
+    monkeypatch.setattr(err_console, "width", 300)
+    with pytest.raises(SystemExit) as done:
+        main()
+    out = capsys.readouterr()
+    return int(done.value.code or 0), out.out, out.err
+
+
+def test_hr_switches_recommendations_off_from_the_command_line_and_it_is_audited(
+    fresh_db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(monkeypatch, capsys, "governance", "set", "ai.recommendations_enabled", "off",
+                         "--reason", "pilot paused", "--actor", "hr:ana", "--db", fresh_db_url)
+    assert (code, err) == (0, "") and "ai.recommendations_enabled = False" in out
+    code, out, _ = run(monkeypatch, capsys, "governance", "settings", "--db", fresh_db_url)
+    assert code == 0 and "hr:ana" in out
+    code, out, _ = run(monkeypatch, capsys, "audit", "log", "--action", "config", "--db", fresh_db_url)
+    assert "pilot paused" in out
+    code, _, err = run(monkeypatch, capsys, "governance", "set", "ai.recommendations_enabled", "perhaps",
+                       "--reason", "x", "--db", fresh_db_url)
+    assert code == 1 and "on/off" in err
