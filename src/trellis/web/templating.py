@@ -22,6 +22,8 @@ NAV: list[tuple[str, str, str]] = [  # (href, label, action)
     ("/marketplace", "Marketplace", "marketplace.browse"),
     ("/profile", "My profile", "profile.view"),
     ("/applications", "My applications", "application.view_own"),
+    ("/career", "Career", "career.view"),
+    ("/mentoring", "Mentoring", "mentoring.view"),
     ("/manage/opportunities", "My openings", "opportunity.manage"),
     ("/manage/time-releases", "Time release", "time_release.decide"),
     ("/hr/approvals", "Approvals", "opportunity.approve"),

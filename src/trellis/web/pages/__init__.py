@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from trellis.web.pages import admin, auth, foryou, home, hr, manage, marketplace, profile, sso
+from trellis.web.pages import admin, auth, career, foryou, home, hr, manage, marketplace, profile, sso
 
 router = APIRouter(include_in_schema=False)
-for module in (auth, sso, home, foryou, profile, marketplace, manage, hr, admin):
+for module in (auth, sso, home, foryou, profile, career, marketplace, manage, hr, admin):
     router.include_router(module.router)
