@@ -64,8 +64,10 @@ def mentoring_page(request: Request, session: SessionDep, actor: Actor = Permit(
                              .options(selectinload(MentorProfile.skills)))
     if profile is not None:
         skill_ids |= {s.skill_id for s in profile.skills}
-    rows = session.execute(select(Skill.id, Skill.preferred_label).where(Skill.id.in_(skill_ids))) if skill_ids else []
-    labels = {r.id: r.preferred_label for r in rows}
+    labels: dict[int, str] = {}
+    if skill_ids:
+        labels = {r.id: r.preferred_label
+                  for r in session.execute(select(Skill.id, Skill.preferred_label).where(Skill.id.in_(skill_ids)))}
     pairs = session.scalars(select(MentoringPair).where(
         or_(MentoringPair.mentee_id == me.id, MentoringPair.mentor_id == me.id),
         MentoringPair.status != "ended").order_by(MentoringPair.id)).all()
