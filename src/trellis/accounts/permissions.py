@@ -29,6 +29,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "profile.edit": _PEOPLE,  # own profile only
     "skills.search": _ALL,
     "recommendations.view": _PEOPLE,  # own recommendations; none for people who opted out
+    "career.view": _PEOPLE,  # own next moves, paths to a target role, gaps and learning plan
+    "mentoring.view": _PEOPLE,  # own mentee requests, mentor profile and pairs
+    "mentoring.request": _PEOPLE,  # open a mentee request for oneself
     "marketplace.browse": _PEOPLE,  # open opportunities; drafts only for their owner and HR
     "application.apply": _PEOPLE,
     "application.view_own": _PEOPLE,

@@ -22,6 +22,8 @@ NAV: list[tuple[str, str, str]] = [  # (href, label, action)
     ("/marketplace", "Marketplace", "marketplace.browse"),
     ("/profile", "My profile", "profile.view"),
     ("/applications", "My applications", "application.view_own"),
+    ("/career", "Career", "career.view"),
+    ("/mentoring", "Mentoring", "mentoring.view"),
     ("/manage/opportunities", "My openings", "opportunity.manage"),
     ("/manage/time-releases", "Time release", "time_release.decide"),
     ("/hr/approvals", "Approvals", "opportunity.approve"),
@@ -34,6 +36,9 @@ NAV: list[tuple[str, str, str]] = [  # (href, label, action)
     ("/admin/tokens", "API tokens", "tokens.manage"),
 ]
 
+# links shown only to people whose account is linked to an employee record
+OWN_RECORD_ONLY = frozenset({"career.view", "mentoring.view"})
+
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:
     settings: Settings = request.app.state.settings
@@ -41,7 +46,8 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None, s
     ctx: dict[str, Any] = {
         "user": user,
         "csrf": csrf_token(request, settings),
-        "nav": [(href, label) for href, label, action in NAV if user is not None and allowed(user.role, action)],
+        "nav": [(href, label) for href, label, action in NAV if user is not None and allowed(user.role, action)
+                and (action not in OWN_RECORD_ONLY or getattr(user, "employee_id", None) is not None)],
         "path": request.url.path,
         "unread": getattr(request.state, "unread", 0),
         **(context or {}),

@@ -2,8 +2,21 @@
 
 from fastapi import APIRouter
 
-from trellis.web.pages import admin, auth, foryou, governance, home, hr, hr_analytics, manage, marketplace, profile, sso
+from trellis.web.pages import (
+    admin,
+    auth,
+    career,
+    foryou,
+    governance,
+    home,
+    hr,
+    hr_analytics,
+    manage,
+    marketplace,
+    profile,
+    sso,
+)
 
 router = APIRouter(include_in_schema=False)
-for module in (auth, sso, home, foryou, profile, marketplace, manage, hr, hr_analytics, admin, governance):
+for module in (auth, sso, home, foryou, profile, career, marketplace, manage, hr, hr_analytics, admin, governance):
     router.include_router(module.router)
