@@ -3,39 +3,16 @@ are logged as recommendation events."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
-from sqlalchemy.orm import Session
+from fastapi import APIRouter, Query
 
-from trellis.config import Settings
 from trellis.core.types import Filters
 from trellis.matching import service
 from trellis.matching.schemas import MatchList, MatchOut
+from trellis.web.deps import SessionDep, SettingsDep
 
 router = APIRouter(prefix="/api/v1", tags=["matching"])
-
-
-def _session(request: Request) -> Iterator[Session]:
-    session = request.app.state.session_factory()
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
-
-
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-SessionDep = Annotated[Session, Depends(_session)]
-SettingsDep = Annotated[Settings, Depends(_settings)]
 
 
 @router.get("/employees/{external_id}/recommendations", response_model=MatchList)

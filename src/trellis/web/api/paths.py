@@ -7,11 +7,9 @@ views) apply to every route here."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
-from sqlalchemy.orm import Session
+from fastapi import APIRouter, Depends, Query
 
 from trellis.mentoring import service as mentoring
 from trellis.mentoring.schemas import AssignmentOut, ConstraintOut, MentorIn, RequestIn
@@ -22,20 +20,9 @@ from trellis.plans import service as plans
 from trellis.plans.schemas import CompletedOut, ItemIn, PlanIn, PlanOut
 from trellis.succession import service as succession
 from trellis.succession.schemas import SuccessionOut
+from trellis.web.deps import SessionDep
 
 router = APIRouter(prefix="/api/v1")
-
-
-def get_session(request: Request) -> Iterator[Session]:
-    session: Session = request.app.state.session_factory()
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 def current_actor() -> Employee | None:
@@ -43,7 +30,6 @@ def current_actor() -> Employee | None:
     return None
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
 ActorDep = Annotated[Employee | None, Depends(current_actor)]
 
 
