@@ -83,6 +83,24 @@ def test_rules_exclude_pairs_and_explain_names_every_rule() -> None:
     assert any(not r.eligible and r.id == 200 for r in shown)
 
 
+def test_switching_the_own_team_and_visibility_rules_off_opens_those_pairs_in_every_path() -> None:
+    from trellis.core.rules import Rules
+
+    opps, people = small()
+    opps.append(OpportunityData(id=203, role=10, level=2, requirements=(Requirement(PY, 2),),
+                                visible_org_units=(8,)))  # visible only in unit 8; person 100 is in unit 7
+    strict = Matcher(what_if=None).fit(opps, people)
+    assert {202, 203}.isdisjoint(r.id for r in strict.recommend(100))
+    assert 100 not in {c.id for c in strict.candidates(202)}
+    loose = Matcher(rules=Rules(exclude_own_team=False, enforce_visibility=False), what_if=None).fit(opps, people)
+    assert {202, 203} <= {r.id for r in loose.recommend(100)}
+    assert 100 in {c.id for c in loose.candidates(202)} and 100 in {c.id for c in loose.candidates(203)}
+    assert not loose.explain(100, 202).excluded_by and not loose.explain(100, 203).excluded_by
+    batch = loose.batch(k=5)
+    row = batch.person_ids.tolist().index(100)
+    assert {202, 203} <= set(batch.ids[row].tolist())
+
+
 def test_filters_narrow_results_by_type_and_remote() -> None:
     m = fitted()
     assert [r.id for r in m.recommend(100, filters=Filters(types=frozenset({"gig"})))] == [201]

@@ -45,6 +45,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "architecture.manage": frozenset({HR_ADMIN}),
     "audit.view": frozenset({HR_ADMIN, SYSADMIN}),
     "governance.manage": frozenset({HR_ADMIN}),  # company AI switch (audited), model card
+    # matching settings: score weights, eligibility rules, skill credit (HR partners read them)
+    "matching_config.view": _HR,
+    "matching_config.change": frozenset({HR_ADMIN}),  # every change audited with a reason
     "users.manage": frozenset({SYSADMIN}),
     "tokens.manage": frozenset({HR_ADMIN, SYSADMIN}),  # own tokens only
     # any employee's recommendations / candidates / explanations by external id (matching's API)

@@ -363,8 +363,10 @@ def opportunity_arrays(space: Space, opps: Sequence[OpportunityData]) -> Opportu
 
     n_loc = space.n_locations
     team_r, team_c, vis_r, vis_c = [], [], [], []
+    # the own-team and visibility masks exist only while their rule is on (as in rule_hits)
+    own_team, visibility = space.rules.exclude_own_team, space.rules.enforce_visibility
     for i, o in enumerate(opps):
-        key = opportunity_team_key(o)
+        key = opportunity_team_key(o) if own_team else None
         if key is not None and key in space.keys:
             team_r.append(i)
             team_c.append(space.keys[key])
@@ -388,7 +390,8 @@ def opportunity_arrays(space: Space, opps: Sequence[OpportunityData]) -> Opportu
         req_neutral=both_missing, pref_neutral=both_missing, interest=interest,
         team=sp.csr_matrix((np.ones(len(team_r), dtype=F32), (team_r, team_c)), shape=(n, n_keys)),
         visible=sp.csr_matrix((np.ones(len(vis_r), dtype=F32), (vis_r, vis_c)), shape=(n, n_keys)),
-        restricted=np.array([bool(o.visible_org_units or o.visible_locations) for o in opps], dtype=bool),
+        restricted=np.array([visibility and bool(o.visible_org_units or o.visible_locations) for o in opps],
+                            dtype=bool),
         remote=np.array([o.remote == "remote" for o in opps], dtype=bool),
         location_ids=np.array([-1 if o.location is None else o.location for o in opps], dtype=np.int64),
         org_unit_ids=np.array([-1 if o.org_unit is None else o.org_unit for o in opps], dtype=np.int64),

@@ -1,5 +1,6 @@
 """The model/settings card HR can export: what the matching engine is, which settings and
-weights it runs with, which data it reads and which it never reads, how long its logs are kept,
+weights it runs with (the environment's defaults with the company's values applied, and which
+values HR changed), which data it reads and which it never reads, how long its logs are kept,
 what it cannot do, and the evaluation figures recorded in BENCHMARKS.md."""
 
 from __future__ import annotations
@@ -15,7 +16,14 @@ from sqlalchemy.orm import Session
 
 from trellis.config import Settings
 from trellis.core.scoring import COMPONENT_LABELS
-from trellis.governance.service import AI_RECOMMENDATIONS, get_setting, opted_out_employee_ids
+from trellis.governance.service import (
+    AI_RECOMMENDATIONS,
+    MATCHING,
+    get_setting,
+    list_settings,
+    matching_settings,
+    opted_out_employee_ids,
+)
 from trellis.matching.service import ENGINE_VERSION, model_version
 from trellis.models import Base, Employee
 
@@ -61,6 +69,7 @@ class ModelCard(BaseModel):
     score_components: list[dict[str, Any]]
     eligibility_rules: dict[str, Any]
     other_settings: dict[str, Any]
+    company_values: list[dict[str, Any]]  # matching knobs HR set for the company (else the defaults apply)
     data_used: list[str]
     data_not_used: list[str]
     retention: dict[str, str]
@@ -90,6 +99,11 @@ def evaluation_section(benchmarks: Path | None) -> str:
 
 
 def build_card(session: Session, *, settings: Settings, benchmarks: Path | None = None) -> ModelCard:
+    """The card for the configuration in effect: ``settings`` with the company's matching values."""
+    changed = [{"key": s.key, "value": s.value, "default": s.default, "changed_by": s.updated_by,
+                "changed_at": s.updated_at.isoformat(timespec="seconds") if s.updated_at else None}
+               for s in list_settings(session, settings=settings, prefix=MATCHING) if s.overridden]
+    settings = matching_settings(session, settings=settings)
     weights, rules, other = _matching_settings(settings)
     total = sum(weights.values()) or 1.0
     components = [{"name": name, "label": COMPONENT_LABELS.get(name, name), "weight": round(w / total, 4)}
@@ -104,7 +118,7 @@ def build_card(session: Session, *, settings: Settings, benchmarks: Path | None 
         recommendations_enabled=bool(get_setting(session, key=AI_RECOMMENDATIONS)),
         people_opted_out=len(opted_out_employee_ids(session)),
         people_total=session.scalar(select(func.count()).select_from(Employee)) or 0,
-        score_components=components, eligibility_rules=rules, other_settings=other,
+        score_components=components, eligibility_rules=rules, other_settings=other, company_values=changed,
         data_used=DATA_USED, data_not_used=[d.format(protected=protected) for d in DATA_NOT_USED],
         retention={"recommendation log": f"{settings.retention_ai_log_months} months, then purged "
                                           "(`trellis maintenance purge`; at least 6)",
@@ -113,6 +127,9 @@ def build_card(session: Session, *, settings: Settings, benchmarks: Path | None 
         known_limits=KNOWN_LIMITS,
         human_oversight=["HR can switch automated recommendations off company-wide at any time "
                          f"(`{AI_RECOMMENDATIONS}`; audited)",
+                         "HR admins set the score weights, eligibility rules and skill credit for the company "
+                         "(portal page /hr/matching, `PATCH /api/v1/matching/config`, `trellis governance update`); "
+                         "every change is audited with its reason and changes the model version",
                          "every person can opt out in their preferences and still use the marketplace",
                          "every recommendation is logged with its score components and this model version",
                          "every decision on an application is a person's, recorded with a reason"],
@@ -131,6 +148,9 @@ def render_markdown(card: ModelCard) -> str:
     lines += ["", "## Eligibility rules (exclude, never lower a score)", ""]
     lines += [f"- `{k}`: {v}" for k, v in card.eligibility_rules.items()]
     lines += ["", "## Other settings", ""] + [f"- `{k}`: {v}" for k, v in card.other_settings.items()]
+    lines += ["", "## Values set by HR for the company", ""]
+    lines += [f"- `{c['key']}`: {c['value']} (default {c['default']}; by {c['changed_by']} at {c['changed_at']})"
+              for c in card.company_values] or ["- none: every value above is the deployment's default"]
     lines += ["", "## Data used", ""] + [f"- {d}" for d in card.data_used]
     lines += ["", "## Data NOT used", ""] + [f"- {d}" for d in card.data_not_used]
     lines += ["", "## Retention", ""] + [f"- {k}: {v}" for k, v in card.retention.items()]

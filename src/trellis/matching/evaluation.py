@@ -24,7 +24,7 @@ from trellis.core.types import OpportunityData, Profile, Requirement
 from trellis.matching.encoders import get_encoder
 from trellis.matching.loader import Context, load_people, load_skill_graph
 from trellis.matching.schemas import EvalReport
-from trellis.matching.service import make_matcher
+from trellis.matching.service import effective_settings, make_matcher
 from trellis.models import JobHistory, Role, RoleSkill
 
 MOVES = ("promotion", "lateral", "demotion")
@@ -33,7 +33,10 @@ OPEN_RULES = Rules(min_months_in_role=0, max_levels_up=99, max_levels_down=99, e
 
 
 def evaluate(session: Session, *, settings: Settings, share: float = 0.2, seed: int = 7) -> EvalReport:
+    """Hit@10 and MRR with the matching configuration in effect (the company's weights and credit;
+    the eligibility rules are opened up, since past moves ignored them)."""
     start = time.perf_counter()
+    settings = effective_settings(session, settings=settings)
     history: dict[int, list[tuple[int | None, str | None, str]]] = defaultdict(list)
     for emp, role, title, move in session.execute(
             select(JobHistory.employee_id, JobHistory.role_id, JobHistory.title, JobHistory.move_type)

@@ -5,13 +5,20 @@ Freshness: writers call ``mark_changed`` (one row in ``matching_changes``); ever
 the highest change id with the one its index has applied and refreshes only the changed rows, so
 every web worker converges on the same state. Bulk writes that forget to mark changes are caught
 by a cheap fingerprint (row counts and last update times) checked every few seconds, which
-triggers a full rebuild."""
+triggers a full rebuild.
+
+Configuration: the weights, rules and skill credit come from the Settings overlaid with the
+company's matching settings (``governance.matching_settings``, one query per call). The model
+version is a hash of that effective configuration and part of the cache key, so a change made
+by HR builds a new index on the next request in every worker."""
 
 from __future__ import annotations
 
 import hashlib
 import threading
 import time
+from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +32,7 @@ from trellis.core.scoring import Trust, Weights
 from trellis.core.types import Filters, Match
 from trellis.errors import Invalid, NotFound
 from trellis.governance import service as governance
+from trellis.governance.schemas import MatchingConfigOut
 from trellis.matching.encoders import get_encoder
 from trellis.matching.loader import (
     Context,
@@ -50,10 +58,34 @@ FINGERPRINT_EVERY = 5.0  # seconds between fingerprint checks
 
 
 def model_version(settings: Settings) -> str:
-    """Engine version, encoder and a hash of every matching setting (weights, rules...)."""
+    """Engine version, encoder and a hash of every matching setting (weights, rules...) of
+    ``settings``; pass the effective settings (``effective_settings``)."""
     knobs = {k: v for k, v in settings.model_dump().items() if k.startswith("match_")}
     digest = hashlib.sha1(repr(sorted(knobs.items())).encode()).hexdigest()[:10]
     return f"{ENGINE_VERSION} {settings.match_text_encoder} {digest}"
+
+
+def effective_settings(session: Session, *, settings: Settings) -> Settings:
+    """The settings matching runs with: ``settings`` overlaid with the company's matching values."""
+    return governance.matching_settings(session, settings=settings)
+
+
+def describe_config(session: Session, *, settings: Settings) -> MatchingConfigOut:
+    """Every matching knob (value in effect, default, bounds, last change), the normalised
+    weights and the model version recommendations are logged with."""
+    effective = effective_settings(session, settings=settings)
+    return MatchingConfigOut(model_version=model_version(effective),
+                             settings=governance.list_settings(session, settings=settings, prefix=governance.MATCHING),
+                             weights=governance.matching_weights(effective))
+
+
+def configure(session: Session, *, settings: Settings, changes: Mapping[str, object], actor: str,
+              reason: str) -> MatchingConfigOut:
+    """Change matching knobs, all or nothing (``None`` resets one to its default), each change
+    audited; every worker's next query runs with the new configuration."""
+    governance.set_settings(session, changes=changes, actor=actor, reason=reason, settings=settings,
+                            prefix=governance.MATCHING)
+    return describe_config(session, settings=settings)
 
 
 def make_matcher(settings: Settings) -> Matcher:
@@ -83,8 +115,9 @@ class MatchIndex:
     opportunity_ids: dict[str, int]
 
 
-_CACHE: dict[tuple[str, str], MatchIndex] = {}
+_CACHE: OrderedDict[tuple[str, str], MatchIndex] = OrderedDict()
 _LOCK = threading.Lock()
+KEEP_PER_DATABASE = 2  # indexes kept per database: the configuration in effect and the one before
 
 
 def reset_cache() -> None:
@@ -140,14 +173,26 @@ def build_index(session: Session, *, settings: Settings) -> MatchIndex:
                       opportunity_ids={v: k for k, v in opp_ext.items()})
 
 
+def _remember(key: tuple[str, str], index: MatchIndex) -> MatchIndex:
+    """Cache ``index``; older configurations of the same database beyond the last few are dropped."""
+    _CACHE[key] = index
+    _CACHE.move_to_end(key)
+    same_db = [k for k in _CACHE if k[0] == key[0]]
+    for old in same_db[:-KEEP_PER_DATABASE]:
+        del _CACHE[old]
+    return index
+
+
 def get_index(session: Session, *, settings: Settings) -> MatchIndex:
-    """The cached index for this database and these settings, refreshed to the latest version."""
+    """The cached index for this database and its effective matching configuration, refreshed to
+    the latest version. ``settings`` are the deployment's; the company's values are applied here."""
+    settings = effective_settings(session, settings=settings)
     key = (settings.database_url, model_version(settings))
     with _LOCK:
         index = _CACHE.get(key)
         if index is None:
-            index = _CACHE[key] = build_index(session, settings=settings)
-            return index
+            return _remember(key, build_index(session, settings=settings))
+        _CACHE.move_to_end(key)
         version = current_version(session)
         stale = False
         if time.monotonic() - index.checked_at > FINGERPRINT_EVERY or version != index.version:
@@ -159,7 +204,7 @@ def get_index(session: Session, *, settings: Settings) -> MatchIndex:
                 stale = True
             index.fingerprint = fp
         if stale:
-            index = _CACHE[key] = build_index(session, settings=settings)
+            index = _remember(key, build_index(session, settings=settings))
         return index
 
 
@@ -237,7 +282,8 @@ def recommend(session: Session, *, settings: Settings, employee: str, k: int = 2
     status = governance.person_ai_status(session, employee_id=person) if person is not None \
         else governance.company_ai_status(session)
     if not status.allowed:
-        return MatchList(subject=employee, model_version=model_version(settings), results=[], notice=status.reason)
+        version = model_version(effective_settings(session, settings=settings))
+        return MatchList(subject=employee, model_version=version, results=[], notice=status.reason)
     index = get_index(session, settings=settings)
     eid = _employee(index, employee)
     matches = index.matcher.recommend(eid, k, filters)
@@ -251,8 +297,8 @@ def candidates(session: Session, *, settings: Settings, opportunity: str, k: int
     reason, when recommendations are off company-wide. People who opted out never appear."""
     status = governance.company_ai_status(session)
     if not status.allowed:
-        return MatchList(subject=opportunity, model_version=model_version(settings), results=[],
-                         notice=status.reason)
+        version = model_version(effective_settings(session, settings=settings))
+        return MatchList(subject=opportunity, model_version=version, results=[], notice=status.reason)
     index = get_index(session, settings=settings)
     oid = _opportunity(index, opportunity)
     opted_out = governance.opted_out_employee_ids(session)  # at once, before the index refreshes
@@ -290,12 +336,11 @@ def record_event(session: Session, *, settings: Settings, employee: str, opportu
     the pair's score and components at that moment."""
     if kind not in ("shown", "opened", "applied", "shortlisted", "selected", "rejected", "withdrawn"):
         raise Invalid(f"unknown event kind {kind!r}")
-    out = explain(session, settings=settings, employee=employee, opportunity=opportunity)
     index = get_index(session, settings=settings)
-    row = RecommendationEvent(employee_id=index.employee_ids[employee],
-                              opportunity_id=index.opportunity_ids[opportunity], kind=kind, source=source,
-                              score=out.score, actor=actor,
-                              components={c.name: c.points for c in out.components},
+    eid, oid = _employee(index, employee), _opportunity(index, opportunity)
+    pair = index.matcher.explain(eid, oid)
+    row = RecommendationEvent(employee_id=eid, opportunity_id=oid, kind=kind, source=source, score=pair.score,
+                              actor=actor, components={c.name: c.points for c in pair.components},
                               model_version=index.model_version[:64])
     session.add(row)
     session.flush()

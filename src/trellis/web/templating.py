@@ -32,6 +32,7 @@ NAV: list[tuple[str, str, str]] = [  # (href, label, action)
     ("/hr/analytics", "Analytics", "analytics.view"),
     ("/hr/fairness", "Fairness audit", "fairness.audit"),
     ("/hr/governance", "AI governance", "governance.manage"),
+    ("/hr/matching", "Matching settings", "matching_config.view"),
     ("/admin/users", "Users", "users.manage"),
     ("/admin/tokens", "API tokens", "tokens.manage"),
 ]

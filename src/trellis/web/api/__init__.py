@@ -3,8 +3,8 @@ Browser sessions work for GET; scripts use ``Authorization: Bearer <token>`` (re
 
 from fastapi import APIRouter
 
-from trellis.web.api import admin, applications, me, opportunities
+from trellis.web.api import admin, applications, matching_config, me, opportunities
 
 router = APIRouter()
-for module in (me, opportunities, applications, admin):
+for module in (me, opportunities, applications, admin, matching_config):
     router.include_router(module.router)

@@ -11,6 +11,7 @@ from trellis.web.pages import (
     home,
     hr,
     hr_analytics,
+    hr_matching,
     manage,
     marketplace,
     profile,
@@ -18,5 +19,6 @@ from trellis.web.pages import (
 )
 
 router = APIRouter(include_in_schema=False)
-for module in (auth, sso, home, foryou, profile, career, marketplace, manage, hr, hr_analytics, admin, governance):
+for module in (auth, sso, home, foryou, profile, career, marketplace, manage, hr, hr_analytics, hr_matching, admin,
+               governance):
     router.include_router(module.router)

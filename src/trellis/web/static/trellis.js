@@ -1,5 +1,6 @@
 // Progressive enhancement only: every form works without this file.
 // Skill autocomplete: fills the input's <datalist> from /api/v1/skills as the person types.
+// Matching settings: the "share of score" column follows the weights as HR types them.
 (function () {
   "use strict";
   function attach(input) {
@@ -28,7 +29,25 @@
       }, 150);
     });
   }
+  function weightShares(form) {
+    var inputs = form.querySelectorAll("input[data-weight]");
+    function update() {
+      var values = [], total = 0;
+      inputs.forEach(function (input) {
+        var v = parseFloat(input.value);
+        v = isFinite(v) && v > 0 ? v : 0;
+        values.push(v);
+        total += v;
+      });
+      inputs.forEach(function (input, i) {
+        var out = document.getElementById(input.getAttribute("data-weight"));
+        if (out) out.textContent = total > 0 ? (100 * values[i] / total).toFixed(1) + "%" : "–";
+      });
+    }
+    inputs.forEach(function (input) { input.addEventListener("input", update); });
+  }
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("input[data-skill-autocomplete]").forEach(attach);
+    document.querySelectorAll("form[data-weights-preview]").forEach(weightShares);
   });
 })();
