@@ -41,8 +41,8 @@ def test_the_main_pages_have_no_wcag_a_or_aa_violations(browser: Any, server: st
         "hugo@example.com": ["/manage/opportunities", "/manage/opportunities/new",
                              f"/manage/opportunities/{e2e_world.gig}",
                              f"/manage/opportunities/{e2e_world.gig}/applicants"],
-        "pat@example.com": ["/hr/approvals"],
-        "ada@example.com": ["/hr/audit", "/hr/architecture", "/admin/tokens"],
+        "pat@example.com": ["/hr/approvals", "/hr/matching"],
+        "ada@example.com": ["/hr/audit", "/hr/architecture", "/admin/tokens", "/hr/matching"],
         "sam@example.com": ["/admin/users"],
     }
     found = []

@@ -53,7 +53,8 @@ def config_events(session: Session) -> int:
     return search(session, query=AuditQuery(action="config.change")).total
 
 
-def test_the_environment_gives_the_defaults_and_a_company_value_wins(session: Session, match_settings: Settings) -> None:
+def test_the_environment_gives_the_defaults_and_a_company_value_wins(session: Session,
+                                                                    match_settings: Settings) -> None:
     assert governance.matching_settings(session, settings=match_settings) is match_settings
     change(session, match_settings, weight_semantic=0.2, max_levels_up=1, exclude_own_team=False)
     effective = governance.matching_settings(session, settings=match_settings)

@@ -5,6 +5,7 @@ shown next to its field and nothing is saved."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -15,7 +16,8 @@ from trellis.accounts.permissions import Actor, allowed
 from trellis.config import Settings
 from trellis.errors import Invalid
 from trellis.governance import service as governance
-from trellis.governance.specs import GROUPS, MATCHING_KEYS
+from trellis.governance.schemas import WeightShare
+from trellis.governance.specs import GROUPS, MATCHING_KEYS, WEIGHT_KEYS
 from trellis.matching import service as matching
 from trellis.web.deps import Permit, SessionDep, SettingsDep
 from trellis.web.templating import render
@@ -26,7 +28,7 @@ PAGE = "/hr/matching"
 
 def _page(request: Request, session: Session, settings: Settings, actor: Actor, *, values: dict[str, str] | None = None,
           resets: frozenset[str] = frozenset(), reason: str = "", error: Invalid | None = None,
-          preview: list[Any] | None = None, status_code: int = 200) -> Response:
+          preview: list[WeightShare] | None = None, status_code: int = 200) -> Response:
     config = matching.describe_config(session, settings=settings)
     field_errors: dict[str, str] = {}
     general: list[str] = []
@@ -37,22 +39,40 @@ def _page(request: Request, session: Session, settings: Settings, actor: Actor, 
                 field_errors[key] = why
             else:
                 general.append(line)
-    shown = values or {s.key: _text(s.value) for s in config.settings}
-    groups = [(name, GROUPS[name], [s for s in config.settings if s.group == name]) for name in ("weights", "rules",
-                                                                                                "credit")]
+    shown = {**{s.key: _text(s.value) for s in config.settings}, **(values or {})}
+    groups = [(name, GROUPS[name], [s for s in config.settings if s.group == name])
+              for name in ("weights", "rules", "credit")]
     return render(request, "hr_matching.html", {
         "config": config, "groups": groups, "values": shown, "resets": resets, "reason": reason,
         "field_errors": field_errors, "general_errors": general, "preview": preview,
-        "shares": {w.key: w.share for w in (preview or config.weights)},
+        "shares": _shares(preview or governance.weight_shares(_typed_weights(shown))),
         "can_change": allowed(actor.role, "matching_config.change"), "can_audit": allowed(actor.role, "audit.view"),
         "changed": request.query_params.get("changed"), "fmt": _text,
         "labels": {s.key: s.label for s in config.settings}}, status_code=status_code)
 
 
+def _typed_weights(values: dict[str, str]) -> dict[str, float]:
+    """The weights as typed, for the share column next to a form with errors (unreadable: 0)."""
+    out = {}
+    for key in WEIGHT_KEYS:
+        try:
+            out[key] = max(0.0, float(values.get(key, "")))
+        except ValueError:
+            out[key] = 0.0
+    return {k: v if math.isfinite(v) else 0.0 for k, v in out.items()}
+
+
+def _shares(weights: list[WeightShare]) -> dict[str, float] | None:
+    """Share per weight key; None when no weight is above 0 (the page shows a dash)."""
+    return {w.key: w.share for w in weights} if any(w.share > 0 for w in weights) else None
+
+
 def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "on" if value else "off"
-    return f"{value:g}" if isinstance(value, float) else str(value)
+    if isinstance(value, float):  # short, but exact: the form must post back what is stored
+        return f"{value:g}" if float(f"{value:g}") == value else repr(value)
+    return str(value)
 
 
 @router.get("/matching")
