@@ -54,7 +54,9 @@ class Settings(BaseSettings):
         default=False, description="Create an employee account on first SSO sign-in for a matching work e-mail."
     )
 
-    # matching: score weights (normalised to sum 1), trust in skill sources, partial credit, rules
+    # matching: score weights (normalised to sum 1), trust in skill sources, partial credit, rules.
+    # These are the defaults: HR admins can set each of them but the encoder for the company at
+    # run time (company settings `matching.*`, see governance/specs.py and docs/settings.md).
     match_weight_required_skills: float = Field(default=0.40, ge=0, description="Weight of required-skill coverage.")
     match_weight_preferred_skills: float = Field(default=0.10, ge=0, description="Weight of preferred skills.")
     match_weight_semantic: float = Field(default=0.15, ge=0, description="Weight of profile/posting text similarity.")

@@ -15,7 +15,7 @@ from builders import make_marketplace
 from trellis.audit.schemas import AuditQuery
 from trellis.audit.service import search
 from trellis.config import Settings
-from trellis.errors import Invalid
+from trellis.errors import Conflict, Invalid
 from trellis.governance import service as governance
 from trellis.governance.card import build_card, render_markdown
 from trellis.governance.specs import MATCHING_KEYS, WEIGHT_KEYS
@@ -128,6 +128,23 @@ def test_reset_to_default_removes_the_company_value_and_is_audited(session: Sess
     assert (event.reason, event.data) == ("back to policy", {"old": 0, "new": 2, "reset": True})
     governance.reset_setting(session, key=LEVELS_UP, actor="user:7", reason="again", settings=match_settings)
     assert config_events(session) == 2  # resetting a default is no change
+
+
+def test_two_admins_saving_at_the_same_moment_get_a_conflict_and_nothing_half_written(
+        session: Session, match_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    checked = governance._checked
+
+    def stale(*args: Any, **kw: Any) -> Any:  # as if read before the other admin's row was committed
+        values, _rows = checked(*args, **kw)
+        session.add(CompanySetting(key=LEVELS_UP, value=0, updated_by="user:8"))
+        session.flush()
+        return values, {}
+
+    monkeypatch.setattr(governance, "_checked", stale)
+    with pytest.raises(Conflict, match="at the same moment"):
+        change(session, match_settings, weight_semantic=0.2, max_levels_up=1)
+    assert session.get(CompanySetting, SEMANTIC) is None and config_events(session) == 0
+    assert session.get(CompanySetting, LEVELS_UP).value == 0  # type: ignore[union-attr]
 
 
 def test_text_from_a_form_is_parsed_with_every_problem_listed_at_once() -> None:

@@ -51,6 +51,12 @@ def test_every_route_is_public_or_names_an_action_of_the_permission_table(routes
     assert len(routes) > 60
 
 
+def test_the_matching_settings_routes_are_walked_with_their_actions(routes) -> None:  # type: ignore[no-untyped-def]
+    assert {("GET", "/hr/matching", "matching_config.view"), ("POST", "/hr/matching", "matching_config.change"),
+            ("GET", "/api/v1/matching/config", "matching_config.view"),
+            ("PATCH", "/api/v1/matching/config", "matching_config.change")} <= set(routes)
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_is_allowed_or_denied_on_every_route_exactly_as_the_table_says(
     role: str, routes, as_role: Callable[[str], TestClient],  # type: ignore[no-untyped-def]

@@ -11,11 +11,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from trellis.audit.service import record
 from trellis.config import Settings
-from trellis.errors import Invalid
+from trellis.errors import Conflict, Invalid
 from trellis.governance.schemas import AiStatus, CompanySettingOut, WeightShare
 from trellis.governance.specs import (
     AI_RECOMMENDATIONS,
@@ -124,6 +126,18 @@ def set_settings(session: Session, *, changes: Mapping[str, Any], actor: str, re
     if not reason or not reason.strip():
         raise Invalid("a reason is required to change a company setting")
     checked, rows = _checked(session, changes=changes, settings=settings, prefix=prefix)
+    try:
+        with session.begin_nested():  # all or nothing, also when another admin saves at the same moment
+            changed = _write(session, checked=checked, rows=rows, actor=actor, reason=reason.strip(),
+                             settings=settings)
+    except (IntegrityError, StaleDataError) as err:
+        raise Conflict("someone else changed these settings at the same moment; reload and try again") from err
+    listing = {s.key: s for s in list_settings(session, settings=settings)}
+    return [listing[k] for k in changed]
+
+
+def _write(session: Session, *, checked: Mapping[str, Any], rows: Mapping[str, CompanySetting], actor: str,
+           reason: str, settings: Settings | None) -> list[str]:
     changed: list[str] = []
     for key, value in checked.items():
         row, default = rows.get(key), SETTINGS[key].default_for(settings)
@@ -141,11 +155,10 @@ def set_settings(session: Session, *, changes: Mapping[str, Any], actor: str, re
         else:
             row.value, row.updated_by = value, actor
         record(session, actor=actor, action="config.change", entity_type="company_setting", entity_id=key,
-               reason=reason.strip(), data=data)
+               reason=reason, data=data)
         changed.append(key)
     session.flush()
-    listing = {s.key: s for s in list_settings(session, settings=settings)}
-    return [listing[k] for k in changed]
+    return changed
 
 
 def set_setting(session: Session, *, key: str, value: Any, actor: str, reason: str,
