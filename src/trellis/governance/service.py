@@ -19,21 +19,13 @@ from trellis.audit.service import record
 from trellis.config import Settings
 from trellis.errors import Conflict, Invalid
 from trellis.governance.schemas import AiStatus, CompanySettingOut, WeightShare
-from trellis.governance.specs import (
-    AI_RECOMMENDATIONS,
-    MATCHING,
-    MATCHING_KEYS,
-    SETTINGS,
-    WEIGHT_KEYS,
-    SettingSpec,
-    check_value,
-    parse_value,
-    spec_for,
-    weights_valid,
-)
+from trellis.governance.specs import AI_RECOMMENDATIONS as AI_RECOMMENDATIONS
+from trellis.governance.specs import MATCHING as MATCHING
+from trellis.governance.specs import MATCHING_KEYS, WEIGHT_KEYS, check_value, spec_for, weights_valid
+from trellis.governance.specs import SETTINGS as SETTINGS
+from trellis.governance.specs import SettingSpec as SettingSpec
+from trellis.governance.specs import parse_value as parse_value
 from trellis.models import CompanySetting, Preferences
-
-__all__ = ["AI_RECOMMENDATIONS", "MATCHING", "SETTINGS", "SettingSpec", "parse_value"]
 
 COMPANY_OFF_REASON = ("Automated recommendations are switched off for the whole company. "
                       "The marketplace and search work as usual.")
