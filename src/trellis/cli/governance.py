@@ -11,8 +11,6 @@ from rich.table import Table
 
 from trellis.cli.common import DbOption, console, settings_for, unit_of_work
 from trellis.errors import Invalid
-from trellis.governance import service
-from trellis.governance.card import build_card, render_markdown
 
 app = typer.Typer(help="AI governance: the company switch for recommendations and the model card.",
                   no_args_is_help=True)
@@ -21,6 +19,8 @@ app = typer.Typer(help="AI governance: the company switch for recommendations an
 @app.command("settings")
 def settings(db: DbOption = None) -> None:
     """Show the company settings, their defaults and who changed them last."""
+    from trellis.governance import service
+
     with unit_of_work(db) as session:
         rows = service.list_settings(session)
     table = Table("key", "value", "default", "changed by", "changed at", "what it does")
@@ -37,6 +37,8 @@ def set_(key: Annotated[str, typer.Argument(help="e.g. ai.recommendations_enable
          actor: Annotated[str, typer.Option("--actor", help="Who is making the change.")] = "cli",
          db: DbOption = None) -> None:
     """Change a company setting; the old and new value and the reason are audited."""
+    from trellis.governance import service
+
     with unit_of_work(db) as session:
         row = service.set_setting(session, key=key, value=service.parse_value(key, value), actor=actor, reason=reason)
     console.print(f"{row.key} = {row.value}")
@@ -50,6 +52,8 @@ def card(fmt: Annotated[str, typer.Option("--format", help="md or json.")] = "md
          db: DbOption = None) -> None:
     """The model/settings card: engine and version, encoder, weights, rules, data used and not used,
     retention, oversight, known limits and the evaluation figures."""
+    from trellis.governance.card import build_card, render_markdown
+
     if fmt not in ("md", "json"):
         raise Invalid(f'--format "{fmt}": md or json')
     with unit_of_work(db) as session:
