@@ -12,6 +12,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from sqlalchemy import func, select
 
 from builders import make_employee
 from portal_world import World, build_world, settings_for
+from reliability.together import all_at_once
 from trellis.accounts.permissions import Actor
 from trellis.accounts.service import create_api_token, create_user
 from trellis.applications import service as applications
@@ -105,25 +107,6 @@ def _calls(gig: int, applicants: list[dict[str, str]], hugo: dict[str, str],
     return calls
 
 
-def _all_at_once(calls: list[Callable[[], httpx.Response]]) -> list[httpx.Response | BaseException]:
-    barrier = threading.Barrier(len(calls))
-    results: list[httpx.Response | BaseException] = [RuntimeError("no answer")] * len(calls)
-
-    def run(i: int) -> None:
-        barrier.wait(timeout=30)
-        try:
-            results[i] = calls[i]()
-        except BaseException as err:  # the outcome under test
-            results[i] = err
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return results
-
-
 def test_many_applications_and_logged_reads_at_once_neither_fail_nor_lose_or_double_rows(
     fresh_db_url: str, tmp_path: Path,
 ) -> None:
@@ -132,7 +115,7 @@ def test_many_applications_and_logged_reads_at_once_neither_fail_nor_lose_or_dou
     applicants, hugo, hr = _people(url, world)
     calls = _calls(world.gig, applicants, hugo, hr)
     with serving(url, tmp_path) as base, httpx.Client(base_url=base, timeout=60) as client:
-        results = _all_at_once([lambda call=call: call(client) for _, call in calls])
+        results = all_at_once([partial(call, client) for _, call in calls])
 
     answers = Counter((kind, r.status_code if isinstance(r, httpx.Response) else repr(r))
                       for (kind, _), r in zip(calls, results, strict=True))
