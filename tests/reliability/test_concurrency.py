@@ -5,15 +5,16 @@ SQLite: BEGIN IMMEDIATE, so writers queue rather than fail on a stale snapshot).
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from builders import make_employee, make_opportunity
+from reliability.together import all_at_once
 from trellis.accounts.permissions import Actor
 from trellis.applications import service
 from trellis.applications.schemas import ApplyIn, MoveIn
@@ -29,22 +30,12 @@ def race(url: str, jobs: list[Callable[[Session], Any]]) -> list[Any]:
     job's result or the exception it raised."""
     engine = make_engine(url)
     factory = make_session_factory(for_writing(engine))  # queue for the write lock on SQLite
-    barrier = threading.Barrier(len(jobs))
-    results: list[Any] = [None] * len(jobs)
 
-    def run(i: int) -> None:
-        barrier.wait()
-        try:
-            with session_scope(factory) as session:
-                results[i] = jobs[i](session)
-        except Exception as err:  # the outcome under test
-            results[i] = err
+    def unit_of_work(job: Callable[[Session], Any]) -> Any:
+        with session_scope(factory) as session:
+            return job(session)
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    results = all_at_once([partial(unit_of_work, job) for job in jobs], timeout=60)
     engine.dispose()
     return results
 

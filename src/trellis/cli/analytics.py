@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from trellis.analytics.fairness import audit_bias
-from trellis.analytics.reports import mobility_report, render_audit
-from trellis.analytics.schemas import Period
-from trellis.analytics.service import org_unit_by_external_id
 from trellis.cli.common import DbOption, console, unit_of_work
 from trellis.errors import Invalid
+
+if TYPE_CHECKING:
+    from trellis.analytics.schemas import Period
 
 audit_app = typer.Typer(help="Audits: bias audit of the matching funnel.", no_args_is_help=True)
 report_app = typer.Typer(help="Reports: the self-contained mobility report.", no_args_is_help=True)
@@ -32,6 +31,8 @@ def _emit(text: str, out: Path | None) -> None:
 
 
 def _period(text: str | None) -> Period:
+    from trellis.analytics.schemas import Period
+
     return Period.parse(text) if text else Period.last_year()
 
 
@@ -39,6 +40,9 @@ def _period(text: str | None) -> Period:
 def bias(period: PeriodOption = None, fmt: Annotated[str, typer.Option("--format", help="html, csv or json.")] = "html",
          out: OutOption = None, db: DbOption = None) -> None:
     """Selection and scoring rates, impact ratios and significance by sex, race/ethnicity and both."""
+    from trellis.analytics.fairness import audit_bias
+    from trellis.analytics.reports import render_audit
+
     with unit_of_work(db) as session:
         text = render_audit(audit_bias(session, period=_period(period), actor="cli"), fmt)
     _emit(text, out)
@@ -50,6 +54,9 @@ def mobility(period: PeriodOption = None, org_unit: Annotated[str | None, typer.
         fmt: Annotated[str, typer.Option("--format", help="html (self-contained).")] = "html",
         out: OutOption = None, db: DbOption = None) -> None:
     """A self-contained HTML mobility report with charts and their CSV data."""
+    from trellis.analytics.reports import mobility_report
+    from trellis.analytics.service import org_unit_by_external_id
+
     if fmt != "html":
         raise Invalid(f'format "{fmt}": the mobility report is html')
     with unit_of_work(db) as session:

@@ -12,8 +12,6 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from trellis.audit.schemas import AuditQuery
-from trellis.audit.service import search
 from trellis.cli.common import DbOption, console, unit_of_work
 from trellis.errors import Invalid
 
@@ -40,6 +38,9 @@ def log(
     db: DbOption = None,
 ) -> None:
     """Search the audit trail: who did what, to which entity, when and why."""
+    from trellis.audit.schemas import AuditQuery
+    from trellis.audit.service import search
+
     query = AuditQuery(actor=actor, action=action, entity=entity, since=_when(since, "since"),
                        until=_when(until, "until"), text=text, limit=limit)
     with unit_of_work(db) as session:

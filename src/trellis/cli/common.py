@@ -1,17 +1,22 @@
-"""What every command shares: the `--db` option, a unit of work, console output and errors."""
+"""What every command shares: the `--db` option, a unit of work, console output and errors.
+
+The command modules import only typer, rich and this module at start-up; services, the
+database and the settings load inside the command that needs them, so `trellis --help` and
+light commands start fast (tests/cli/test_startup.py keeps it so)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from sqlalchemy.orm import Session
 
-from trellis.config import Settings, get_settings
-from trellis.db import make_engine, make_session_factory, session_scope
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from trellis.config import Settings
 
 console = Console()
 err_console = Console(stderr=True)
@@ -23,6 +28,8 @@ DbOption = Annotated[
 
 
 def settings_for(db: str | None) -> Settings:
+    from trellis.config import get_settings
+
     settings = get_settings()
     if db:
         settings = settings.model_copy(update={"database_url": db})
@@ -32,6 +39,8 @@ def settings_for(db: str | None) -> Settings:
 @contextmanager
 def unit_of_work(db: str | None) -> Iterator[Session]:
     """A session that commits when the command's work is done, and rolls back on any error."""
+    from trellis.db import make_engine, make_session_factory, session_scope
+
     settings = settings_for(db)
     engine = make_engine(settings.database_url, echo=settings.echo_sql)
     try:

@@ -5,16 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from trellis.cli.common import DbOption, console, err_console, settings_for, unit_of_work
-from trellis.imports.context import ProgressCallback
-from trellis.imports.schemas import KINDS
-from trellis.imports.service import export_file, import_file
 
+if TYPE_CHECKING:
+    from trellis.imports.context import ProgressCallback
+
+# imports.schemas.KINDS, written out so that `--help` need not load the row models (a test checks)
+KINDS = ("locations", "org-units", "skills", "roles", "role-skills", "employees", "employee-skills", "history",
+         "opportunities", "learning")
 KIND_HELP = "One of: " + ", ".join(KINDS) + "."
 LARGE_FILE_BYTES = 1_000_000
 
@@ -43,6 +47,8 @@ def import_(
     db: DbOption = None,
 ) -> None:
     """Import KIND rows from FILE: all rows validated, then written whole or not at all."""
+    from trellis.imports.service import import_file
+
     large = file.is_file() and file.stat().st_size >= LARGE_FILE_BYTES
     with progress_bars(large) as on_progress, unit_of_work(db) as session:
         result = import_file(session, kind=kind, path=file, settings=settings_for(db), dry_run=dry_run,
@@ -63,6 +69,8 @@ def export(
     db: DbOption = None,
 ) -> None:
     """Export every KIND row to FILE in the import format (re-importable as is)."""
+    from trellis.imports.service import export_file
+
     with unit_of_work(db) as session:
         result = export_file(session, kind=kind, path=file, fmt=format)
     console.print(f"[green]{escape(result.file)}[/green]: exported {result.rows} {kind} rows as {result.format}",

@@ -9,7 +9,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from trellis.cli.common import DbOption, console, unit_of_work
-from trellis.demo.service import build_demo
 
 
 def demo(
@@ -21,6 +20,8 @@ def demo(
     db: DbOption = None,
 ) -> None:
     """Build a deterministic demo organisation (people, skills, histories, openings, learning)."""
+    from trellis.demo.service import build_demo
+
     columns = (TextColumn("{task.description:<22}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as bar, unit_of_work(db) as session:
         task = bar.add_task("starting", total=employees)

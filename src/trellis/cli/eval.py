@@ -10,8 +10,6 @@ import typer
 from rich.table import Table
 
 from trellis.cli.common import DbOption, console, settings_for, unit_of_work
-from trellis.similarity.evaluate import default_data_path, evaluate_related_roles
-from trellis.similarity.service import semantic_embedder
 
 app = typer.Typer(help="Evaluate on the development sets.", no_args_is_help=True)
 
@@ -27,6 +25,9 @@ def related_roles(
     db: DbOption = None,
 ) -> None:
     """Recall@10, MAP and nDCG@10 of `roles related --taxonomy onet` and of the baseline."""
+    from trellis.similarity.evaluate import default_data_path, evaluate_related_roles
+    from trellis.similarity.service import semantic_embedder
+
     embed = semantic_embedder(settings_for(db).data_dir / "cache") if semantic else None
     with unit_of_work(db) as session:
         result = evaluate_related_roles(session, data=data or default_data_path(), top=top, embed=embed)

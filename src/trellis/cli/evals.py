@@ -4,12 +4,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
 from trellis.cli.common import DbOption, console, settings_for, unit_of_work
-from trellis.skills import evaluation, service, titles
+
+if TYPE_CHECKING:
+    from trellis.skills import evaluation
 
 DataOption = typer.Option(None, "--data", help="The eval folder (default: ../shared/data/eval).")
 TopOption = typer.Option(10, "--top", min=1, help="Ranking depth scored (10, as the contract check's --top 10).")
@@ -27,6 +30,8 @@ def _print(reports: list[evaluation.RankingReport]) -> None:
 
 def skill_linking(data: Path | None = DataOption, top: int = TopOption, db: DbOption = None) -> None:
     """MRR and RP@1/5/10 per sentence on the TECH and HOUSE skill-linking dev sets."""
+    from trellis.skills import evaluation, service
+
     settings = settings_for(db)
     with unit_of_work(db) as session:
         linker = service.get_skill_linker(session, data_dir=settings.data_dir)
@@ -35,6 +40,8 @@ def skill_linking(data: Path | None = DataOption, top: int = TopOption, db: DbOp
 
 def title_normalization(data: Path | None = DataOption, top: int = TopOption, db: DbOption = None) -> None:
     """MRR and R@1/5/10 on the vacancy-title dev set (ESCO occupations)."""
+    from trellis.skills import evaluation, titles
+
     settings = settings_for(db)
     with unit_of_work(db) as session:
         linker = titles.get_title_linker(session, data_dir=settings.data_dir)

@@ -10,8 +10,6 @@ from rich.table import Table
 
 from trellis.cli.common import DbOption, console, settings_for, unit_of_work
 from trellis.errors import Invalid
-from trellis.extraction import service
-from trellis.extraction.documents import read_document
 
 suggestions_app = typer.Typer(help="Pending skill suggestions: list, accept, reject.", no_args_is_help=True)
 
@@ -24,6 +22,9 @@ def extract(
     db: DbOption = None,
 ) -> None:
     """Find the skills a document names, with evidence spans and confidence."""
+    from trellis.extraction import service
+    from trellis.extraction.documents import read_document
+
     if kind not in ("cv", "job"):
         raise Invalid(f'--kind must be "cv" or "job", not "{kind}"')
     if not file.is_file():
@@ -47,6 +48,8 @@ def extract(
 @suggestions_app.command("list")
 def list_(employee: str, db: DbOption = None) -> None:
     """Pending suggestions of EMPLOYEE (external id)."""
+    from trellis.extraction import service
+
     with unit_of_work(db) as session:
         rows = service.list_pending(session, employee_id=service.employee_id_for(session, external_id=employee))
     table = Table("skill", "level", "evidence", title=f"Pending skills of {employee}")
@@ -56,6 +59,8 @@ def list_(employee: str, db: DbOption = None) -> None:
 
 
 def _decide(employee: str, skill: str, accept: bool, level: int | None, db: str | None) -> None:
+    from trellis.extraction import service
+
     with unit_of_work(db) as session:
         service.decide_suggestion(
             session, employee_id=service.employee_id_for(session, external_id=employee),

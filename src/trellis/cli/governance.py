@@ -12,9 +12,6 @@ from rich.table import Table
 
 from trellis.cli.common import DbOption, console, settings_for, unit_of_work
 from trellis.errors import Invalid
-from trellis.governance import service
-from trellis.governance.card import build_card, render_markdown
-from trellis.matching import service as matching
 
 app = typer.Typer(help="AI governance: the company switch for recommendations, the matching settings "
                        "(weights, rules) and the model card.", no_args_is_help=True)
@@ -26,6 +23,8 @@ ActorOption = Annotated[str, typer.Option("--actor", help="Who is making the cha
 def settings(prefix: Annotated[str, typer.Option("--prefix", help="Only keys starting so, e.g. matching.")] = "",
              db: DbOption = None) -> None:
     """Show the company settings, their defaults and who changed them last."""
+    from trellis.governance import service
+
     with unit_of_work(db) as session:
         rows = service.list_settings(session, settings=settings_for(db), prefix=prefix)
     table = Table("key", "value", "default", "changed by", "changed at", "what it does")
@@ -39,6 +38,8 @@ def settings(prefix: Annotated[str, typer.Option("--prefix", help="Only keys sta
 def matching_config(as_json: Annotated[bool, typer.Option("--json", help="JSON instead of a table.")] = False,
                     db: DbOption = None) -> None:
     """The matching settings in effect: weights with their share of the score, rules, credit."""
+    from trellis.matching import service as matching
+
     with unit_of_work(db) as session:
         config = matching.describe_config(session, settings=settings_for(db))
     if as_json:
@@ -57,6 +58,8 @@ def matching_config(as_json: Annotated[bool, typer.Option("--json", help="JSON i
 def update(pairs: Annotated[list[str], typer.Argument(help="KEY=VALUE ...; VALUE 'default' resets the key.")],
            reason: ReasonOption, actor: ActorOption = "cli", db: DbOption = None) -> None:
     """Change several settings at once, all or nothing; each change audited with the reason."""
+    from trellis.governance import service
+
     raw, resets = {}, []
     for pair in pairs:
         key, sep, value = pair.partition("=")
@@ -79,6 +82,8 @@ def update(pairs: Annotated[list[str], typer.Argument(help="KEY=VALUE ...; VALUE
 def reset(keys: Annotated[list[str], typer.Argument(help="Setting keys, e.g. matching.max_levels_up")],
           reason: ReasonOption, actor: ActorOption = "cli", db: DbOption = None) -> None:
     """Set settings back to their defaults (the deployment's environment values); audited."""
+    from trellis.governance import service
+
     with unit_of_work(db) as session:
         done = service.set_settings(session, changes=dict.fromkeys(keys), actor=actor, reason=reason,
                                     settings=settings_for(db))
@@ -93,6 +98,8 @@ def set_(key: Annotated[str, typer.Argument(help="e.g. ai.recommendations_enable
          value: Annotated[str, typer.Argument(help="on/off for switches, a number for weights and rules")],
          reason: ReasonOption, actor: ActorOption = "cli", db: DbOption = None) -> None:
     """Change a company setting; the old and new value and the reason are audited."""
+    from trellis.governance import service
+
     with unit_of_work(db) as session:
         row = service.set_setting(session, key=key, value=service.parse_value(key, value), actor=actor, reason=reason,
                                   settings=settings_for(db))
@@ -107,6 +114,8 @@ def card(fmt: Annotated[str, typer.Option("--format", help="md or json.")] = "md
          db: DbOption = None) -> None:
     """The model/settings card: engine and version, encoder, weights, rules, data used and not used,
     retention, oversight, known limits and the evaluation figures."""
+    from trellis.governance.card import build_card, render_markdown
+
     if fmt not in ("md", "json"):
         raise Invalid(f'--format "{fmt}": md or json')
     with unit_of_work(db) as session:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
 from trellis.cli.common import DbOption, console, settings_for, unit_of_work
-from trellis.matching import batch as batch_service
-from trellis.matching import evaluation, service
-from trellis.matching.schemas import MatchList, MatchOut
+
+if TYPE_CHECKING:
+    from trellis.matching.schemas import MatchList
 
 app = typer.Typer(help="Matching: recommendations, candidates, explanations, batch, evaluation.",
                   no_args_is_help=True)
@@ -32,6 +33,8 @@ def _table(out: MatchList, people: bool) -> Table:
 @app.command("recommend")
 def recommend(employee: str, k: int = typer.Option(20, "--k", help="How many results."), db: DbOption = None) -> None:
     """Best open opportunities for EMPLOYEE (external id), with reasons; logged as shown."""
+    from trellis.matching import service
+
     with unit_of_work(db) as session:
         out = service.recommend(session, settings=settings_for(db), employee=employee, k=k)
         service.record_shown(session, results=out, source="recommend", actor="cli")
@@ -44,6 +47,8 @@ def recommend(employee: str, k: int = typer.Option(20, "--k", help="How many res
 def candidates(opportunity: str, k: int = typer.Option(50, "--k", help="How many results."),
                db: DbOption = None) -> None:
     """Best internal candidates for OPPORTUNITY (external id), with reasons; logged as shown."""
+    from trellis.matching import service
+
     with unit_of_work(db) as session:
         out = service.candidates(session, settings=settings_for(db), opportunity=opportunity, k=k)
         service.record_shown(session, results=out, source="candidates", actor="cli")
@@ -55,6 +60,9 @@ def candidates(opportunity: str, k: int = typer.Option(50, "--k", help="How many
 @app.command("explain")
 def explain(employee: str, opportunity: str, db: DbOption = None) -> None:
     """Why EMPLOYEE and OPPORTUNITY match (or which rule excludes them), component by component."""
+    from trellis.matching import service
+    from trellis.matching.schemas import MatchOut
+
     with unit_of_work(db) as session:
         out: MatchOut = service.explain(session, settings=settings_for(db), employee=employee,
                                         opportunity=opportunity)
@@ -76,6 +84,8 @@ def batch(cluster: str | None = typer.Option(None, "--cluster", help="Dask sched
           out: Path | None = typer.Option(None, "--out", help="Write JSON lines (employee, results) here."),
           db: DbOption = None) -> None:
     """Recompute every active person's top-k opportunities (optionally on a Dask cluster)."""
+    from trellis.matching import batch as batch_service
+
     with unit_of_work(db) as session:
         settings = settings_for(db)
         result, seconds = batch_service.run_batch(session, settings=settings, k=k, cluster=cluster)
@@ -90,6 +100,8 @@ def batch(cluster: str | None = typer.Option(None, "--cluster", help="Dask sched
 def evaluate(share: float = typer.Option(0.2, help="Share of movers whose last move is hidden."),
              seed: int = typer.Option(7, help="Random seed for the held-out sample."), db: DbOption = None) -> None:
     """Hide the last move of a share of movers; report hit@10 of the role moved to vs TF-IDF."""
+    from trellis.matching import evaluation
+
     with unit_of_work(db) as session:
         report = evaluation.evaluate(session, settings=settings_for(db), share=share, seed=seed)
     table = Table("metric", "matcher", "TF-IDF baseline")

@@ -9,8 +9,6 @@ from rich.table import Table
 
 from trellis.cli.common import DbOption, console, unit_of_work
 from trellis.errors import Invalid
-from trellis.mentoring import service
-from trellis.mentoring.schemas import MentorIn, RequestIn
 
 app = typer.Typer(help="Mentor profiles, requests and the global mentor assignment.", no_args_is_help=True)
 SkillsOption = Annotated[list[str], typer.Option("--skill", help="SKILL=LEVEL (or weight), repeatable.")]
@@ -35,6 +33,9 @@ def mentor(employee: str, skill: SkillsOption, capacity: Annotated[int, typer.Op
            language: LangOption = None, timezone: TzOption = None,
            inactive: Annotated[bool, typer.Option("--inactive")] = False, db: DbOption = None) -> None:
     """Declare EMPLOYEE a mentor: skills they teach (SKILL=LEVEL), capacity, languages, time zone."""
+    from trellis.mentoring import service
+    from trellis.mentoring.schemas import MentorIn
+
     data = MentorIn(skills={k: int(v) for k, v in _pairs(skill).items()}, capacity=capacity,
                     languages=language or [], timezone=timezone, active=not inactive)
     with unit_of_work(db) as session:
@@ -46,6 +47,9 @@ def mentor(employee: str, skill: SkillsOption, capacity: Annotated[int, typer.Op
 def request(employee: str, skill: SkillsOption, language: LangOption = None, timezone: TzOption = None,
             topics: Annotated[str | None, typer.Option("--topics")] = None, db: DbOption = None) -> None:
     """EMPLOYEE asks for a mentor for goal skills (SKILL or SKILL=WEIGHT)."""
+    from trellis.mentoring import service
+    from trellis.mentoring.schemas import RequestIn
+
     data = RequestIn(goals=_pairs(skill), languages=language or [], timezone=timezone, topics=topics)
     with unit_of_work(db) as session:
         service.request_mentor(session, employee=employee, data=data)
@@ -55,6 +59,8 @@ def request(employee: str, skill: SkillsOption, language: LangOption = None, tim
 @app.command("pin")
 def pin(mentor: str, mentee: str, reason: ReasonOption = None, db: DbOption = None) -> None:
     """Force MENTOR and MENTEE to be paired in the next assignment."""
+    from trellis.mentoring import service
+
     with unit_of_work(db) as session:
         service.set_constraint(session, mentor=mentor, mentee=mentee, kind="pin", reason=reason, actor="cli")
     console.print(f"Pinned {mentor} → {mentee}.")
@@ -63,6 +69,8 @@ def pin(mentor: str, mentee: str, reason: ReasonOption = None, db: DbOption = No
 @app.command("forbid")
 def forbid(mentor: str, mentee: str, reason: ReasonOption = None, db: DbOption = None) -> None:
     """Never pair MENTOR and MENTEE."""
+    from trellis.mentoring import service
+
     with unit_of_work(db) as session:
         service.set_constraint(session, mentor=mentor, mentee=mentee, kind="forbid", reason=reason, actor="cli")
     console.print(f"Forbade {mentor} → {mentee}.")
@@ -71,6 +79,8 @@ def forbid(mentor: str, mentee: str, reason: ReasonOption = None, db: DbOption =
 @app.command("clear")
 def clear(mentor: str, mentee: str, db: DbOption = None) -> None:
     """Remove a pin or forbid between MENTOR and MENTEE."""
+    from trellis.mentoring import service
+
     with unit_of_work(db) as session:
         service.set_constraint(session, mentor=mentor, mentee=mentee, kind="clear", actor="cli")
     console.print(f"Cleared {mentor} → {mentee}.")
@@ -81,6 +91,8 @@ def assign(dry_run: Annotated[bool, typer.Option("--dry-run", help="Show pairs w
            limit: Annotated[int, typer.Option("--limit", help="Pairs to print.")] = 30,
            db: DbOption = None, json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Optimal global mentor assignment under capacity, language, pins and forbids."""
+    from trellis.mentoring import service
+
     with unit_of_work(db) as session:
         out = service.assign_mentors(session, dry_run=dry_run, actor="cli")
     if json:

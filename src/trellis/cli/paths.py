@@ -4,16 +4,16 @@ next-moves evaluation, and development plans."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from trellis.cli.common import DbOption, console, unit_of_work
-from trellis.paths import service
-from trellis.paths.schemas import GapSkill, StepOut
-from trellis.plans import service as plans
-from trellis.plans.schemas import ItemIn, PlanIn, PlanOut
+
+if TYPE_CHECKING:
+    from trellis.paths.schemas import GapSkill, StepOut
+    from trellis.plans.schemas import PlanOut
 
 app = typer.Typer(help="Career paths, next moves, skill gaps and development plans.", no_args_is_help=True)
 plan_app = typer.Typer(help="Individual development plans.", no_args_is_help=True)
@@ -42,6 +42,8 @@ def to(employee: str, role: str, k: Annotated[int, typer.Option("--k", help="How
        max_steps: Annotated[int, typer.Option("--max-steps", help="Most moves per path.")] = 4,
        db: DbOption = None, json: JsonOption = False) -> None:
     """The k most probable career paths from EMPLOYEE's role to ROLE, with gaps and time per step."""
+    from trellis.paths import service
+
     with unit_of_work(db) as session:
         out = service.find_paths(session, employee=employee, role=role, k=k, max_steps=max_steps)
     if json:
@@ -59,6 +61,8 @@ def to(employee: str, role: str, k: Annotated[int, typer.Option("--k", help="How
 def next_(employee: str, k: Annotated[int, typer.Option("--k", help="How many moves.")] = 5,
           db: DbOption = None, json: JsonOption = False) -> None:
     """The most plausible next roles for EMPLOYEE (lateral and upward), with gaps and time."""
+    from trellis.paths import service
+
     with unit_of_work(db) as session:
         out = service.next_moves(session, employee=employee, k=k)
     if json:
@@ -74,6 +78,8 @@ def gap(employee: str, role: Annotated[str | None, typer.Argument(help="Target r
         opportunity: Annotated[str | None, typer.Option("--opportunity", help="Target opportunity instead.")] = None,
         db: DbOption = None, json: JsonOption = False) -> None:
     """EMPLOYEE's prioritised skill gap for ROLE (or --opportunity) and a fewest-hours learning plan."""
+    from trellis.paths import service
+
     with unit_of_work(db) as session:
         out = service.analyse_gap(session, employee=employee, role=role, opportunity=opportunity)
     if json:
@@ -106,6 +112,8 @@ def evaluate(share: Annotated[float, typer.Option("--share", help="Share of move
              history: Annotated[float, typer.Option("--history", help="Share of other moves kept.")] = 1.0,
              db: DbOption = None, json: JsonOption = False) -> None:
     """Hold out the last move of a share of movers; hit@k of next moves vs a popularity baseline."""
+    from trellis.paths import service
+
     with unit_of_work(db) as session:
         out = service.evaluate_next_moves(session, share=share, seed=seed, k=k, similarity=similarity,
                                           history=history)
@@ -134,6 +142,9 @@ def plan_create(employee: str, title: str,
                 target_date: Annotated[str | None, typer.Option("--target-date", help="YYYY-MM-DD")] = None,
                 db: DbOption = None) -> None:
     """Create a development plan owned by EMPLOYEE."""
+    from trellis.plans import service as plans
+    from trellis.plans.schemas import PlanIn
+
     data = PlanIn(title=title, target_role=role, opportunity=opportunity, goals=goals,
                   target_date=date.fromisoformat(target_date) if target_date else None)
     with unit_of_work(db) as session:
@@ -145,6 +156,9 @@ def plan_add(plan_id: int, course: Annotated[str | None, typer.Option("--course"
              mentor: Annotated[str | None, typer.Option("--mentor")] = None,
              goal: Annotated[str | None, typer.Option("--goal")] = None, db: DbOption = None) -> None:
     """Add a course (learning resource id), a mentor (employee id) or a custom goal to a plan."""
+    from trellis.plans import service as plans
+    from trellis.plans.schemas import ItemIn
+
     kind = "course" if course else "mentor" if mentor else "goal"
     with unit_of_work(db) as session:
         _print_plan(plans.add_item(session, plan_id=plan_id,
@@ -154,6 +168,8 @@ def plan_add(plan_id: int, course: Annotated[str | None, typer.Option("--course"
 @plan_app.command("complete")
 def plan_complete(item_id: int, db: DbOption = None) -> None:
     """Mark a plan item done; a course adds its skills to the profile as inferred, pending."""
+    from trellis.plans import service as plans
+
     with unit_of_work(db) as session:
         out = plans.complete_item(session, item_id=item_id)
     _print_plan(out.plan)
@@ -164,6 +180,8 @@ def plan_complete(item_id: int, db: DbOption = None) -> None:
 @plan_app.command("show")
 def plan_show(employee: str, db: DbOption = None) -> None:
     """Show EMPLOYEE's development plans with progress."""
+    from trellis.plans import service as plans
+
     with unit_of_work(db) as session:
         for p in plans.list_plans(session, employee=employee):
             _print_plan(p)

@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from trellis.cli.common import DbOption, settings_for, unit_of_work
-from trellis.similarity import service
 
 app = typer.Typer(help="Roles: related roles by content.", no_args_is_help=True)
 
@@ -22,6 +21,8 @@ def related(
     db: DbOption = None,
 ) -> None:
     """Write one JSON line per role: {"id", "related": [{"id", "score"}, ...]}, best first."""
+    from trellis.similarity import service
+
     embed = service.semantic_embedder(settings_for(db).data_dir / "cache") if semantic else None
     with unit_of_work(db) as session:
         ranking = service.related_roles(session, kind=taxonomy, top=top, baseline=baseline, embed=embed)

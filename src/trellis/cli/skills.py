@@ -8,7 +8,6 @@ import sys
 import typer
 
 from trellis.cli.common import DbOption, console, settings_for, unit_of_work
-from trellis.skills import service
 
 app = typer.Typer(help="Skills: link text to taxonomy skills, search and autocomplete.", no_args_is_help=True)
 
@@ -20,6 +19,8 @@ def link(
     db: DbOption = None,
 ) -> None:
     """Read JSON Lines {"id","text"} on stdin; write {"id","skills":[{"uri","label","score"}]}."""
+    from trellis.skills import service
+
     settings = settings_for(db)
     with unit_of_work(db) as session:
         linker = service.get_skill_linker(session, data_dir=settings.data_dir)
@@ -37,6 +38,8 @@ def search(
     db: DbOption = None,
 ) -> None:
     """Show the taxonomy skills that best match TEXT, with scores."""
+    from trellis.skills import service
+
     settings = settings_for(db)
     with unit_of_work(db) as session:
         linker = service.get_skill_linker(session, data_dir=settings.data_dir)
@@ -51,6 +54,8 @@ def complete(
     db: DbOption = None,
 ) -> None:
     """Autocomplete: skills whose name (or a word of it) starts with PREFIX."""
+    from trellis.skills import service
+
     settings = settings_for(db)
     with unit_of_work(db) as session:
         linker = service.get_skill_linker(session, data_dir=settings.data_dir)

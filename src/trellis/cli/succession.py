@@ -8,7 +8,6 @@ import typer
 from rich.table import Table
 
 from trellis.cli.common import DbOption, console, unit_of_work
-from trellis.succession import service
 
 app = typer.Typer(help="Succession planning for critical roles.", no_args_is_help=True)
 
@@ -18,6 +17,8 @@ def list_(role: Annotated[str | None, typer.Argument(help="One role (default: ev
           limit: Annotated[int, typer.Option("--limit", help="Successors per role.")] = 10,
           db: DbOption = None, json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Ranked internal successors with readiness bands, and bench strength per role."""
+    from trellis.succession import service
+
     with unit_of_work(db) as session:
         out = service.list_successors(session, role=role, limit=limit)
     if json:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from trellis.cli.common import DbOption, console, unit_of_work
-from trellis.taxonomy import service
+
+if TYPE_CHECKING:
+    from trellis.taxonomy import service
 
 app = typer.Typer(help="Taxonomies: import ESCO / O*NET releases, list them.", no_args_is_help=True)
 import_app = typer.Typer(help="Import an official taxonomy release.", no_args_is_help=True)
@@ -33,6 +35,8 @@ def _report(result: service.ImportResult) -> None:
 @import_app.command("esco")
 def import_esco(path: PathsArg, version: VersionOption = None, db: DbOption = None) -> None:
     """Import the ESCO CSV release (folder, or classification_<lang>.zip + relations.zip)."""
+    from trellis.taxonomy import service
+
     with unit_of_work(db) as session:
         _report(service.import_esco(session, paths=path, version=version))
 
@@ -40,6 +44,8 @@ def import_esco(path: PathsArg, version: VersionOption = None, db: DbOption = No
 @import_app.command("onet")
 def import_onet(path: PathsArg, version: VersionOption = None, db: DbOption = None) -> None:
     """Import the O*NET database text files (folder or db_XX_X_text.zip)."""
+    from trellis.taxonomy import service
+
     with unit_of_work(db) as session:
         _report(service.import_onet(session, paths=path, version=version))
 
@@ -47,6 +53,8 @@ def import_onet(path: PathsArg, version: VersionOption = None, db: DbOption = No
 @app.command("list")
 def list_taxonomies(db: DbOption = None) -> None:
     """List imported taxonomies with their counts; the active one of each source is marked."""
+    from trellis.taxonomy import service
+
     with unit_of_work(db) as session:
         rows = service.list_taxonomies(session)
     table = Table("id", "source", "version", "active", "skills", "occupations", "links", "imported")

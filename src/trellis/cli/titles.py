@@ -9,7 +9,6 @@ import sys
 import typer
 
 from trellis.cli.common import DbOption, settings_for, unit_of_work
-from trellis.skills import service, titles
 
 
 def link_titles(
@@ -18,6 +17,8 @@ def link_titles(
     db: DbOption = None,
 ) -> None:
     """Read JSON Lines {"id","text"}; write {"id","roles":[{"uri" or "code","label","score"}]}."""
+    from trellis.skills import service, titles
+
     settings = settings_for(db)
     with unit_of_work(db) as session:
         linker = titles.get_title_linker(session, data_dir=settings.data_dir)

@@ -7,7 +7,6 @@ import secrets
 import typer
 from rich.table import Table
 
-from trellis.accounts import service as accounts
 from trellis.cli.common import DbOption, console, unit_of_work
 
 app = typer.Typer(help="Portal accounts: create users, ready-made demo accounts.", no_args_is_help=True)
@@ -23,6 +22,8 @@ def create(
     db: DbOption = None,
 ) -> None:
     """Create a portal account."""
+    from trellis.accounts import service as accounts
+
     secret = password or secrets.token_urlsafe(12)
     with unit_of_work(db) as session:
         user = accounts.create_user(session, email=email, role=role, password=secret, actor="cli")
@@ -36,6 +37,8 @@ def demo_accounts(
     db: DbOption = None,
 ) -> None:
     """Create or refresh one account per role on demo employees, and print them."""
+    from trellis.accounts import service as accounts
+
     with unit_of_work(db) as session:
         rows = [(role, user.email, emp.name) for role, user, emp in
                 accounts.ensure_demo_accounts(session, password=password)]

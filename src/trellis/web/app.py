@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from trellis import __version__
 from trellis.architecture.service import organisation_counts
 from trellis.config import Settings, get_settings
-from trellis.db import is_connection_error, make_engine, make_session_factory
+from trellis.db import is_connection_error, make_engine
 from trellis.errors import (
     Conflict,
     Forbidden,
@@ -37,6 +37,7 @@ from trellis.web.deps import SessionDep, permit
 from trellis.web.docs import mount_docs
 from trellis.web.headers import SecurityHeadersMiddleware
 from trellis.web.templating import render
+from trellis.web.writes import set_up as set_up_writes
 
 STATUS_FOR: dict[type[TrellisError], int] = {
     Unauthenticated: 401, RateLimited: 429, NotFound: 404, Conflict: 409, Invalid: 422, Forbidden: 403,
@@ -77,7 +78,7 @@ def create_app(settings: Settings) -> FastAPI:
                   docs_url=None, redoc_url=None, responses=ERROR_RESPONSES)
     app.state.settings = settings
     app.state.engine = engine
-    app.state.session_factory = make_session_factory(engine)
+    set_up_writes(app.state, engine)  # reader and writer sessions, the write gate (web/writes.py)
     app.add_middleware(SecurityHeadersMiddleware)
     mount_docs(app)  # before /static, which would otherwise shadow /static/swagger
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

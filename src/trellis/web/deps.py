@@ -1,13 +1,16 @@
 """Request dependencies, declared once as ``Annotated`` aliases: ``SessionDep``, ``CurrentUser``,
 ``SettingsDep``; and ``permit(action)``, which every protected route uses to check the role
-against the permission table (and the CSRF token on unsafe browser requests)."""
+against the permission table (and the CSRF token on unsafe browser requests). Which requests
+write, and how they queue for SQLite's write lock: ``web/writes.py``."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+import anyio
 from fastapi import BackgroundTasks, Depends, Request
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -18,6 +21,7 @@ from trellis.errors import Forbidden, Unauthenticated
 from trellis.models import User
 from trellis.notifications.service import deliver_pending
 from trellis.web.security import SAFE_METHODS, SESSION_COOKIE, csrf_ok, read_cookie
+from trellis.web.writes import add_rows, gate, held_logs, in_own_thread, marked_writes, write_apart
 
 
 @dataclass(frozen=True)
@@ -37,43 +41,61 @@ def get_settings_dep(request: Request) -> Settings:
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 
-def _deliver(factory: sessionmaker[Session], settings: Settings) -> None:
+def _deliver(factory: sessionmaker[Session], *, settings: Settings) -> None:
     with factory() as session:
         deliver_pending(session, settings=settings)
         session.commit()
 
 
-def get_session(request: Request, background: BackgroundTasks) -> Iterator[Session]:
-    """One unit of work per request: committed when the route returns, rolled back on error.
-    E-mails owed by new notifications go out after the commit, in the background."""
-    factory: sessionmaker[Session] = request.app.state.session_factory
-    session = factory()
-    try:
-        yield session
+def _touch(factory: sessionmaker[Session], *, raw: str) -> None:
+    with factory() as session:
+        accounts.touch_token(session, raw=raw)
         session.commit()
-        if session.info.pop("notified", False) and request.app.state.settings.smtp_host:
-            background.add_task(_deliver, factory, request.app.state.settings)
-    except BaseException:
-        session.rollback()
-        raise
+
+
+def _end(session: Session, *, commit: bool) -> None:
+    try:
+        session.commit() if commit else session.rollback()
     finally:
         session.close()
+
+
+async def get_session(request: Request, background: BackgroundTasks) -> AsyncIterator[Session]:
+    """One unit of work per request: committed when the route returns, rolled back on error. A
+    writer (unsafe method or ``@writes`` route) waits for this process's write gate first; a
+    reader's log rows follow in their own short write. E-mails owed by new notifications go out
+    after the commit, in the background."""
+    state = request.app.state
+    writer = request.method not in SAFE_METHODS or marked_writes(request.scope.get("endpoint"))
+    async with gate(state) if writer else nullcontext():
+        session: Session = (state.writer_factory if writer else state.session_factory)()
+        session.info["path"] = f"{request.method} {request.url.path}"
+        try:
+            yield session
+        except BaseException:
+            with anyio.CancelScope(shield=True):
+                await in_own_thread(_end, session, commit=False)
+            raise
+        with anyio.CancelScope(shield=True):
+            await in_own_thread(_end, session, commit=True)
+    if rows := held_logs(session):
+        await write_apart(state, add_rows, rows=rows)
+    if session.info.pop("notified", False) and state.settings.smtp_host:
+        background.add_task(write_apart, state, _deliver, settings=state.settings)
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
-def get_current_user(request: Request, session: SessionDep, settings: SettingsDep) -> User:
+def get_current_user(request: Request, session: SessionDep, settings: SettingsDep,
+                     background: BackgroundTasks) -> User:
     """The signed-in user, from an API token (``Authorization: Bearer …``) or the session cookie."""
     auth = request.headers.get("authorization", "")
     if auth.lower().startswith("bearer "):
         raw_token = auth[7:].strip()
-        # Last use is recorded first, in its own short transaction, before this request's session
-        # reads anything: authentication itself never writes, so it never holds SQLite's write
-        # lock while another session of the same request writes.
-        with request.app.state.session_factory() as side:
-            accounts.touch_token(side, raw=raw_token)
-            side.commit()
+        # last use is recorded after the response, in its own short write: authentication never
+        # writes in the request's unit of work, and a reader stays a reader
+        background.add_task(write_apart, request.app.state, _touch, raw=raw_token)
         user, token = accounts.user_for_token(session, raw=raw_token)
         accounts.require_scope(list(token.scopes), write=request.method not in SAFE_METHODS)
         request.state.via_token = True

@@ -32,6 +32,7 @@ from trellis.analytics.schemas import (
 )
 from trellis.analytics.service import mobility_metrics, mobility_trend
 from trellis.analytics.skills import emerging_skills, skill_gaps_by_unit, skills_heatmap, skills_supply_demand
+from trellis.web.deps import SessionDep as PortalSessionDep
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -161,12 +162,13 @@ def hoarding_csv(session: SessionDep, period: PeriodQuery = None) -> Response:
                         [[*(getattr(m, f) for f in fields), "; ".join(m.reasons)] for m in h.managers])
 
 
+# The bias audit records that it read demographics: the portal's unit of work keeps that record.
 @fairness_router.get("")
-def fairness(session: SessionDep, period: PeriodQuery = None) -> BiasAudit:
+def fairness(session: PortalSessionDep, period: PeriodQuery = None) -> BiasAudit:
     return audit_bias(session, period=_period(period))
 
 
 @fairness_router.get(".csv", response_class=Response)
-def fairness_csv(session: SessionDep, period: PeriodQuery = None) -> Response:
+def fairness_csv(session: PortalSessionDep, period: PeriodQuery = None) -> Response:
     return csv_response("bias_audit", AUDIT_COLUMNS, audit_rows(audit_bias(session, period=_period(period))))
 

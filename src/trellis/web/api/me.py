@@ -17,6 +17,7 @@ from trellis.profiles.schemas import PreferencesIn, ProfileOut, ProfileSkill, Sk
 from trellis.recommendations import service as recommendations
 from trellis.recommendations.schemas import ForYou
 from trellis.web.deps import Permit, SessionDep, SettingsDep
+from trellis.web.writes import write_apart
 
 router = APIRouter(tags=["me"])
 
@@ -87,7 +88,7 @@ def recommended(request: Request, session: SessionDep, settings: SettingsDep, ba
                 k: int = 20, actor: Actor = Permit("recommendations.view")) -> ForYou:
     """"For you": the caller's best open opportunities, each with its explanation."""
     data = recommendations.for_you(session, settings=settings, actor=actor, k=min(max(k, 1), 100))
-    background.add_task(recommendations.record_shown, request.app.state.session_factory,
+    background.add_task(write_apart, request.app.state, recommendations.record_shown,
                         shown=[(actor.employee_id or 0, i.opportunity_id, i.match) for i in data.items],
                         model_version=data.model_version, source="recommend",
                         actor=actor)

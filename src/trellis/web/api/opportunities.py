@@ -18,6 +18,7 @@ from trellis.profiles import service as profiles
 from trellis.recommendations import service as recommendations
 from trellis.recommendations.schemas import Recommended, ShortlistEntry
 from trellis.web.deps import Permit, SessionDep, SettingsDep
+from trellis.web.writes import write_apart
 
 router = APIRouter(prefix="/opportunities", tags=["opportunities"])
 
@@ -59,7 +60,7 @@ def shortlist(request: Request, opportunity_id: int, session: SessionDep, settin
     """Internal candidates for an open opening, with explanations (hiring manager or HR)."""
     found = recommendations.shortlist(session, settings=settings, actor=actor, opportunity_id=opportunity_id,
                                       k=min(max(k, 1), 100))
-    background.add_task(recommendations.record_shown, request.app.state.session_factory,
+    background.add_task(write_apart, request.app.state, recommendations.record_shown,
                         shown=[(e.employee_id, opportunity_id, e.match) for e in found], model_version=None,
                         source="candidates", actor=actor)
     return found

@@ -18,6 +18,7 @@ from trellis.recommendations import service as recommendations
 from trellis.web.deps import Permit, SessionDep, SettingsDep
 from trellis.web.pages.forms import SKILL_ROWS, opportunity_from_form, validated
 from trellis.web.templating import render
+from trellis.web.writes import write_apart
 
 router = APIRouter(prefix="/manage")
 
@@ -86,7 +87,7 @@ def applicants(request: Request, opportunity_id: int, session: SessionDep, setti
     opp = opportunities.get_opportunity(session, actor=actor, opportunity_id=opportunity_id)
     apps = applications.list_for_opportunity(session, actor=actor, opportunity_id=opportunity_id)
     shortlist = recommendations.shortlist(session, settings=settings, actor=actor, opportunity_id=opportunity_id, k=10)
-    background.add_task(recommendations.record_shown, request.app.state.session_factory,
+    background.add_task(write_apart, request.app.state, recommendations.record_shown,
                         shown=[(e.employee_id, opportunity_id, e.match) for e in shortlist], model_version=None,
                         source="candidates", actor=actor)
     return render(request, "applicants.html", {"opp": opp, "apps": apps, "stages": [*STAGES[1:], "rejected"],

@@ -13,6 +13,7 @@ from trellis.errors import Forbidden, NotFound
 from trellis.web.deps import SessionDep, SettingsDep
 from trellis.web.pages.auth import _safe_next
 from trellis.web.security import PRESESSION_COOKIE, SESSION_COOKIE, clear_cookie, read_cookie, set_cookie
+from trellis.web.writes import writes
 
 router = APIRouter()
 PENDING_COOKIE = "trellis_oidc"
@@ -33,6 +34,7 @@ def sso_start(request: Request, settings: SettingsDep, next: str | None = None) 
 
 
 @router.get("/login/sso/callback", name="sso_callback")
+@writes  # signs in: accounts, sessions
 def sso_callback(request: Request, session: SessionDep, settings: SettingsDep, state: str = "", code: str = "",
                  error: str = "") -> Response:
     if not sso.enabled(settings):
