@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from trellis.analytics import cache, frames
 from trellis.analytics.fairness import audit_bias
 from trellis.analytics.flows import hoarding_indicators, talent_flows
 from trellis.analytics.reports import mobility_report
@@ -76,14 +77,52 @@ def add_events(session: Session, n: int, period: Period, seed: int = 11) -> int:
     return len(rows)
 
 
-def timed(fn: Callable[[], Any], repeat: int) -> list[tuple[float, float]]:
+def timed(fn: Callable[[], Any], repeat: int, before: Callable[[], Any] = lambda: None) -> list[tuple[float, float]]:
     """(wall seconds, CPU seconds of this process) per run. SQLite runs in-process, so CPU time
-    counts the database's work too and is far less sensitive to a busy shared machine."""
+    counts the database's work too and is far less sensitive to a busy shared machine. ``before``
+    runs untimed before each run (the calls forget the session's bulk reads: every run is cold,
+    as in a fresh web request)."""
     out = []
     for _ in range(repeat):
+        before()
         t0, c0 = time.perf_counter(), time.process_time()
         fn()
         out.append((time.perf_counter() - t0, time.process_time() - c0))
+    return out
+
+
+def time_pages(url: str, period: Period, repeat: int) -> dict[str, list[tuple[float, float]]]:
+    """The two HR pages through the whole web stack (routing, permission check, every service
+    the page calls, template rendering), signed in as an HR admin with an API token: cold (the
+    results cache emptied before each request: the first view after the data changed) and warm
+    (unchanged data: the data-version check, cached results and rendering)."""
+    import tempfile
+
+    from fastapi.testclient import TestClient
+
+    from trellis.accounts.service import create_api_token, create_user
+    from trellis.config import Settings
+    from trellis.web.app import create_app
+
+    engine = make_engine(url)
+    with make_session_factory(engine)() as s:
+        user = create_user(s, email=f"bench-{os.getpid()}-{time.time_ns()}@example.com", role="hr_admin")
+        raw, _token = create_api_token(s, user=user, name="analytics bench", scopes=["read"])
+        s.commit()
+    engine.dispose()
+    out: dict[str, list[tuple[float, float]]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(database_url=url, data_dir=Path(tmp), secret_key="bench")
+        with TestClient(create_app(settings)) as client:
+            headers = {"Authorization": f"Bearer {raw}"}
+            for path in ("/hr/analytics", "/hr/fairness"):
+                def get(path: str = path) -> None:
+                    response = client.get(path, params={"period": period.label}, headers=headers)
+                    assert response.status_code == 200, response.text[:500]
+                out[f"page {path} (cold: cache empty)"] = timed(get, repeat, before=cache.clear)
+                get()
+                out[f"page {path} (warm: cached results)"] = timed(get, repeat)
+            client.app.state.engine.dispose()  # type: ignore[attr-defined]
     return out
 
 
@@ -96,6 +135,9 @@ def main() -> None:
     ap.add_argument("--events", type=int, default=0, help="add N shown events (+ funnel) if there are none")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--only", help="time only the calls whose name contains this text (and the baseline)")
+    ap.add_argument("--pages", action="store_true",
+                    help="also time the /hr/analytics and /hr/fairness pages (TestClient, HR admin API token), "
+                         "cold and warm")
     args = ap.parse_args()
     period = Period.parse(args.period)
     if args.synthetic:
@@ -136,8 +178,10 @@ def main() -> None:
             "audit_bias": lambda: audit_bias(session, period=period),
             "mobility_report (all of the above, html)": lambda: mobility_report(session, period=period),
         }
-        results = {name: timed(fn, args.repeat) for name, fn in calls.items()
+        results = {name: timed(fn, args.repeat, before=lambda: frames.forget(session)) for name, fn in calls.items()
                    if not args.only or args.only in name or name.startswith("baseline")}
+    if args.pages:
+        results.update(time_pages(url, period, args.repeat))
     base = statistics.median(t[0] for t in results["baseline: scan employee_skills"])
     print(f"\n{'call':44} {'wall p50 s':>10} {'wall max s':>10} {'CPU p50 s':>9} {'× baseline':>10}")
     for name, times in results.items():

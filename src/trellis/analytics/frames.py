@@ -1,0 +1,402 @@
+"""Bulk reads for the analytics services: each table a dashboard needs, read once as numpy
+columns and shared by every call made with the same session (one request, one CLI command).
+
+Why: the dashboards aggregate whole tables (10⁵ people, 10⁶ person-skills, 10⁵ job spells). The
+database is fastest at a plain scan; SQLite's GROUP BY sorts every row and Python objects per row
+cost more than the scan, so the scan's rows come back as columns of integers (on SQLite packed
+into one text value per column by ``group_concat`` and parsed by numpy) and are grouped and
+counted with numpy. Filters on a period stay in SQL.
+
+The memo lives in ``session.info`` and is forgotten whenever the session flushes, runs anything
+but a SELECT through ``session.execute()``, commits or rolls back, so a caller that writes and
+reads again sees its own writes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import numpy as np
+from sqlalchemy import Integer, Text, case, cast, event, func, literal, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.sql.functions import FunctionElement
+
+from trellis.errors import NotFound
+from trellis.models import (
+    Employee,
+    EmployeeSkill,
+    JobHistory,
+    Opportunity,
+    OpportunitySkill,
+    OrgUnit,
+    RecommendationEvent,
+    Role,
+    RoleSkill,
+)
+
+T = TypeVar("T")
+MEMO = "trellis.analytics.memo"
+EPOCH = 719163  # date(1970, 1, 1).toordinal()
+MOVE_CODES = {"hire": 0, "promotion": 1, "lateral": 2, "demotion": 3, "exit": 4}  # other values: 5
+MOVE_NAMES = np.array(["hire", "promotion", "lateral", "demotion", "exit", "other"], dtype=object)
+
+
+class day_number(FunctionElement[int]):
+    """Days since 1970-01-01 of a DATE column, computed in the database so that bulk reads can
+    skip date objects (SQLite: julianday; PostgreSQL and others: EXTRACT(EPOCH ...))."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(day_number)
+def _day_number_default(element: day_number, compiler: Any, **kw: Any) -> str:
+    return f"CAST(FLOOR(EXTRACT(EPOCH FROM {compiler.process(element.clauses, **kw)}) / 86400) AS INTEGER)"
+
+
+@compiles(day_number, "sqlite")
+def _day_number_sqlite(element: day_number, compiler: Any, **kw: Any) -> str:
+    return f"CAST(julianday({compiler.process(element.clauses, **kw)}) - 2440587.5 AS INTEGER)"
+
+
+def ordinal(column: Any) -> Any:
+    """The date's ordinal (``date.toordinal()``), computed in the database; NULL stays NULL."""
+    return day_number(column) + EPOCH
+
+
+def memo(session: Session, key: tuple[Any, ...], build: Callable[[], T]) -> T:
+    """``build()`` once per session and key, until the session next writes or ends."""
+    store: dict[tuple[Any, ...], Any] = session.info.setdefault(MEMO, {})
+    if key not in store:
+        store[key] = build()
+    return store[key]  # type: ignore[no-any-return]
+
+
+def forget(session: Session, *_args: Any) -> None:
+    session.info.pop(MEMO, None)
+
+
+def _forget_on_write(state: ORMExecuteState) -> None:
+    if not state.is_select:  # an INSERT, UPDATE, DELETE or text statement run by session.execute()
+        forget(state.session)
+
+
+for _name in ("after_flush", "after_commit", "after_rollback", "after_soft_rollback"):
+    event.listen(Session, _name, forget)
+event.listen(Session, "do_orm_execute", _forget_on_write)
+
+
+def fetch_raw(session: Session, stmt: Any) -> list[Any]:
+    """A bulk read straight from the DBAPI cursor, skipping SQLAlchemy's per-row objects and
+    type processing: only for numbers, strings and NULLs (dates come back as the driver gives
+    them)."""
+    result = session.connection().execute(stmt)
+    try:
+        return list(result.cursor.fetchall()) if result.cursor is not None else []
+    finally:
+        result.close()
+
+
+def fetch_array(session: Session, stmt: Any) -> np.ndarray:
+    """A bulk numeric read into a float array (rows × columns); NULL becomes NaN."""
+    return np.array(fetch_raw(session, stmt), dtype=np.float64).reshape(-1, len(stmt.selected_columns))
+
+
+def fetch_columns(session: Session, stmt: Any, *, floats: tuple[int, ...] = ()) -> list[np.ndarray]:
+    """One numpy array per selected column: int64 with NULL as -1, or float64 with NULL as NaN
+    for the column positions in ``floats``; floats round-trip exactly. The rows travel as text:
+    SQLite packs each column with ``group_concat`` (its aggregate loop feeds every aggregate the
+    same row in turn), PostgreSQL each row with ``concat_ws`` inside one ``string_agg``."""
+    sub = stmt.subquery()
+    n = len(sub.c)
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        parts = [func.group_concat(case((c.is_(None), literal("nan")), else_=func.printf("%!.17g", c))
+                                   if i in floats else func.coalesce(c, -1)) for i, c in enumerate(sub.c)]
+        row = session.execute(select(*parts)).one()
+        return [np.fromstring(row[i], dtype=np.float64 if i in floats else np.int64, sep=",") if row[i]
+                else np.zeros(0, dtype=np.float64 if i in floats else np.int64) for i in range(n)]
+    if dialect == "postgresql":  # float8 prints its shortest exact form (extra_float_digits >= 1)
+        text = func.string_agg(func.concat_ws(",", *(func.coalesce(cast(c, Text), "nan") if i in floats
+                                                     else func.coalesce(c, -1) for i, c in enumerate(sub.c))), ",")
+        packed = session.execute(select(text)).scalar()
+        table = np.fromstring(packed, dtype=np.float64, sep=",").reshape(-1, n) if packed else np.zeros((0, n))
+    else:
+        rows = fetch_raw(session, select(*[c if i in floats else func.coalesce(c, -1) for i, c in enumerate(sub.c)]))
+        table = np.array(rows, dtype=np.float64).reshape(-1, n)
+    return [table[:, i] if i in floats else table[:, i].astype(np.int64) for i in range(n)]
+
+
+def by_id(ids: np.ndarray, values: np.ndarray, fill: float | int = -1) -> np.ndarray:
+    """values laid out so that ``out[id]`` is the value of that id (``fill`` elsewhere)."""
+    size = int(ids.max(initial=-1)) + 1
+    out = np.full(size, fill, dtype=np.asarray(values).dtype if not isinstance(fill, float) else np.float64)
+    out[ids] = values
+    return out
+
+
+def lookup(table: np.ndarray, keys: np.ndarray, fill: float | int = -1) -> np.ndarray:
+    """table[keys] where keys fall inside the table, ``fill`` elsewhere (keys may be -1)."""
+    k = np.asarray(keys, dtype=np.int64)
+    ok = (k >= 0) & (k < table.shape[0])
+    out = np.full(k.shape[0], fill, dtype=table.dtype if not isinstance(fill, float) else np.float64)
+    out[ok] = table[k[ok]]
+    return out
+
+
+@dataclass(frozen=True)
+class OrgTree:
+    names: dict[int, str]
+    parent: dict[int, int | None]
+
+    def subtree(self, unit_id: int | None) -> set[int] | None:
+        """The unit and everything under it; None (no filter) for the whole organisation."""
+        if unit_id is None:
+            return None
+        if unit_id not in self.names:
+            raise NotFound(f"org unit {unit_id} does not exist")
+        children: dict[int | None, list[int]] = {}
+        for uid, pid in self.parent.items():
+            children.setdefault(pid, []).append(uid)
+        out, stack = set(), [unit_id]
+        while stack:
+            uid = stack.pop()
+            out.add(uid)
+            stack.extend(children.get(uid, []))
+        return out
+
+    def departments(self) -> dict[int, int]:
+        """Each unit mapped to its department: a top-level unit, or a child of the root when
+        the organisation has a single root. (A unit inside a parent cycle maps to the first unit
+        its walk up meets twice.)"""
+        roots = [u for u, p in self.parent.items() if p is None]
+        top = set(roots) if len(roots) != 1 else {u for u, p in self.parent.items() if p == roots[0]} | set(roots)
+        out: dict[int, int] = {}
+        for uid in self.parent:
+            if uid in out:
+                continue
+            path, cur, seen = [], uid, set()
+            while cur not in out and cur not in top and self.parent.get(cur) is not None and cur not in seen:
+                seen.add(cur)
+                path.append(cur)
+                cur = self.parent[cur]  # type: ignore[assignment]
+            if cur in seen:  # a cycle: no shared answer, walk each unit on its own
+                for unit in path:
+                    out[unit] = self._walk(unit, top)
+                continue
+            found = out.get(cur, cur)
+            for unit in path:
+                out[unit] = found
+            out.setdefault(cur, found)
+        return out
+
+    def _walk(self, uid: int, top: set[int]) -> int:
+        cur, seen = uid, set()
+        while cur not in top and self.parent.get(cur) is not None and cur not in seen:
+            seen.add(cur)
+            cur = self.parent[cur]  # type: ignore[assignment]
+        return cur
+
+    def department_ids(self) -> list[int]:
+        return sorted(set(self.departments().values()))
+
+    def label(self, unit_id: int | None) -> str:
+        return "Whole organisation" if unit_id is None else self.names.get(unit_id, f"unit {unit_id}")
+
+    def unit_mask(self, units: set[int] | None) -> np.ndarray | None:
+        """A boolean table over org unit ids (None: no filter)."""
+        if units is None:
+            return None
+        mask = np.zeros(max(self.names, default=0) + 1, dtype=bool)
+        mask[sorted(units)] = True
+        return mask
+
+
+def in_units(mask: np.ndarray | None, unit_ids: np.ndarray) -> np.ndarray:
+    """Rows whose org unit (-1: none) is in the mask; every row when there is no filter."""
+    if mask is None:
+        return np.ones(unit_ids.shape[0], dtype=bool)
+    return lookup(mask, unit_ids, False).astype(bool)
+
+
+def org_tree(session: Session) -> OrgTree:
+    def build() -> OrgTree:
+        rows = fetch_raw(session, select(OrgUnit.id, OrgUnit.name, OrgUnit.parent_id))
+        return OrgTree({r[0]: r[1] for r in rows}, {r[0]: r[2] for r in rows})
+
+    return memo(session, ("org_tree",), build)
+
+
+def departments(session: Session) -> dict[int, int]:
+    """Each org unit's department (``OrgTree.departments``), once per session."""
+    return memo(session, ("unit_departments",), lambda: org_tree(session).departments())
+
+
+def department_of_unit(session: Session) -> np.ndarray:
+    """Each org unit's department id, indexed by unit id (-1 for ids that are not units)."""
+
+    def build() -> np.ndarray:
+        dept = departments(session)
+        return _dict_table(dept, size=max(org_tree(session).names, default=-1) + 1)
+
+    return memo(session, ("department_of_unit",), build)
+
+
+def _dict_table(mapping: dict[int, int], *, size: int | None = None) -> np.ndarray:
+    out = np.full(max(mapping, default=-1) + 1 if size is None else size, -1, dtype=np.int64)
+    out[list(mapping)] = list(mapping.values())
+    return out
+
+
+def department_table(session: Session) -> tuple[list[int], np.ndarray]:
+    """The departments (sorted ids) and, over org unit ids, each unit's department column
+    (-1 for ids that are not units)."""
+
+    def build() -> tuple[list[int], np.ndarray]:
+        tree = org_tree(session)
+        dept = departments(session)
+        ids = sorted(set(dept.values()))
+        col = {d: i for i, d in enumerate(ids)}
+        table = np.full(max(tree.names, default=0) + 1, -1, dtype=np.int64)
+        for unit, d in dept.items():
+            table[unit] = col[d]
+        return ids, table
+
+    return memo(session, ("departments",), build)
+
+
+@dataclass(frozen=True)
+class People:
+    """Employees as columns in id order."""
+
+    id: np.ndarray
+    active: np.ndarray  # bool
+    org_unit: np.ndarray  # -1: none
+    role: np.ndarray  # -1: none
+    manager: np.ndarray  # -1: none
+    hire_day: np.ndarray  # date ordinal, NaN unknown
+
+
+def people(session: Session) -> People:
+    def build() -> People:
+        e = Employee
+        ids, active, unit, role, manager, hired = fetch_columns(session, select(
+            e.id, case((e.status == "active", 1), else_=0), e.org_unit_id, e.role_id, e.manager_id,
+            ordinal(e.hire_date)).order_by(e.id))
+        return People(ids, active.astype(bool), unit, role, manager, np.where(hired < 0, np.nan, hired))
+
+    return memo(session, ("people",), build)
+
+
+@dataclass(frozen=True)
+class History:
+    """Job history spells as columns, sorted by employee, start day and id, with each spell's
+    previous spell (the last one that started on an earlier day; -1 for none)."""
+
+    id: np.ndarray
+    employee: np.ndarray
+    start: np.ndarray  # date ordinals
+    end: np.ndarray  # date ordinals, -1 open
+    move: np.ndarray  # MOVE_CODES
+    org_unit: np.ndarray
+    role: np.ndarray
+    previous: np.ndarray  # row index of the previous spell, -1 none
+
+
+def history(session: Session) -> History:
+    def build() -> History:
+        j = JobHistory
+        code = case({k: v for k, v in MOVE_CODES.items()}, value=j.move_type, else_=5)
+        ids, emp, start, end, move, unit, role = fetch_columns(session, select(
+            j.id, j.employee_id, ordinal(j.start_date), ordinal(j.end_date), code, j.org_unit_id, j.role_id))
+        order = np.lexsort((ids, start, emp))
+        ids, emp, start, end, move, unit, role = (a[order] for a in (ids, emp, start, end, move, unit, role))
+        n = ids.shape[0]
+        new_group = np.ones(n, dtype=bool)  # first row of each (employee, start day) run
+        new_group[1:] = (emp[1:] != emp[:-1]) | (start[1:] != start[:-1])
+        group_start = np.maximum.accumulate(np.where(new_group, np.arange(n), 0))
+        previous = group_start - 1
+        previous[(previous < 0) | (emp[np.maximum(previous, 0)] != emp)] = -1
+        return History(ids, emp, start, end, move, unit, role, previous)
+
+    return memo(session, ("history",), build)
+
+
+def roles(session: Session) -> tuple[np.ndarray, np.ndarray]:
+    """Job family (0 none) and level of each role, indexed by role id."""
+
+    def build() -> tuple[np.ndarray, np.ndarray]:
+        ids, family, level = fetch_columns(session, select(Role.id, func.coalesce(Role.family_id, 0), Role.level))
+        return by_id(ids, family, 0), by_id(ids, level, 0)
+
+    return memo(session, ("roles",), build)
+
+
+def role_skills(session: Session) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(role id, skill id, minimum proficiency) of every role requirement."""
+    return memo(session, ("role_skills",), lambda: tuple(fetch_columns(session, select(  # type: ignore[return-value]
+        RoleSkill.role_id, RoleSkill.skill_id, RoleSkill.min_proficiency))))
+
+
+def person_skills(session: Session) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(employee id, skill id, proficiency) of every accepted person-skill."""
+    return memo(session, ("person_skills",), lambda: tuple(fetch_columns(session, select(  # type: ignore[return-value]
+        EmployeeSkill.employee_id, EmployeeSkill.skill_id, EmployeeSkill.proficiency)
+        .where(EmployeeSkill.status == "accepted"))))
+
+
+def open_opportunity_skills(session: Session) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(org unit -1 none, skill id, minimum proficiency) of every skill asked by an open opportunity."""
+    return memo(session, ("open_opportunity_skills",), lambda: tuple(fetch_columns(session, select(  # type: ignore[return-value]
+        Opportunity.org_unit_id, OpportunitySkill.skill_id, OpportunitySkill.min_proficiency)
+        .join(Opportunity, Opportunity.id == OpportunitySkill.opportunity_id).where(Opportunity.status == "open"))))
+
+
+def opportunity_units(session: Session) -> np.ndarray:
+    """Each opportunity's org unit (-1 none), indexed by opportunity id."""
+    def build() -> np.ndarray:
+        ids, units = fetch_columns(session, select(Opportunity.id, Opportunity.org_unit_id))
+        return by_id(ids, units)
+
+    return memo(session, ("opportunity_units",), build)
+
+
+@dataclass(frozen=True)
+class Pairs:
+    """Recommendation events of a period grouped by person × opportunity, in (employee,
+    opportunity) order: the furthest stage reached (index into the stages) and, when asked
+    for, the best score when shown (NaN if none); ``shown_by`` lists the people shown anything."""
+
+    employee: np.ndarray
+    opportunity: np.ndarray
+    stage: np.ndarray
+    score: np.ndarray | None
+    shown_by: np.ndarray
+
+
+def event_pairs(session: Session, *, lo: Any, hi: Any, stages: tuple[str, ...], scores: bool = False) -> Pairs:
+    """Scores cost a third of the read (printed exactly, parsed back), so only the audit asks."""
+    ev = RecommendationEvent
+
+    def build() -> Pairs:
+        rank = case({k: i for i, k in enumerate(stages)}, value=ev.kind)
+        columns = [ev.employee_id, ev.opportunity_id, rank]
+        if scores:
+            columns.append(case((ev.kind == stages[0], ev.score), else_=None))
+        emp, opp, stage, *score = fetch_columns(
+            session, select(*columns).where(ev.at >= lo, ev.at < hi, ev.kind.in_(stages)), floats=(3,))
+        width = int(opp.max(initial=0)) + 1
+        keys, inverse = np.unique(emp * width + opp, return_inverse=True)
+        best = np.full(keys.shape[0], -1, dtype=np.int64)
+        np.maximum.at(best, inverse, stage)
+        top = None
+        if scores:
+            top = np.full(keys.shape[0], np.nan)
+            np.fmax.at(top, inverse, score[0])
+        return Pairs(keys // width, keys % width, best, top, np.unique(emp[stage == 0]))
+
+    if not scores and ("event_pairs", lo, hi, stages, True) in session.info.get(MEMO, {}):
+        return event_pairs(session, lo=lo, hi=hi, stages=stages, scores=True)
+    return memo(session, ("event_pairs", lo, hi, stages, scores), build)
