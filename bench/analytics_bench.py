@@ -32,7 +32,11 @@ from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from trellis.analytics import cache, frames
+try:  # absent before the bulk-read rewrite: the bench also times that code (PYTHONPATH=<old>/src)
+    from trellis.analytics import cache, frames
+except ImportError:
+    cache = frames = None  # type: ignore[assignment]
+
 from trellis.analytics.fairness import audit_bias
 from trellis.analytics.flows import hoarding_indicators, talent_flows
 from trellis.analytics.reports import mobility_report
@@ -119,7 +123,8 @@ def time_pages(url: str, period: Period, repeat: int) -> dict[str, list[tuple[fl
                 def get(path: str = path) -> None:
                     response = client.get(path, params={"period": period.label}, headers=headers)
                     assert response.status_code == 200, response.text[:500]
-                out[f"page {path} (cold: cache empty)"] = timed(get, repeat, before=cache.clear)
+                empty = cache.clear if cache else (lambda: None)
+                out[f"page {path} (cold: cache empty)"] = timed(get, repeat, before=empty)
                 get()
                 out[f"page {path} (warm: cached results)"] = timed(get, repeat)
             client.app.state.engine.dispose()  # type: ignore[attr-defined]
@@ -178,7 +183,8 @@ def main() -> None:
             "audit_bias": lambda: audit_bias(session, period=period),
             "mobility_report (all of the above, html)": lambda: mobility_report(session, period=period),
         }
-        results = {name: timed(fn, args.repeat, before=lambda: frames.forget(session)) for name, fn in calls.items()
+        forget = (lambda: frames.forget(session)) if frames else (lambda: None)
+        results = {name: timed(fn, args.repeat, before=forget) for name, fn in calls.items()
                    if not args.only or args.only in name or name.startswith("baseline")}
     if args.pages:
         results.update(time_pages(url, period, args.repeat))

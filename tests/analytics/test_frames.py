@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from builders import make_employee, make_event, make_opportunity, make_org_unit, make_spell
 from trellis.analytics import frames
-from trellis.analytics.frames import OrgTree
+from trellis.analytics.org import OrgTree, org_tree
 from trellis.analytics.schemas import Period
 from trellis.analytics.service import load_moves
 from trellis.models import Employee, RecommendationEvent
@@ -40,12 +40,12 @@ def test_columns_come_back_exactly_with_nulls_as_minus_one_and_nan(session: Sess
 
 def test_the_memo_is_dropped_when_the_session_writes(session: Session) -> None:
     unit = make_org_unit(session, name="Old name")
-    assert frames.org_tree(session).names[unit.id] == "Old name"
+    assert org_tree(session).names[unit.id] == "Old name"
     unit.name = "Flushed"
     session.flush()
-    assert frames.org_tree(session).names[unit.id] == "Flushed"
+    assert org_tree(session).names[unit.id] == "Flushed"
     session.execute(update(type(unit)).where(type(unit).id == unit.id).values(name="Executed"))
-    assert frames.org_tree(session).names[unit.id] == "Executed"
+    assert org_tree(session).names[unit.id] == "Executed"
 
 
 def test_a_move_comes_from_the_last_spell_that_started_on_an_earlier_day(session: Session) -> None:

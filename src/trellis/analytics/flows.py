@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from trellis.analytics import frames
 from trellis.analytics.cache import cacheable
+from trellis.analytics.org import department_of_unit
 from trellis.analytics.schemas import Flows, Hoarding, ManagerIndicator, Period, UnitFlow
 from trellis.analytics.service import EVENT_STAGES, load_moves, load_org_tree
 from trellis.core import analytics as core
@@ -32,7 +33,7 @@ def talent_flows(session: Session, *, period: Period, by: str = "department") ->
     job family, with each unit's inflow, outflow and net."""
     moves = load_moves(session, period=period)
     if by == "department":
-        dept = frames.department_of_unit(session)
+        dept = department_of_unit(session)
         names = load_org_tree(session).names
         src = frames.lookup(dept, moves.prev_org_unit_id).tolist()
         dst = frames.lookup(dept, moves.org_unit_id).tolist()

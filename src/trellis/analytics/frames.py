@@ -23,14 +23,12 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.sql.functions import FunctionElement
 
-from trellis.errors import NotFound
 from trellis.models import (
     Employee,
     EmployeeSkill,
     JobHistory,
     Opportunity,
     OpportunitySkill,
-    OrgUnit,
     RecommendationEvent,
     Role,
     RoleSkill,
@@ -45,7 +43,7 @@ MOVE_NAMES = np.array(["hire", "promotion", "lateral", "demotion", "exit", "othe
 
 class day_number(FunctionElement[int]):
     """Days since 1970-01-01 of a DATE column, computed in the database so that bulk reads can
-    skip date objects (SQLite: julianday; PostgreSQL and others: EXTRACT(EPOCH ...))."""
+    skip date objects (SQLite: julianday; PostgreSQL: date subtraction; others: EXTRACT(EPOCH ...))."""
 
     type = Integer()
     inherit_cache = True
@@ -54,6 +52,11 @@ class day_number(FunctionElement[int]):
 @compiles(day_number)
 def _day_number_default(element: day_number, compiler: Any, **kw: Any) -> str:
     return f"CAST(FLOOR(EXTRACT(EPOCH FROM {compiler.process(element.clauses, **kw)}) / 86400) AS INTEGER)"
+
+
+@compiles(day_number, "postgresql")
+def _day_number_postgresql(element: day_number, compiler: Any, **kw: Any) -> str:
+    return f"({compiler.process(element.clauses, **kw)} - DATE '1970-01-01')"  # date - date: integer days
 
 
 @compiles(day_number, "sqlite")
@@ -108,7 +111,8 @@ def fetch_columns(session: Session, stmt: Any, *, floats: tuple[int, ...] = ()) 
     """One numpy array per selected column: int64 with NULL as -1, or float64 with NULL as NaN
     for the column positions in ``floats``; floats round-trip exactly. The rows travel as text:
     SQLite packs each column with ``group_concat`` (its aggregate loop feeds every aggregate the
-    same row in turn), PostgreSQL each row with ``concat_ws`` inside one ``string_agg``."""
+    same row in turn), PostgreSQL each row's integers with ``concat_ws`` inside one ``string_agg``
+    (and its floats in a second one, which the same aggregation step feeds the same rows)."""
     sub = stmt.subquery()
     n = len(sub.c)
     dialect = session.get_bind().dialect.name
@@ -119,13 +123,21 @@ def fetch_columns(session: Session, stmt: Any, *, floats: tuple[int, ...] = ()) 
         return [np.fromstring(row[i], dtype=np.float64 if i in floats else np.int64, sep=",") if row[i]
                 else np.zeros(0, dtype=np.float64 if i in floats else np.int64) for i in range(n)]
     if dialect == "postgresql":  # float8 prints its shortest exact form (extra_float_digits >= 1)
-        text = func.string_agg(func.concat_ws(",", *(func.coalesce(cast(c, Text), "nan") if i in floats
-                                                     else func.coalesce(c, -1) for i, c in enumerate(sub.c))), ",")
-        packed = session.execute(select(text)).scalar()
-        table = np.fromstring(packed, dtype=np.float64, sep=",").reshape(-1, n) if packed else np.zeros((0, n))
-    else:
-        rows = fetch_raw(session, select(*[c if i in floats else func.coalesce(c, -1) for i, c in enumerate(sub.c)]))
-        table = np.array(rows, dtype=np.float64).reshape(-1, n)
+        ints, reals = [i for i in range(n) if i not in floats], [i for i in range(n) if i in floats]
+        cols = list(sub.c)
+        packs = [func.string_agg(func.concat_ws(",", *(func.coalesce(cols[i], -1) for i in ints)), ",")]
+        if reals:  # parsing floats is ten times slower than integers: a second aggregate, same rows
+            packs.append(func.string_agg(func.concat_ws(",", *(func.coalesce(cast(cols[i], Text), "nan")
+                                                              for i in reals)), ","))
+        row = session.execute(select(*packs)).one()
+        out: dict[int, np.ndarray] = {}
+        for positions, packed, dtype in ((ints, row[0], np.int64), (reals, row[-1], np.float64)):
+            if positions:
+                flat = np.fromstring(packed, dtype=dtype, sep=",") if packed else np.zeros(0, dtype=dtype)
+                out.update(zip(positions, flat.reshape(-1, len(positions)).T, strict=True))
+        return [np.ascontiguousarray(out[i]) for i in range(n)]
+    rows = fetch_raw(session, select(*[c if i in floats else func.coalesce(c, -1) for i, c in enumerate(sub.c)]))
+    table = np.array(rows, dtype=np.float64).reshape(-1, n)
     return [table[:, i] if i in floats else table[:, i].astype(np.int64) for i in range(n)]
 
 
@@ -144,127 +156,6 @@ def lookup(table: np.ndarray, keys: np.ndarray, fill: float | int = -1) -> np.nd
     out = np.full(k.shape[0], fill, dtype=table.dtype if not isinstance(fill, float) else np.float64)
     out[ok] = table[k[ok]]
     return out
-
-
-@dataclass(frozen=True)
-class OrgTree:
-    names: dict[int, str]
-    parent: dict[int, int | None]
-
-    def subtree(self, unit_id: int | None) -> set[int] | None:
-        """The unit and everything under it; None (no filter) for the whole organisation."""
-        if unit_id is None:
-            return None
-        if unit_id not in self.names:
-            raise NotFound(f"org unit {unit_id} does not exist")
-        children: dict[int | None, list[int]] = {}
-        for uid, pid in self.parent.items():
-            children.setdefault(pid, []).append(uid)
-        out, stack = set(), [unit_id]
-        while stack:
-            uid = stack.pop()
-            out.add(uid)
-            stack.extend(children.get(uid, []))
-        return out
-
-    def departments(self) -> dict[int, int]:
-        """Each unit mapped to its department: a top-level unit, or a child of the root when
-        the organisation has a single root. (A unit inside a parent cycle maps to the first unit
-        its walk up meets twice.)"""
-        roots = [u for u, p in self.parent.items() if p is None]
-        top = set(roots) if len(roots) != 1 else {u for u, p in self.parent.items() if p == roots[0]} | set(roots)
-        out: dict[int, int] = {}
-        for uid in self.parent:
-            if uid in out:
-                continue
-            path, cur, seen = [], uid, set()
-            while cur not in out and cur not in top and self.parent.get(cur) is not None and cur not in seen:
-                seen.add(cur)
-                path.append(cur)
-                cur = self.parent[cur]  # type: ignore[assignment]
-            if cur in seen:  # a cycle: no shared answer, walk each unit on its own
-                for unit in path:
-                    out[unit] = self._walk(unit, top)
-                continue
-            found = out.get(cur, cur)
-            for unit in path:
-                out[unit] = found
-            out.setdefault(cur, found)
-        return out
-
-    def _walk(self, uid: int, top: set[int]) -> int:
-        cur, seen = uid, set()
-        while cur not in top and self.parent.get(cur) is not None and cur not in seen:
-            seen.add(cur)
-            cur = self.parent[cur]  # type: ignore[assignment]
-        return cur
-
-    def department_ids(self) -> list[int]:
-        return sorted(set(self.departments().values()))
-
-    def label(self, unit_id: int | None) -> str:
-        return "Whole organisation" if unit_id is None else self.names.get(unit_id, f"unit {unit_id}")
-
-    def unit_mask(self, units: set[int] | None) -> np.ndarray | None:
-        """A boolean table over org unit ids (None: no filter)."""
-        if units is None:
-            return None
-        mask = np.zeros(max(self.names, default=0) + 1, dtype=bool)
-        mask[sorted(units)] = True
-        return mask
-
-
-def in_units(mask: np.ndarray | None, unit_ids: np.ndarray) -> np.ndarray:
-    """Rows whose org unit (-1: none) is in the mask; every row when there is no filter."""
-    if mask is None:
-        return np.ones(unit_ids.shape[0], dtype=bool)
-    return lookup(mask, unit_ids, False).astype(bool)
-
-
-def org_tree(session: Session) -> OrgTree:
-    def build() -> OrgTree:
-        rows = fetch_raw(session, select(OrgUnit.id, OrgUnit.name, OrgUnit.parent_id))
-        return OrgTree({r[0]: r[1] for r in rows}, {r[0]: r[2] for r in rows})
-
-    return memo(session, ("org_tree",), build)
-
-
-def departments(session: Session) -> dict[int, int]:
-    """Each org unit's department (``OrgTree.departments``), once per session."""
-    return memo(session, ("unit_departments",), lambda: org_tree(session).departments())
-
-
-def department_of_unit(session: Session) -> np.ndarray:
-    """Each org unit's department id, indexed by unit id (-1 for ids that are not units)."""
-
-    def build() -> np.ndarray:
-        dept = departments(session)
-        return _dict_table(dept, size=max(org_tree(session).names, default=-1) + 1)
-
-    return memo(session, ("department_of_unit",), build)
-
-
-def _dict_table(mapping: dict[int, int], *, size: int | None = None) -> np.ndarray:
-    out = np.full(max(mapping, default=-1) + 1 if size is None else size, -1, dtype=np.int64)
-    out[list(mapping)] = list(mapping.values())
-    return out
-
-
-def department_table(session: Session) -> tuple[list[int], np.ndarray]:
-    """The departments (sorted ids) and, over org unit ids, each unit's department column
-    (-1 for ids that are not units)."""
-
-    def build() -> tuple[list[int], np.ndarray]:
-        tree = org_tree(session)
-        dept = departments(session)
-        ids = sorted(set(dept.values()))
-        col = {d: i for i, d in enumerate(ids)}
-        table = np.full(max(tree.names, default=0) + 1, -1, dtype=np.int64)
-        for unit, d in dept.items():
-            table[unit] = col[d]
-        return ids, table
-
-    return memo(session, ("departments",), build)
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
-"""Mobility analytics over any period and org unit (with its subtree): bulk queries that let the
-database aggregate, then the pure metric functions in ``trellis.core.mobility``.
+"""Mobility analytics over any period and org unit (with its subtree): numpy over the session's
+bulk reads (``analytics.frames``: job history, people, roles, events), then the pure metric
+functions in ``trellis.core.mobility``. Calls are cacheable (``analytics.cache``).
 
 Conventions read from the data model: each ``JobHistory`` row is a spell whose ``move_type``
 says how it began (hire, promotion, lateral, demotion); a row with ``move_type = 'exit'`` marks
@@ -19,7 +20,8 @@ from sqlalchemy.orm import Session
 
 from trellis.analytics import frames
 from trellis.analytics.cache import cacheable
-from trellis.analytics.frames import MOVE_CODES, MOVE_NAMES, fetch_columns, in_units, lookup, org_tree
+from trellis.analytics.frames import MOVE_CODES, MOVE_NAMES, fetch_columns, lookup
+from trellis.analytics.org import in_units, org_tree
 from trellis.analytics.schemas import (
     Distribution,
     FunnelStage,

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from trellis.analytics import frames
 from trellis.analytics.cache import cacheable
-from trellis.analytics.frames import in_units, lookup
+from trellis.analytics.frames import lookup
+from trellis.analytics.org import department_table, in_units
 from trellis.analytics.schemas import EmergingSkill, GroupDemand, Heatmap, Period, SkillDemand, SupplyDemand, UnitGaps
 from trellis.analytics.service import load_org_tree
 from trellis.core import analytics as core
@@ -49,7 +50,7 @@ def load_cube(session: Session, *, org_unit_id: int | None = None) -> Cube:
 
 def _build_cube(session: Session, org_unit_id: int | None) -> Cube:
     mask = load_org_tree(session).unit_mask(load_org_tree(session).subtree(org_unit_id))
-    dept_ids, dept_of_unit = frames.department_table(session)
+    dept_ids, dept_of_unit = department_table(session)
     unit_ids = [*dept_ids, -1]
     m = len(unit_ids)
 
