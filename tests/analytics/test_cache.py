@@ -142,3 +142,28 @@ def test_a_zero_max_age_turns_the_cache_off_on_the_pages(org_db: str, tmp_path: 
         assert not cache._ENTRIES
     finally:
         app.state.engine.dispose()
+
+
+def test_bulk_loads_are_shared_across_sessions_only_while_their_own_tables_are_unchanged(
+    session: Session, org: Org
+) -> None:
+    from trellis.analytics import frames
+    from trellis.analytics.cache import forget
+
+    assert frames.person_skills(session) is not _fresh_load(session, frames.person_skills)  # not opted in
+    cache.enable(session, 300)
+    skills, history = frames.person_skills(session), frames.history(session)
+    assert not skills[0].flags.writeable  # shared arrays are read-only
+    forget(session)  # as a new request would start
+    assert frames.person_skills(session) is skills and frames.history(session) is history
+    make_spell(session, org.people["c"], role_id=None, org_unit_id=org.sales.id, start=date(2025, 9, 1),
+               move_type="lateral")
+    assert frames.history(session) is not history  # job_history changed: read again
+    assert frames.person_skills(session) is skills  # employee_skills did not: still shared
+
+
+def _fresh_load(session: Session, load):  # type: ignore[no-untyped-def]
+    from trellis.analytics.cache import forget
+
+    forget(session)
+    return load(session)

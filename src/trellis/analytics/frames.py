@@ -7,22 +7,22 @@ cost more than the scan, so the scan's rows come back as columns of integers (on
 into one text value per column by ``group_concat`` and parsed by numpy) and are grouped and
 counted with numpy. Filters on a period stay in SQL.
 
-The memo lives in ``session.info`` and is forgotten whenever the session flushes, runs anything
-but a SELECT through ``session.execute()``, commits or rolls back, so a caller that writes and
-reads again sees its own writes."""
+Each load is kept for the session (``cache.memo``: forgotten whenever the session writes) and,
+when the session opted in to the dashboards' cache, shared across requests while the tables it
+reads keep their data version (``cache.shared``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
-from sqlalchemy import Integer, Text, case, cast, event, func, literal, select
+from sqlalchemy import Integer, Text, case, cast, func, literal, select
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
+from trellis.analytics.cache import MEMO, shared
 from trellis.models import (
     Employee,
     EmployeeSkill,
@@ -34,8 +34,6 @@ from trellis.models import (
     RoleSkill,
 )
 
-T = TypeVar("T")
-MEMO = "trellis.analytics.memo"
 EPOCH = 719163  # date(1970, 1, 1).toordinal()
 MOVE_CODES = {"hire": 0, "promotion": 1, "lateral": 2, "demotion": 3, "exit": 4}  # other values: 5
 MOVE_NAMES = np.array(["hire", "promotion", "lateral", "demotion", "exit", "other"], dtype=object)
@@ -67,28 +65,6 @@ def _day_number_sqlite(element: day_number, compiler: Any, **kw: Any) -> str:
 def ordinal(column: Any) -> Any:
     """The date's ordinal (``date.toordinal()``), computed in the database; NULL stays NULL."""
     return day_number(column) + EPOCH
-
-
-def memo(session: Session, key: tuple[Any, ...], build: Callable[[], T]) -> T:
-    """``build()`` once per session and key, until the session next writes or ends."""
-    store: dict[tuple[Any, ...], Any] = session.info.setdefault(MEMO, {})
-    if key not in store:
-        store[key] = build()
-    return store[key]  # type: ignore[no-any-return]
-
-
-def forget(session: Session, *_args: Any) -> None:
-    session.info.pop(MEMO, None)
-
-
-def _forget_on_write(state: ORMExecuteState) -> None:
-    if not state.is_select:  # an INSERT, UPDATE, DELETE or text statement run by session.execute()
-        forget(state.session)
-
-
-for _name in ("after_flush", "after_commit", "after_rollback", "after_soft_rollback"):
-    event.listen(Session, _name, forget)
-event.listen(Session, "do_orm_execute", _forget_on_write)
 
 
 def fetch_raw(session: Session, stmt: Any) -> list[Any]:
@@ -178,7 +154,7 @@ def people(session: Session) -> People:
             ordinal(e.hire_date)).order_by(e.id))
         return People(ids, active.astype(bool), unit, role, manager, np.where(hired < 0, np.nan, hired))
 
-    return memo(session, ("people",), build)
+    return shared(session, ("people",), ("employees",), build)
 
 
 @dataclass(frozen=True)
@@ -212,7 +188,7 @@ def history(session: Session) -> History:
         previous[(previous < 0) | (emp[np.maximum(previous, 0)] != emp)] = -1
         return History(ids, emp, start, end, move, unit, role, previous)
 
-    return memo(session, ("history",), build)
+    return shared(session, ("history",), ("job_history",), build)
 
 
 def roles(session: Session) -> tuple[np.ndarray, np.ndarray]:
@@ -222,27 +198,39 @@ def roles(session: Session) -> tuple[np.ndarray, np.ndarray]:
         ids, family, level = fetch_columns(session, select(Role.id, func.coalesce(Role.family_id, 0), Role.level))
         return by_id(ids, family, 0), by_id(ids, level, 0)
 
-    return memo(session, ("roles",), build)
+    return shared(session, ("roles",), ("roles",), build)
 
 
-def role_skills(session: Session) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+Triple = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def _triple(session: Session, name: str, tables: tuple[str, ...], stmt: Any) -> Triple:
+    def build() -> Triple:
+        first, second, third = fetch_columns(session, stmt)
+        return first, second, third
+
+    return shared(session, (name,), tables, build)
+
+
+def role_skills(session: Session) -> Triple:
     """(role id, skill id, minimum proficiency) of every role requirement."""
-    return memo(session, ("role_skills",), lambda: tuple(fetch_columns(session, select(  # type: ignore[return-value]
-        RoleSkill.role_id, RoleSkill.skill_id, RoleSkill.min_proficiency))))
+    return _triple(session, "role_skills", ("role_skills",),
+                   select(RoleSkill.role_id, RoleSkill.skill_id, RoleSkill.min_proficiency))
 
 
-def person_skills(session: Session) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def person_skills(session: Session) -> Triple:
     """(employee id, skill id, proficiency) of every accepted person-skill."""
-    return memo(session, ("person_skills",), lambda: tuple(fetch_columns(session, select(  # type: ignore[return-value]
-        EmployeeSkill.employee_id, EmployeeSkill.skill_id, EmployeeSkill.proficiency)
-        .where(EmployeeSkill.status == "accepted"))))
+    return _triple(session, "person_skills", ("employee_skills",),
+                   select(EmployeeSkill.employee_id, EmployeeSkill.skill_id, EmployeeSkill.proficiency)
+                   .where(EmployeeSkill.status == "accepted"))
 
 
-def open_opportunity_skills(session: Session) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def open_opportunity_skills(session: Session) -> Triple:
     """(org unit -1 none, skill id, minimum proficiency) of every skill asked by an open opportunity."""
-    return memo(session, ("open_opportunity_skills",), lambda: tuple(fetch_columns(session, select(  # type: ignore[return-value]
-        Opportunity.org_unit_id, OpportunitySkill.skill_id, OpportunitySkill.min_proficiency)
-        .join(Opportunity, Opportunity.id == OpportunitySkill.opportunity_id).where(Opportunity.status == "open"))))
+    return _triple(session, "open_opportunity_skills", ("opportunities", "opportunity_skills"),
+                   select(Opportunity.org_unit_id, OpportunitySkill.skill_id, OpportunitySkill.min_proficiency)
+                   .join(Opportunity, Opportunity.id == OpportunitySkill.opportunity_id)
+                   .where(Opportunity.status == "open"))
 
 
 def opportunity_units(session: Session) -> np.ndarray:
@@ -251,7 +239,7 @@ def opportunity_units(session: Session) -> np.ndarray:
         ids, units = fetch_columns(session, select(Opportunity.id, Opportunity.org_unit_id))
         return by_id(ids, units)
 
-    return memo(session, ("opportunity_units",), build)
+    return shared(session, ("opportunity_units",), ("opportunities",), build)
 
 
 @dataclass(frozen=True)
@@ -290,4 +278,4 @@ def event_pairs(session: Session, *, lo: Any, hi: Any, stages: tuple[str, ...], 
 
     if not scores and ("event_pairs", lo, hi, stages, True) in session.info.get(MEMO, {}):
         return event_pairs(session, lo=lo, hi=hi, stages=stages, scores=True)
-    return memo(session, ("event_pairs", lo, hi, stages, scores), build)
+    return shared(session, ("event_pairs", lo, hi, stages, scores), ("recommendation_events",), build)

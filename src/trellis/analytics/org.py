@@ -9,7 +9,8 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from trellis.analytics.frames import fetch_raw, lookup, memo
+from trellis.analytics.cache import memo, shared
+from trellis.analytics.frames import fetch_raw, lookup
 from trellis.errors import NotFound
 from trellis.models import OrgUnit
 
@@ -94,7 +95,7 @@ def org_tree(session: Session) -> OrgTree:
         rows = fetch_raw(session, select(OrgUnit.id, OrgUnit.name, OrgUnit.parent_id))
         return OrgTree({r[0]: r[1] for r in rows}, {r[0]: r[2] for r in rows})
 
-    return memo(session, ("org_tree",), build)
+    return shared(session, ("org_tree",), ("org_units",), build)
 
 
 def departments(session: Session) -> dict[int, int]:

@@ -19,7 +19,7 @@ from sqlalchemy import Integer, and_, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from trellis.analytics import frames
-from trellis.analytics.cache import cacheable
+from trellis.analytics.cache import cacheable, memo
 from trellis.analytics.frames import MOVE_CODES, MOVE_NAMES, fetch_columns, lookup
 from trellis.analytics.org import in_units, org_tree
 from trellis.analytics.schemas import (
@@ -115,7 +115,7 @@ def _fills(session: Session, period: Period, units: set[int] | None) -> Fills:
         order = np.argsort(cols[0], kind="stable")
         return [c[order] for c in cols[1:]]
 
-    posted, filled, internal, unit = frames.memo(session, ("fills", period.start, period.end), build)
+    posted, filled, internal, unit = memo(session, ("fills", period.start, period.end), build)
     keep = in_units(org_tree(session).unit_mask(units), unit)
     return Fills(posted[keep], filled[keep], internal[keep])
 

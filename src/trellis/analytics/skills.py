@@ -15,7 +15,7 @@ from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from trellis.analytics import frames
-from trellis.analytics.cache import cacheable
+from trellis.analytics.cache import cacheable, memo, shared
 from trellis.analytics.frames import lookup
 from trellis.analytics.org import department_table, in_units
 from trellis.analytics.schemas import EmergingSkill, GroupDemand, Heatmap, Period, SkillDemand, SupplyDemand, UnitGaps
@@ -45,7 +45,7 @@ class Cube:
 def load_cube(session: Session, *, org_unit_id: int | None = None) -> Cube:
     """Demand and supply per skill and department for the unit's subtree, counted with numpy
     from the session's bulk reads (see ``analytics.frames``); one cube per session and unit."""
-    return frames.memo(session, ("cube", org_unit_id), lambda: _build_cube(session, org_unit_id))
+    return memo(session, ("cube", org_unit_id), lambda: _build_cube(session, org_unit_id))
 
 
 def _build_cube(session: Session, org_unit_id: int | None) -> Cube:
@@ -58,7 +58,7 @@ def _build_cube(session: Session, org_unit_id: int | None) -> Cube:
         col = lookup(dept_of_unit, units)
         return np.where(col < 0, m - 1, col)
 
-    skills = frames.memo(session, ("skills",), lambda: frames.fetch_raw(
+    skills = shared(session, ("skills",), ("skills",), lambda: frames.fetch_raw(
         session, select(Skill.id, Skill.preferred_label, Skill.group).order_by(Skill.id)))
     sid = np.array([s[0] for s in skills], dtype=np.int64)
     row_of = frames.by_id(sid, np.arange(sid.shape[0]))
