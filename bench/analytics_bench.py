@@ -1,7 +1,7 @@
 """Time every analytics service call (what a dashboard tile or API route does) on a large
 organisation, against a baseline measured in the same run.
 
-    PYTHONPATH=src python bench/analytics_bench.py --db sqlite:///var/demo100k.db [--events 600000]
+    PYTHONPATH=src python bench/analytics_bench.py --db sqlite:///var/demo100k.db [--events 300000] [--pages]
     PYTHONPATH=src python bench/analytics_bench.py --synthetic 100000 --path var/bench_analytics.db
 
 ``--db`` uses an existing database (e.g. one built by ``trellis demo --employees 100000``). If it
@@ -9,6 +9,13 @@ has no recommendation events, ``--events N`` first adds N deterministic ``shown`
 period (scores from a seeded generator) plus the opened/applied/shortlisted/selected events that
 follow them, so the funnel and the bias audit have data. ``--synthetic N`` instead builds a
 bench-only organisation of N employees (see ``bench/synthetic_org.py``).
+
+Each call runs cold: the session's bulk reads are forgotten before every run (as in a new web
+request) and the results cache is not used. ``--pages`` also times ``/hr/analytics`` and
+``/hr/fairness`` through the web stack: cold (cache emptied), warm, and after another writer
+recorded one event. Wall and CPU seconds of this process are both reported (SQLite runs
+in-process, so its CPU time includes the database's work; PostgreSQL's server time is not).
+With ``PYTHONPATH=<a checkout of an older commit>/src`` the same script times that code.
 
 Baseline: a full scan of employee_skills (count and sum) — the database's floor on this machine;
 each call is reported as seconds and as a multiple of that baseline.
@@ -33,9 +40,9 @@ from sqlalchemy.orm import Session
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 try:  # absent before the bulk-read rewrite: the bench also times that code (PYTHONPATH=<old>/src)
-    from trellis.analytics import cache, frames
+    from trellis.analytics import cache
 except ImportError:
-    cache = frames = None  # type: ignore[assignment]
+    cache = None  # type: ignore[assignment]
 
 from trellis.analytics.fairness import audit_bias
 from trellis.analytics.flows import hoarding_indicators, talent_flows
@@ -95,11 +102,25 @@ def timed(fn: Callable[[], Any], repeat: int, before: Callable[[], Any] = lambda
     return out
 
 
+def record_event(url: str) -> None:
+    """Another writer commits one recommendation event (dated 2001, outside any audited period):
+    the events table's data version changes, nothing else does."""
+    engine = make_engine(url)
+    with make_session_factory(engine)() as s:
+        emp, opp = s.scalar(select(func.min(Employee.id))), s.scalar(select(func.min(Opportunity.id)))
+        s.add(RecommendationEvent(employee_id=emp, opportunity_id=opp, kind="shown", source="recommend",
+                                  at=datetime(2001, 1, 1, tzinfo=UTC), components={}))
+        s.commit()
+    engine.dispose()
+
+
 def time_pages(url: str, period: Period, repeat: int) -> dict[str, list[tuple[float, float]]]:
     """The two HR pages through the whole web stack (routing, permission check, every service
     the page calls, template rendering), signed in as an HR admin with an API token: cold (the
-    results cache emptied before each request: the first view after the data changed) and warm
-    (unchanged data: the data-version check, cached results and rendering)."""
+    cache emptied before each request: as after a restart), warm (unchanged data: the
+    data-version check, cached results and rendering), and after another writer recorded one
+    recommendation event (what changes most often: only the calls and loads reading events are
+    redone)."""
     import tempfile
 
     from fastapi.testclient import TestClient
@@ -127,6 +148,8 @@ def time_pages(url: str, period: Period, repeat: int) -> dict[str, list[tuple[fl
                 out[f"page {path} (cold: cache empty)"] = timed(get, repeat, before=empty)
                 get()
                 out[f"page {path} (warm: cached results)"] = timed(get, repeat)
+                if cache:
+                    out[f"page {path} (after a new event)"] = timed(get, repeat, before=lambda: record_event(url))
             client.app.state.engine.dispose()  # type: ignore[attr-defined]
     return out
 
@@ -183,7 +206,7 @@ def main() -> None:
             "audit_bias": lambda: audit_bias(session, period=period),
             "mobility_report (all of the above, html)": lambda: mobility_report(session, period=period),
         }
-        forget = (lambda: frames.forget(session)) if frames else (lambda: None)
+        forget = (lambda: cache.forget(session)) if cache else (lambda: None)
         results = {name: timed(fn, args.repeat, before=forget) for name, fn in calls.items()
                    if not args.only or args.only in name or name.startswith("baseline")}
     if args.pages:
