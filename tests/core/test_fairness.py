@@ -167,10 +167,11 @@ def test_rates_and_ratios_handle_edge_cases() -> None:
 
 
 # Intersectional categories (6 RCNY §5-301(b)(3)(iii): sex × ethnicity × race). The rules' example
-# also prints an intersectional table, but none of the stored copies we could search (the
-# American Legal Publishing text of §5-301, the DCWP notice of adoption as chunked in the public
-# LL144 question sets, vendor summaries) carried that table's numbers, so this is a hand-worked
-# example instead: each cell is chosen so that its rate and ratio can be checked on paper.
+# also prints an intersectional table, but none of the copies we could search carried its numbers
+# (the American Legal Publishing text of §5-301 — its excerpt stops at the example's first table —,
+# the public LL144 question sets built from the DCWP notice of adoption, vendor summaries), so this
+# is a hand-worked example instead: each cell is chosen so that its rate and ratio can be checked
+# on paper. Replace it with the published table when a copy is at hand.
 W, B, H, A = ("White (Not Hispanic or Latino)", "Black or African American (Not Hispanic or Latino)",
               "Hispanic or Latino", "Asian (Not Hispanic or Latino)")
 HAND_CELLS = [  # (sex, race/ethnicity, assessed, selected)
