@@ -137,7 +137,8 @@ def shared(session: Session, key: tuple[Any, ...], tables: tuple[str, ...], buil
 
 
 def _freeze(value: Any) -> None:
-    items = value if isinstance(value, tuple | list) else getattr(value, "__dict__", {}).values()
+    items = ((value,) if isinstance(value, np.ndarray) else value if isinstance(value, tuple | list)
+             else getattr(value, "__dict__", {}).values())
     for item in items:
         if isinstance(item, np.ndarray):
             item.flags.writeable = False
@@ -170,7 +171,7 @@ def cacheable(*tables: str) -> Callable[[F], F]:
             max_age = float(session.info.get(MAX_AGE, 0))
             if max_age <= 0:
                 return fn(session, **kwargs)
-            key = (_database(session), fn.__qualname__, tuple(sorted(kwargs.items())))
+            key = (_database(session), f"{fn.__module__}.{fn.__qualname__}", tuple(sorted(kwargs.items())))
             version, now = data_version(session, tables), time.monotonic()
             entry = _fresh(_ENTRIES, key, version, max_age)
             if entry is not None:
