@@ -1,7 +1,7 @@
 """Time every analytics service call (what a dashboard tile or API route does) on a large
 organisation, against a baseline measured in the same run.
 
-    PYTHONPATH=src python bench/analytics_bench.py --db sqlite:///var/demo100k.db [--events 600000]
+    PYTHONPATH=src python bench/analytics_bench.py --db sqlite:///var/demo100k.db [--events 300000] [--pages]
     PYTHONPATH=src python bench/analytics_bench.py --synthetic 100000 --path var/bench_analytics.db
 
 ``--db`` uses an existing database (e.g. one built by ``trellis demo --employees 100000``). If it
@@ -9,6 +9,13 @@ has no recommendation events, ``--events N`` first adds N deterministic ``shown`
 period (scores from a seeded generator) plus the opened/applied/shortlisted/selected events that
 follow them, so the funnel and the bias audit have data. ``--synthetic N`` instead builds a
 bench-only organisation of N employees (see ``bench/synthetic_org.py``).
+
+Each call runs cold: the session's bulk reads are forgotten before every run (as in a new web
+request) and the results cache is not used. ``--pages`` also times ``/hr/analytics`` and
+``/hr/fairness`` through the web stack: cold (cache emptied), warm, and after another writer
+recorded one event. Wall and CPU seconds of this process are both reported (SQLite runs
+in-process, so its CPU time includes the database's work; PostgreSQL's server time is not).
+With ``PYTHONPATH=<a checkout of an older commit>/src`` the same script times that code.
 
 Baseline: a full scan of employee_skills (count and sum) — the database's floor on this machine;
 each call is reported as seconds and as a multiple of that baseline.
@@ -31,6 +38,11 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+try:  # absent before the bulk-read rewrite: the bench also times that code (PYTHONPATH=<old>/src)
+    from trellis.analytics import cache
+except ImportError:
+    cache = None  # type: ignore[assignment]
 
 from trellis.analytics.fairness import audit_bias
 from trellis.analytics.flows import hoarding_indicators, talent_flows
@@ -76,14 +88,69 @@ def add_events(session: Session, n: int, period: Period, seed: int = 11) -> int:
     return len(rows)
 
 
-def timed(fn: Callable[[], Any], repeat: int) -> list[tuple[float, float]]:
+def timed(fn: Callable[[], Any], repeat: int, before: Callable[[], Any] = lambda: None) -> list[tuple[float, float]]:
     """(wall seconds, CPU seconds of this process) per run. SQLite runs in-process, so CPU time
-    counts the database's work too and is far less sensitive to a busy shared machine."""
+    counts the database's work too and is far less sensitive to a busy shared machine. ``before``
+    runs untimed before each run (the calls forget the session's bulk reads: every run is cold,
+    as in a fresh web request)."""
     out = []
     for _ in range(repeat):
+        before()
         t0, c0 = time.perf_counter(), time.process_time()
         fn()
         out.append((time.perf_counter() - t0, time.process_time() - c0))
+    return out
+
+
+def record_event(url: str) -> None:
+    """Another writer commits one recommendation event (dated 2001, outside any audited period):
+    the events table's data version changes, nothing else does."""
+    engine = make_engine(url)
+    with make_session_factory(engine)() as s:
+        emp, opp = s.scalar(select(func.min(Employee.id))), s.scalar(select(func.min(Opportunity.id)))
+        s.add(RecommendationEvent(employee_id=emp, opportunity_id=opp, kind="shown", source="recommend",
+                                  at=datetime(2001, 1, 1, tzinfo=UTC), components={}))
+        s.commit()
+    engine.dispose()
+
+
+def time_pages(url: str, period: Period, repeat: int) -> dict[str, list[tuple[float, float]]]:
+    """The two HR pages through the whole web stack (routing, permission check, every service
+    the page calls, template rendering), signed in as an HR admin with an API token: cold (the
+    cache emptied before each request: as after a restart), warm (unchanged data: the
+    data-version check, cached results and rendering), and after another writer recorded one
+    recommendation event (what changes most often: only the calls and loads reading events are
+    redone)."""
+    import tempfile
+
+    from fastapi.testclient import TestClient
+
+    from trellis.accounts.service import create_api_token, create_user
+    from trellis.config import Settings
+    from trellis.web.app import create_app
+
+    engine = make_engine(url)
+    with make_session_factory(engine)() as s:
+        user = create_user(s, email=f"bench-{os.getpid()}-{time.time_ns()}@example.com", role="hr_admin")
+        raw, _token = create_api_token(s, user=user, name="analytics bench", scopes=["read"])
+        s.commit()
+    engine.dispose()
+    out: dict[str, list[tuple[float, float]]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(database_url=url, data_dir=Path(tmp), secret_key="bench")
+        with TestClient(create_app(settings)) as client:
+            headers = {"Authorization": f"Bearer {raw}"}
+            for path in ("/hr/analytics", "/hr/fairness"):
+                def get(path: str = path) -> None:
+                    response = client.get(path, params={"period": period.label}, headers=headers)
+                    assert response.status_code == 200, response.text[:500]
+                empty = cache.clear if cache else (lambda: None)
+                out[f"page {path} (cold: cache empty)"] = timed(get, repeat, before=empty)
+                get()
+                out[f"page {path} (warm: cached results)"] = timed(get, repeat)
+                if cache:
+                    out[f"page {path} (after a new event)"] = timed(get, repeat, before=lambda: record_event(url))
+            client.app.state.engine.dispose()  # type: ignore[attr-defined]
     return out
 
 
@@ -96,6 +163,9 @@ def main() -> None:
     ap.add_argument("--events", type=int, default=0, help="add N shown events (+ funnel) if there are none")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--only", help="time only the calls whose name contains this text (and the baseline)")
+    ap.add_argument("--pages", action="store_true",
+                    help="also time the /hr/analytics and /hr/fairness pages (TestClient, HR admin API token), "
+                         "cold and warm")
     args = ap.parse_args()
     period = Period.parse(args.period)
     if args.synthetic:
@@ -136,8 +206,11 @@ def main() -> None:
             "audit_bias": lambda: audit_bias(session, period=period),
             "mobility_report (all of the above, html)": lambda: mobility_report(session, period=period),
         }
-        results = {name: timed(fn, args.repeat) for name, fn in calls.items()
+        forget = (lambda: cache.forget(session)) if cache else (lambda: None)
+        results = {name: timed(fn, args.repeat, before=forget) for name, fn in calls.items()
                    if not args.only or args.only in name or name.startswith("baseline")}
+    if args.pages:
+        results.update(time_pages(url, period, args.repeat))
     base = statistics.median(t[0] for t in results["baseline: scan employee_skills"])
     print(f"\n{'call':44} {'wall p50 s':>10} {'wall max s':>10} {'CPU p50 s':>9} {'× baseline':>10}")
     for name, times in results.items():

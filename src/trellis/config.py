@@ -33,6 +33,9 @@ class Settings(BaseSettings):
         default=12, ge=6, description="Recommendation logs older than this are purged (at least 6 months)."
     )
     echo_sql: bool = Field(default=False, description="Log every SQL statement (debugging).")
+    analytics_cache_seconds: int = Field(
+        default=300, ge=0, description="Longest the HR dashboards reuse a computed result; 0: always recompute."
+    )
     session_hours: int = Field(default=12, description="How long a portal sign-in lasts.")
     cookie_secure: bool | None = Field(
         default=None, description="Mark cookies Secure. Unset: Secure whenever the request came over HTTPS."

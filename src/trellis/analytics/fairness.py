@@ -21,11 +21,13 @@ import numpy as np
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from trellis.analytics import frames
+from trellis.analytics.cache import cacheable
 from trellis.analytics.schemas import AuditOutcome, BiasAudit, FairnessGroup, FairnessTable, Period
-from trellis.analytics.service import APPLICATION_RANK, APPLICATION_STAGES, EVENT_STAGES, fetch_array
+from trellis.analytics.service import APPLICATION_RANK, APPLICATION_STAGES, EVENT_STAGES
 from trellis.audit.service import record
 from trellis.core import fairness as core
-from trellis.models import Application, ProtectedAttributes, RecommendationEvent
+from trellis.models import Application, ProtectedAttributes
 
 DIMENSIONS = ("sex", "race_ethnicity", "intersectional")
 
@@ -64,11 +66,11 @@ class Demographics:
 def _demographics(session: Session) -> Demographics:
     """The one read of protected attributes: sex and race/ethnicity per employee id."""
     pa = ProtectedAttributes
-    order = (pa.sex, pa.race_ethnicity)
-    distinct = session.execute(select(*order).distinct().order_by(*order)).all()
-    combos = {(r[0], r[1]): i for i, r in enumerate(distinct)}
-    rows = fetch_array(session, select(pa.employee_id, func.dense_rank().over(order_by=order) - 1))
-    employees, combo = rows[:, 0].astype(np.int64), rows[:, 1].astype(np.int64)
+    rows = frames.fetch_raw(session, select(pa.employee_id, pa.sex, pa.race_ethnicity))
+    combos: dict[tuple[str | None, str | None], int] = {}
+    combo_of = [combos.setdefault((r[1], r[2]), len(combos)) for r in rows]
+    employees = np.array([r[0] for r in rows], dtype=np.int64)
+    combo = np.array(combo_of, dtype=np.int64)
     size = int(employees.max(initial=0)) + 1
     labels: dict[str, list[str]] = {}
     codes: dict[str, np.ndarray] = {}
@@ -92,12 +94,9 @@ def _event_pairs(session: Session, period: Period) -> np.ndarray:
     """One row per person × opportunity pair: employee id, furthest stage rank, best score
     when shown (NaN if none)."""
     lo, hi = period.bounds()
-    ev = RecommendationEvent
-    rank = case({k: i for i, k in enumerate(EVENT_STAGES)}, value=ev.kind)
-    shown_score = case((ev.kind == "shown", ev.score), else_=None)
-    stmt = (select(ev.employee_id, func.max(rank), func.max(shown_score))
-            .where(ev.at >= lo, ev.at < hi, ev.kind.in_(EVENT_STAGES)).group_by(ev.employee_id, ev.opportunity_id))
-    return fetch_array(session, stmt)
+    pairs = frames.event_pairs(session, lo=lo, hi=hi, stages=EVENT_STAGES, scores=True)
+    assert pairs.score is not None
+    return np.stack([pairs.employee, pairs.stage, pairs.score], axis=1).astype(np.float64).reshape(-1, 3)
 
 
 def _application_ranks(session: Session, period: Period) -> np.ndarray:
@@ -105,7 +104,7 @@ def _application_ranks(session: Session, period: Period) -> np.ndarray:
     submitted = func.coalesce(Application.submitted_at, Application.created_at)
     stmt = (select(Application.employee_id, case(APPLICATION_RANK, value=Application.status, else_=0))
             .where(submitted >= lo, submitted < hi))
-    return fetch_array(session, stmt)
+    return frames.fetch_array(session, stmt)
 
 
 def _label(dimension: str, sex: str | None, race: str | None) -> str:
@@ -141,10 +140,16 @@ def _outcome(demo: Demographics, employees: np.ndarray, values: np.ndarray, *, n
 def audit_bias(session: Session, *, period: Period, actor: str = "system") -> BiasAudit:
     """Selection rates and impact ratios by sex, race/ethnicity and their intersection for each
     funnel stage and application stage, and scoring rates for the engine's scores. Reading the
-    demographics is itself audited (who, when, for which period)."""
-    demo = _demographics(session)
+    demographics is itself audited (who, when, for which period) — also when the figures come
+    from the dashboards' cache."""
     record(session, actor=actor, action="demographics.read", entity_type="report", entity_id="bias_audit",
            reason="fairness audit (aggregates only)", data={"period": str(period)})
+    return _audit(session, period=period)
+
+
+@cacheable(ProtectedAttributes.__tablename__, "recommendation_events", "applications")
+def _audit(session: Session, *, period: Period) -> BiasAudit:
+    demo = _demographics(session)
     pairs = _event_pairs(session, period)
     apps = _application_ranks(session, period)
     outcomes = []

@@ -12,33 +12,36 @@ from __future__ import annotations
 from collections import Counter
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from trellis.analytics import frames
+from trellis.analytics.cache import cacheable
+from trellis.analytics.org import department_of_unit
 from trellis.analytics.schemas import Flows, Hoarding, ManagerIndicator, Period, UnitFlow
-from trellis.analytics.service import fetch_array, load_moves, load_org_tree
+from trellis.analytics.service import EVENT_STAGES, load_moves, load_org_tree
 from trellis.core import analytics as core
 from trellis.errors import Invalid
-from trellis.models import Application, Employee, JobFamily, RecommendationEvent, Role
+from trellis.models import Application, Employee, JobFamily
 
 HOARDING_METHOD = __doc__.split("\n\n", 1)[1].replace("\n", " ") if __doc__ else ""
 
 
+@cacheable("job_history", "org_units", "roles", "job_families")
 def talent_flows(session: Session, *, period: Period, by: str = "department") -> Flows:
     """A flow matrix of internal moves in the period (origin → destination) by department or
     job family, with each unit's inflow, outflow and net."""
     moves = load_moves(session, period=period)
     if by == "department":
-        tree = load_org_tree(session)
-        dept = tree.departments()
-        names = tree.names
-        src = [dept.get(int(u), -1) for u in moves.prev_org_unit_id]
-        dst = [dept.get(int(u), -1) for u in moves.org_unit_id]
+        dept = department_of_unit(session)
+        names = load_org_tree(session).names
+        src = frames.lookup(dept, moves.prev_org_unit_id).tolist()
+        dst = frames.lookup(dept, moves.org_unit_id).tolist()
     elif by == "family":
-        fam = {r[0]: r[1] for r in session.execute(select(Role.id, Role.family_id))}
+        family, _levels = frames.roles(session)
         names = {r[0]: r[1] for r in session.execute(select(JobFamily.id, JobFamily.name))}
-        src = [fam.get(int(r)) or -1 for r in moves.prev_role_id]
-        dst = [fam.get(int(r)) or -1 for r in moves.role_id]
+        src = [f if f > 0 else -1 for f in frames.lookup(family, moves.prev_role_id, 0).tolist()]
+        dst = [f if f > 0 else -1 for f in frames.lookup(family, moves.role_id, 0).tolist()]
     else:
         raise Invalid(f'flows by "{by}": expected "department" or "family"')
     keys = sorted(set(src) | set(dst), key=lambda k: (k < 0, names.get(k, "")))
@@ -54,42 +57,39 @@ def talent_flows(session: Session, *, period: Period, by: str = "department") ->
                  total_moves=int(matrix.sum()))
 
 
+@cacheable("employees", "job_history", "org_units", "recommendation_events", "applications")
 def hoarding_indicators(
     session: Session, *, period: Period, min_recommended: int = 5, limit: int = 200
 ) -> Hoarding:
     """Managers whose people are recommended but rarely released, who block moves, or who are
     slow to decide, each flag with its reason. Sorted flagged first, then by recommended."""
     lo, hi = period.bounds()
-    heads: dict[int, int] = {}
-    best: dict[int, int] = {}
+    p = frames.people(session)
+    led = p.active & (p.manager >= 0) & (p.org_unit >= 0)
+    width = int(p.manager.max(initial=0)) + 1
+    keys, pair_counts = np.unique(p.org_unit[led] * width + p.manager[led], return_counts=True)
+    pair_keys = (keys // width, keys % width)  # sorted by unit, then manager
     team: Counter[int] = Counter()
-    stmt = (select(func.coalesce(Employee.org_unit_id, -1), func.coalesce(Employee.manager_id, -1), func.count())
-            .where(Employee.status == "active", Employee.manager_id.is_not(None), Employee.org_unit_id.is_not(None))
-        .group_by(Employee.org_unit_id, Employee.manager_id))
-    for org, manager, count in session.execute(stmt):
+    for manager, count in zip(pair_keys[1].tolist(), pair_counts.tolist(), strict=True):
         team[manager] += count
+    heads: dict[int, int] = {}  # unit -> the manager most of it reports to (the lowest id on a tie)
+    best: dict[int, int] = {}
+    for org, manager, count in zip(pair_keys[0].tolist(), pair_keys[1].tolist(), pair_counts.tolist(), strict=True):
         if count > best.get(org, 0):
             heads[org], best[org] = manager, count
     moves = load_moves(session, period=period)
-    moved_from: dict[int, int] = {}
-    for emp, src, dst in zip(moves.employee_id.tolist(), moves.prev_org_unit_id.tolist(),
-                             moves.org_unit_id.tolist(), strict=True):
-        if src != dst and src in heads:
-            moved_from.setdefault(emp, heads[src])
-    shown = (select(RecommendationEvent.employee_id).where(
-        RecommendationEvent.kind == "shown", RecommendationEvent.at >= lo, RecommendationEvent.at < hi)
-        .distinct().subquery())
-    people = fetch_array(session, select(Employee.id, func.coalesce(Employee.manager_id, -1),
-                                         func.coalesce(Employee.org_unit_id, -1))
-                         .join(shown, shown.c.employee_id == Employee.id))
-    recommended: Counter[int] = Counter()
-    released: Counter[int] = Counter()
-    for emp, boss, unit in people.astype(np.int64).tolist():
-        owner = moved_from.get(emp, heads.get(unit, boss))
-        if owner < 0:
-            continue
-        recommended[owner] += 1
-        released[owner] += int(emp in moved_from)
+    head_of = _table(heads)
+    left = (moves.prev_org_unit_id != moves.org_unit_id) & (frames.lookup(head_of, moves.prev_org_unit_id) >= 0)
+    movers, first = np.unique(moves.employee_id[left], return_index=True)  # each person's first move out
+    moved_from = dict(zip(movers.tolist(), head_of[moves.prev_org_unit_id[left][first]].tolist(), strict=True))
+    shown = frames.event_pairs(session, lo=lo, hi=hi, stages=EVENT_STAGES).shown_by
+    shown = shown[np.isin(shown, p.id)]
+    boss = frames.lookup(frames.by_id(p.id, p.manager), shown)
+    unit_head = frames.lookup(head_of, frames.lookup(frames.by_id(p.id, p.org_unit), shown))
+    moved = frames.lookup(_table(moved_from), shown)
+    owner = np.where(moved >= 0, moved, np.where(unit_head >= 0, unit_head, boss))
+    counted = owner >= 0
+    recommended, released = _counts(owner[counted]), _counts(owner[counted & (moved >= 0)])
     applicant = Employee.__table__.alias("applicant")
     decided = (select(Application.decided_by_id, Application.status, Application.submitted_at, Application.updated_at)
                .join(applicant, applicant.c.id == Application.employee_id)
@@ -122,3 +122,15 @@ def hoarding_indicators(
         flagged=bool(flags.flagged[i]), reasons=flags.reasons[i]) for i in order]
     return Hoarding(period=period.label, baseline_release_rate=flags.baseline, method=HOARDING_METHOD,
                     managers_total=len(ids), flagged_total=int(flags.flagged.sum()), managers=out)
+
+
+def _table(mapping: dict[int, int]) -> np.ndarray:
+    """A dict of non-negative ints as a lookup table (-1 where absent)."""
+    out = np.full(max(mapping, default=-1) + 1, -1, dtype=np.int64)
+    out[list(mapping)] = list(mapping.values())
+    return out
+
+
+def _counts(values: np.ndarray) -> Counter[int]:
+    keys, counts = np.unique(values, return_counts=True)
+    return Counter(dict(zip(keys.tolist(), counts.tolist(), strict=True)))

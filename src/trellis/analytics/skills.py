@@ -8,30 +8,33 @@ level. Skill-group figures sum their skills' demand and supply (person-skill uni
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
+from trellis.analytics import frames
+from trellis.analytics.cache import cacheable, memo, shared
+from trellis.analytics.frames import lookup
+from trellis.analytics.org import department_table, in_units
 from trellis.analytics.schemas import EmergingSkill, GroupDemand, Heatmap, Period, SkillDemand, SupplyDemand, UnitGaps
-from trellis.analytics.service import department_cte, in_units, load_org_tree
+from trellis.analytics.service import load_org_tree
 from trellis.core import analytics as core
-from trellis.models import Employee, EmployeeSkill, Opportunity, OpportunitySkill, RoleSkill, Skill
+from trellis.models import Opportunity, OpportunitySkill, Skill
 
 METHOD = __doc__.split("\n\n", 1)[1].replace("\n", " ") if __doc__ else ""
 
 
 @dataclass(frozen=True)
 class Cube:
-    """Demand and supply with the org unit kept, so totals and per-unit views share one load."""
+    """Demand and supply with the department kept, so totals and per-department views share
+    one load."""
 
     skill_ids: np.ndarray
     labels: list[str]
     groups: list[str | None]
-    units: list[int]  # column order of the per-unit arrays
+    units: list[int]  # column order of the per-unit arrays: departments, then -1 (none)
     opp_demand: np.ndarray  # skills × units
     role_demand: np.ndarray  # skills × units
     supply: np.ndarray  # skills × units × 6 proficiency
@@ -39,75 +42,64 @@ class Cube:
     headcount: np.ndarray  # units
 
 
-def load_cube(session: Session, *, org_unit_id: int | None = None, by_department: bool = True,
-              supply_rows: Callable[[np.ndarray], np.ndarray] | None = None) -> Cube:
-    """Demand and supply per skill and department, grouped in the database. Without
-    ``by_department`` everything lands in one column (-1) and the department mapping — about
-    half the cost on 10⁶ employee skills — is skipped. ``supply_rows`` picks, from the demand
-    matrix (skills × departments), the skill rows whose supply is needed (default: all): the
-    supply scan over employee skills is the expensive part."""
-    tree = load_org_tree(session)
-    units = tree.subtree(org_unit_id)
-    depts = department_cte(tree) if by_department else None
-    unit_ids = [*tree.department_ids(), -1] if by_department else [-1]
-    col = {u: i for i, u in enumerate(unit_ids)}
-    dept_of: Any = func.coalesce(depts.c.dept, -1) if depts is not None else literal(-1)
+def load_cube(session: Session, *, org_unit_id: int | None = None) -> Cube:
+    """Demand and supply per skill and department for the unit's subtree, counted with numpy
+    from the session's bulk reads (see ``analytics.frames``); one cube per session and unit."""
+    return memo(session, ("cube", org_unit_id), lambda: _build_cube(session, org_unit_id))
 
-    keys: list[Any] = [dept_of] if depts is not None else []  # never GROUP BY a bare constant
 
-    def with_dept(stmt: Any, unit_column: Any) -> Any:
-        return stmt.outerjoin(depts, depts.c.id == unit_column) if depts is not None else stmt
+def _build_cube(session: Session, org_unit_id: int | None) -> Cube:
+    mask = load_org_tree(session).unit_mask(load_org_tree(session).subtree(org_unit_id))
+    dept_ids, dept_of_unit = department_table(session)
+    unit_ids = [*dept_ids, -1]
+    m = len(unit_ids)
 
-    skills = session.execute(select(Skill.id, Skill.preferred_label, Skill.group)).all()
-    sid = np.array([s.id for s in skills], dtype=np.int64)
-    row = {int(s): i for i, s in enumerate(sid)}
-    n, m = len(sid), len(unit_ids)
-    opp = np.zeros((n, m))
+    def column(units: np.ndarray) -> np.ndarray:  # a row's department column; m - 1 for none
+        col = lookup(dept_of_unit, units)
+        return np.where(col < 0, m - 1, col)
+
+    skills = shared(session, ("skills",), ("skills",), lambda: frames.fetch_raw(
+        session, select(Skill.id, Skill.preferred_label, Skill.group).order_by(Skill.id)))
+    sid = np.array([s[0] for s in skills], dtype=np.int64)
+    row_of = frames.by_id(sid, np.arange(sid.shape[0]))
+    n = sid.shape[0]
+
+    o_unit, o_skill, o_level = frames.open_opportunity_skills(session)
+    keep = in_units(mask, o_unit)
+    o_row, o_col, o_level = lookup(row_of, o_skill[keep]), column(o_unit[keep]), o_level[keep]
+    opp = _count((o_row, o_col), (n, m))
+
+    p = frames.people(session)
+    staffed = p.active & (p.role >= 0) & in_units(mask, p.org_unit)
+    s_role, s_col = p.role[staffed], column(p.org_unit[staffed])
+    headcount = np.bincount(s_col, minlength=m).astype(np.float64)
+    r_role, r_skill, r_level = frames.role_skills(session)
+    n_roles = int(max(r_role.max(initial=0), s_role.max(initial=0))) + 1
+    staff = _count((s_role, s_col), (n_roles, m))  # headcount per role and department
+    need = staff[r_role]  # requirements × departments
     roles = np.zeros((n, m))
-    supply = np.zeros((n, m, 6))
-    level_rows: list[tuple[int, int, float]] = []
+    np.add.at(roles, lookup(row_of, r_skill), need)
+    req_rows = np.repeat(np.arange(r_role.shape[0]), m)[need.ravel() > 0]
 
-    stmt = (with_dept(select(dept_of, OpportunitySkill.skill_id, OpportunitySkill.min_proficiency, func.count())
-                      .join(Opportunity, Opportunity.id == OpportunitySkill.opportunity_id), Opportunity.org_unit_id)
-            .where(Opportunity.status == "open", in_units(Opportunity.org_unit_id, units))
-            .group_by(*keys, OpportunitySkill.skill_id, OpportunitySkill.min_proficiency))
-    for dept, skill, level, count in session.execute(stmt):
-        opp[row[skill], col.get(dept, m - 1)] += count
-        level_rows.append((row[skill], level, count))
+    e_emp, e_skill, e_level = frames.person_skills(session)
+    active = frames.by_id(p.id, p.active, False)
+    unit_of = frames.by_id(p.id, p.org_unit)
+    e_unit = lookup(unit_of, e_emp)
+    held = lookup(active, e_emp, False).astype(bool) & in_units(mask, e_unit)
+    supply = _count((lookup(row_of, e_skill[held]), column(e_unit[held]), np.clip(e_level[held], 0, 5)), (n, m, 6))
 
-    staffed = (with_dept(select(dept_of, Employee.role_id, func.count()), Employee.org_unit_id)
-               .where(Employee.status == "active", Employee.role_id.is_not(None), in_units(Employee.org_unit_id, units))
-               .group_by(*keys, Employee.role_id))
-    by_role: dict[int, list[tuple[int, int]]] = {}  # role -> [(department column, headcount)]
-    headcount = np.zeros(m)
-    for dept, role, count in session.execute(staffed):
-        by_role.setdefault(int(role or 0), []).append((col.get(dept, m - 1), count))
-        headcount[col.get(dept, m - 1)] += count
-    req = session.execute(select(RoleSkill.role_id, RoleSkill.skill_id, RoleSkill.min_proficiency)
-                          .where(RoleSkill.role_id.in_(sorted(by_role)))).all() if by_role else []
-    for role, skill, level in req:
-        for c, count in by_role[role]:
-            roles[row[skill], c] += count
-            level_rows.append((row[skill], level, count))
-
-    wanted = None if supply_rows is None else sorted(int(sid[i]) for i in supply_rows(opp + roles))
-    held = (with_dept(select(dept_of, EmployeeSkill.skill_id, EmployeeSkill.proficiency, func.count())
-                      .join(Employee, Employee.id == EmployeeSkill.employee_id), Employee.org_unit_id)
-            .where(Employee.status == "active", EmployeeSkill.status == "accepted",
-                   in_units(Employee.org_unit_id, units),
-                   True if wanted is None else EmployeeSkill.skill_id.in_(wanted))
-            .group_by(*keys, EmployeeSkill.skill_id, EmployeeSkill.proficiency))
-    for dept, skill, level, count in session.execute(held):
-        supply[row[skill], col.get(dept, m - 1), min(max(level, 0), 5)] += count
-
-    if level_rows:
-        arr = np.array(level_rows, dtype=np.float64)
-        needed = core.weighted_level(arr[:, 1], arr[:, 2], arr[:, 0], n)
-    else:
-        needed = np.zeros(n, dtype=np.int64)
+    levels = np.concatenate([o_level, r_level[req_rows]]).astype(np.float64)
+    weights = np.concatenate([np.ones(o_level.shape[0]), need.ravel()[need.ravel() > 0]])
+    keys = np.concatenate([o_row, lookup(row_of, r_skill[req_rows])])
+    needed = core.weighted_level(levels, weights, keys, n) if levels.shape[0] else np.zeros(n, dtype=np.int64)
     needed = np.where(needed == 0, 1, needed)
-    return Cube(sid, [s.preferred_label for s in skills], [s.group for s in skills], unit_ids,
-                opp, roles, supply, needed, headcount)
+    return Cube(sid, [s[1] for s in skills], [s[2] for s in skills], unit_ids, opp, roles, supply, needed, headcount)
+
+
+def _count(index: tuple[np.ndarray, ...], shape: tuple[int, ...]) -> np.ndarray:
+    """How many times each cell of an array of ``shape`` is named by the index arrays."""
+    flat = np.ravel_multi_index(index, shape) if index[0].shape[0] else np.zeros(0, dtype=np.int64)
+    return np.bincount(flat, minlength=int(np.prod(shape))).reshape(shape).astype(np.float64)
 
 
 def _rows(cube: Cube, opp: np.ndarray, roles: np.ndarray, supply3: np.ndarray, idx: np.ndarray) -> list[SkillDemand]:
@@ -121,10 +113,11 @@ def _rows(cube: Cube, opp: np.ndarray, roles: np.ndarray, supply3: np.ndarray, i
         for k, i in enumerate(idx.tolist())]
 
 
+@cacheable("org_units", "skills", "employees", "employee_skills", "opportunities", "opportunity_skills", "role_skills")
 def skills_supply_demand(session: Session, *, org_unit_id: int | None = None, limit: int = 50) -> SupplyDemand:
     """Demand, supply and gap for every demanded skill (the ``limit`` largest gaps first), and
     totals by skill group."""
-    cube = load_cube(session, org_unit_id=org_unit_id, by_department=False)
+    cube = load_cube(session, org_unit_id=org_unit_id)
     opp, roles, supply3 = cube.opp_demand.sum(axis=1), cube.role_demand.sum(axis=1), cube.supply.sum(axis=1)
     demanded = np.flatnonzero(opp + roles > 0)
     rows = _rows(cube, opp, roles, supply3, demanded)
@@ -142,6 +135,7 @@ def skills_supply_demand(session: Session, *, org_unit_id: int | None = None, li
     return SupplyDemand(org_unit=tree_label, method=METHOD, skills=rows[:limit], groups=groups)
 
 
+@cacheable("org_units", "skills", "employees", "employee_skills", "opportunities", "opportunity_skills", "role_skills")
 def skill_gaps_by_unit(session: Session, *, org_unit_id: int | None = None, limit: int = 5) -> list[UnitGaps]:
     """For each department, the ``limit`` skills with the largest shortage."""
     cube = load_cube(session, org_unit_id=org_unit_id)
@@ -159,10 +153,10 @@ def skill_gaps_by_unit(session: Session, *, org_unit_id: int | None = None, limi
     return out
 
 
+@cacheable("org_units", "skills", "employees", "employee_skills", "opportunities", "opportunity_skills", "role_skills")
 def skills_heatmap(session: Session, *, org_unit_id: int | None = None, top: int = 15) -> Heatmap:
     """Coverage (supply / demand) of the ``top`` most demanded skills in each department."""
-    cube = load_cube(session, org_unit_id=org_unit_id,
-                     supply_rows=lambda d: np.argsort(-d.sum(axis=1), kind="stable")[:top])
+    cube = load_cube(session, org_unit_id=org_unit_id)
     names = load_org_tree(session).names
     demand = cube.opp_demand + cube.role_demand
     total = demand.sum(axis=1)
@@ -179,19 +173,19 @@ def skills_heatmap(session: Session, *, org_unit_id: int | None = None, top: int
                    coverage=cov, demand=dem)
 
 
+@cacheable("skills", "opportunities", "opportunity_skills")
 def emerging_skills(session: Session, *, period: Period, limit: int = 20, min_count: int = 2) -> list[EmergingSkill]:
     """Skills whose demand in opportunities posted during the period grew most against the
     period of the same length before it (smoothed growth; at least ``min_count`` now)."""
     prev = period.previous()
     current = case((Opportunity.posted_on >= period.start, 1), else_=0)
-    stmt = (select(OpportunitySkill.skill_id, current, func.count())
-            .join(Opportunity, Opportunity.id == OpportunitySkill.opportunity_id)
-            .where(Opportunity.posted_on >= prev.start, Opportunity.posted_on <= period.end)
-            .group_by(OpportunitySkill.skill_id, current))
-    now: dict[int, int] = {}
-    before: dict[int, int] = {}
-    for skill, is_current, count in session.execute(stmt):
-        (now if is_current else before)[int(skill)] = int(count)
+    skill, is_current = frames.fetch_columns(session, select(OpportunitySkill.skill_id, current)
+                                             .join(Opportunity, Opportunity.id == OpportunitySkill.opportunity_id)
+                                             .where(Opportunity.posted_on >= prev.start,
+                                                    Opportunity.posted_on <= period.end))
+    counted = {flag: np.unique(skill[is_current == flag], return_counts=True) for flag in (0, 1)}
+    before = dict(zip(*(a.tolist() for a in counted[0]), strict=True))
+    now = dict(zip(*(a.tolist() for a in counted[1]), strict=True))
     ids = [s for s, c in now.items() if c >= min_count]
     if not ids:
         return []

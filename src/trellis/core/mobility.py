@@ -4,8 +4,10 @@ Pure functions over counts and numpy arrays; services feed them from the databas
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import compress
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -112,16 +114,13 @@ def retention_vs_stayers(
     mover_rate = float(m_ok.mean()) if m_ok.size else None
     if not m_ok.size or raw is None:
         return RetentionComparison(int(m_ok.size), mover_rate, int(s_ok.size), raw, raw, None)
-    by_stratum: dict[object, list[int]] = {}
-    for key, ok in zip(stayer_strata, s_ok.tolist(), strict=True):
-        cell = by_stratum.setdefault(key, [0, 0])
-        cell[0] += 1
-        cell[1] += int(ok)
-    weights: dict[object, int] = {}
-    for key in mover_strata:
-        weights[key] = weights.get(key, 0) + 1
+    if len(stayer_strata) != s_ok.size:
+        raise ValueError("stayer_strata and stayer_retained must have the same length")
+    totals = Counter(stayer_strata)
+    kept = Counter(compress(stayer_strata, s_ok.tolist()))
+    weights = Counter(mover_strata)  # in order of first appearance
     standardised = sum(
-        n * (by_stratum[k][1] / by_stratum[k][0] if k in by_stratum else raw) for k, n in weights.items()
+        n * (kept[k] / totals[k] if k in totals else raw) for k, n in weights.items()
     ) / int(m_ok.size)
     return RetentionComparison(int(m_ok.size), mover_rate, int(s_ok.size), standardised, raw,
                                None if mover_rate is None else mover_rate - standardised)

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     String,
     Text,
     UniqueConstraint,
@@ -56,6 +57,7 @@ class EmployeeSkill(Timestamped, Base):
     __table_args__ = (
         UniqueConstraint("employee_id", "skill_id"),
         CheckConstraint("proficiency BETWEEN 1 AND 5", name="proficiency_range"),
+        Index("ix_employee_skills_updated_at", "updated_at"),  # the analytics cache's version check
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
-from trellis.analytics import charts
+from trellis.analytics import cache, charts
 from trellis.analytics.fairness import audit_bias
 from trellis.analytics.flows import hoarding_indicators, talent_flows
 from trellis.analytics.reports import AUDIT_COLUMNS, audit_rows, mobility_report
@@ -36,8 +36,10 @@ from trellis.web.deps import SessionDep as PortalSessionDep
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """A read-only session for one request (analytics never write)."""
+    """A read-only session for one request (analytics never write), allowed to reuse cached
+    dashboard results (see ``trellis.analytics.cache``)."""
     session: Session = request.app.state.session_factory()
+    cache.enable(session, request.app.state.settings.analytics_cache_seconds)
     try:
         yield session
     finally:

@@ -13,14 +13,14 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from trellis.accounts.permissions import Actor
-from trellis.analytics import charts
+from trellis.analytics import cache, charts
 from trellis.analytics.fairness import audit_bias
 from trellis.analytics.flows import hoarding_indicators, talent_flows
 from trellis.analytics.schemas import Period
 from trellis.analytics.service import mobility_metrics, mobility_trend
 from trellis.analytics.skills import skill_gaps_by_unit, skills_heatmap, skills_supply_demand
 from trellis.models import AuditEvent, OrgUnit
-from trellis.web.deps import Permit, SessionDep
+from trellis.web.deps import Permit, SessionDep, SettingsDep
 from trellis.web.templating import render
 
 router = APIRouter(prefix="/hr")
@@ -37,10 +37,11 @@ def _query(**params: Any) -> str:
 
 
 @router.get("/analytics")
-def analytics(request: Request, session: SessionDep, period: Annotated[str | None, Query()] = None,
-              org_unit_id: Annotated[int | None, Query()] = None,
+def analytics(request: Request, session: SessionDep, settings: SettingsDep,
+              period: Annotated[str | None, Query()] = None, org_unit_id: Annotated[int | None, Query()] = None,
               actor: Actor = Permit("analytics.view")) -> Response:
     p = _period(period)
+    cache.enable(session, settings.analytics_cache_seconds)
     metrics = mobility_metrics(session, period=p, org_unit_id=org_unit_id)
     trend = mobility_trend(session, period=p, org_unit_id=org_unit_id)
     flows = talent_flows(session, period=p)
@@ -72,8 +73,9 @@ def analytics(request: Request, session: SessionDep, period: Annotated[str | Non
 
 
 @router.get("/fairness")
-def fairness(request: Request, session: SessionDep, period: Annotated[str | None, Query()] = None,
-             actor: Actor = Permit("fairness.audit")) -> Response:
+def fairness(request: Request, session: SessionDep, settings: SettingsDep,
+             period: Annotated[str | None, Query()] = None, actor: Actor = Permit("fairness.audit")) -> Response:
+    cache.enable(session, settings.analytics_cache_seconds)
     audit = audit_bias(session, period=_period(period))
     # viewing outcomes by demographic group is itself audited: who, when, which period
     session.add(AuditEvent(actor=f"user:{actor.user_id}", action="fairness.view", entity_type="bias_audit",

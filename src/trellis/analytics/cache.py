@@ -1,0 +1,185 @@
+"""Caching for the dashboards, at three levels:
+
+1. ``memo``: a bulk load or intermediate (``analytics.frames``, the skills cube) is computed once
+   per session — one request — and dropped whenever the session writes (flush, a non-SELECT
+   through ``session.execute()``, commit, rollback), so callers see their own writes.
+2. ``shared``: when the session opted in (``enable``), a bulk load is also reused by later
+   sessions of the process while the tables *it* reads keep their data version: after new
+   recommendation events only the events are read again, not the 10⁶ person-skills.
+3. ``cacheable``: when the session opted in, an analytics call answers from memory — key
+   (database, call, arguments) — while the tables the call reads keep their data version.
+
+Data version of a table: row count, highest id and latest ``updated_at`` (where it has one),
+read once per session — a page's calls share one check — and *before* computing, so a change
+landing during the computation makes the entry stale, never wrongly fresh. Staleness is bounded:
+inserts, deletes and edits of timestamped rows show on the next request; edits in place to
+tables without ``updated_at`` (job history, role and opportunity skill levels, demographics,
+recommendation events) show once the entry is ``max_age`` seconds old (``analytics_cache_seconds``,
+default 300). Only sessions that opt in share anything (the web pages and the analytics API do;
+the CLI and direct callers of the services don't). A process holds at most ``MAX_ENTRIES`` results
+and ``MAX_SHARED`` loads; each web worker has its own."""
+
+from __future__ import annotations
+
+import functools
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar, cast
+
+import numpy as np
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import ORMExecuteState, Session
+
+from trellis.db import Base
+
+F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
+MEMO = "trellis.analytics.memo"
+MAX_AGE = "trellis.analytics.max_age"
+MAX_ENTRIES = 256
+MAX_SHARED = 24
+
+
+@dataclass(frozen=True)
+class Entry:
+    result: Any
+    version: tuple[Any, ...]
+    at: float
+
+
+_ENTRIES: OrderedDict[tuple[Any, ...], Entry] = OrderedDict()
+_SHARED: OrderedDict[tuple[Any, ...], Entry] = OrderedDict()
+_LOCK = threading.Lock()
+
+
+def memo(session: Session, key: tuple[Any, ...], build: Callable[[], T]) -> T:
+    """``build()`` once per session and key, until the session next writes or ends (flush, a
+    non-SELECT through ``session.execute()``, commit, rollback)."""
+    store: dict[tuple[Any, ...], Any] = session.info.setdefault(MEMO, {})
+    if key not in store:
+        store[key] = build()
+    return store[key]  # type: ignore[no-any-return]
+
+
+def forget(session: Session, *_args: Any) -> None:
+    session.info.pop(MEMO, None)
+
+
+def _forget_on_write(state: ORMExecuteState) -> None:
+    if not state.is_select:  # an INSERT, UPDATE, DELETE or text statement run by session.execute()
+        forget(state.session)
+
+
+for _name in ("after_flush", "after_commit", "after_rollback", "after_soft_rollback"):
+    event.listen(Session, _name, forget)
+event.listen(Session, "do_orm_execute", _forget_on_write)
+
+
+def enable(session: Session, max_age: float) -> None:
+    """Let analytics calls made with this session use cached results up to ``max_age`` seconds
+    old (0: never)."""
+    session.info[MAX_AGE] = max_age
+    forget(session)  # loads made before are this session's own; from now on they may be shared
+
+
+def clear() -> None:
+    """Forget every cached result and shared load (tests; after restoring a backup)."""
+    with _LOCK:
+        _ENTRIES.clear()
+        _SHARED.clear()
+
+
+def _database(session: Session) -> str:
+    return session.get_bind().engine.url.render_as_string(hide_password=True)
+
+
+def _fresh(store: OrderedDict[tuple[Any, ...], Entry], key: tuple[Any, ...], version: tuple[Any, ...],
+           max_age: float) -> Entry | None:
+    with _LOCK:
+        entry = store.get(key)
+        if entry is not None and entry.version == version and time.monotonic() - entry.at < max_age:
+            store.move_to_end(key)
+            return entry
+    return None
+
+
+def _keep(store: OrderedDict[tuple[Any, ...], Entry], key: tuple[Any, ...], entry: Entry, limit: int) -> None:
+    with _LOCK:
+        store[key] = entry
+        store.move_to_end(key)
+        while len(store) > limit:
+            store.popitem(last=False)
+
+
+def shared(session: Session, key: tuple[Any, ...], tables: tuple[str, ...], build: Callable[[], T]) -> T:
+    """A bulk load (``analytics.frames``) kept for the session, and — when the session opted in —
+    across sessions of this process while ``tables`` keep their data version (and for at most
+    ``max_age`` seconds): after new events only the events are read again, not the skills.
+    Shared arrays are made read-only."""
+
+    def load() -> T:
+        max_age = float(session.info.get(MAX_AGE, 0))
+        if max_age <= 0:
+            return build()
+        full_key, version, now = (_database(session), *key), data_version(session, tables), time.monotonic()
+        entry = _fresh(_SHARED, full_key, version, max_age)
+        if entry is not None:
+            return entry.result  # type: ignore[no-any-return]
+        value = build()
+        _freeze(value)
+        _keep(_SHARED, full_key, Entry(value, version, now), MAX_SHARED)
+        return value
+
+    return memo(session, key, load)
+
+
+def _freeze(value: Any) -> None:
+    items = ((value,) if isinstance(value, np.ndarray) else value if isinstance(value, tuple | list)
+             else getattr(value, "__dict__", {}).values())
+    for item in items:
+        if isinstance(item, np.ndarray):
+            item.flags.writeable = False
+
+
+def table_version(session: Session, name: str) -> tuple[Any, ...]:
+    """Row count, highest id and latest update time of one table, once per session."""
+
+    def read() -> tuple[Any, ...]:
+        table = Base.metadata.tables[name]
+        parts = [select(func.count()).select_from(table), select(func.max(table.c.id))]
+        if "updated_at" in table.c:
+            parts.append(select(func.max(table.c.updated_at)))
+        # one scalar subquery each: the database answers each from an index (a count, two ends)
+        return tuple(str(v) for v in session.execute(select(*(q.scalar_subquery() for q in parts))).one())
+
+    return memo(session, ("table_version", name), read)
+
+
+def data_version(session: Session, tables: tuple[str, ...]) -> tuple[Any, ...]:
+    return tuple(table_version(session, t) for t in tables)
+
+
+def cacheable(*tables: str) -> Callable[[F], F]:
+    """Decorate an analytics call ``fn(session, **arguments)`` that reads only ``tables``."""
+
+    def decorate(fn: F) -> F:
+        @functools.wraps(fn)
+        def call(session: Session, /, **kwargs: Any) -> Any:
+            max_age = float(session.info.get(MAX_AGE, 0))
+            if max_age <= 0:
+                return fn(session, **kwargs)
+            key = (_database(session), f"{fn.__module__}.{fn.__qualname__}", tuple(sorted(kwargs.items())))
+            version, now = data_version(session, tables), time.monotonic()
+            entry = _fresh(_ENTRIES, key, version, max_age)
+            if entry is not None:
+                return entry.result
+            result = fn(session, **kwargs)
+            _keep(_ENTRIES, key, Entry(result, version, now), MAX_ENTRIES)
+            return result
+
+        return cast(F, call)
+
+    return decorate
