@@ -11,7 +11,7 @@ from rich.console import Console
 from sqlalchemy.orm import Session
 
 from trellis.config import Settings, get_settings
-from trellis.db import make_engine, make_session_factory, session_scope
+from trellis.db import make_engine, make_session_factory, refresh_statistics, session_scope
 
 console = Console()
 err_console = Console(stderr=True)
@@ -37,5 +37,15 @@ def unit_of_work(db: str | None) -> Iterator[Session]:
     try:
         with session_scope(make_session_factory(engine)) as session:
             yield session
+    finally:
+        engine.dispose()
+
+
+def analyse_after_bulk_write(db: str | None) -> None:
+    """Refresh the database's planner statistics after a bulk write (PostgreSQL; see db.py)."""
+    settings = settings_for(db)
+    engine = make_engine(settings.database_url)
+    try:
+        refresh_statistics(engine)
     finally:
         engine.dispose()

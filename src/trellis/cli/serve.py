@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import copy
+import os
+from typing import Any
+
 import typer
 
 from trellis.cli.common import DbOption, settings_for
@@ -11,18 +15,25 @@ def serve(
     db: DbOption = None,
     host: str | None = typer.Option(None, help="Bind address (default: TRELLIS_HOST)."),
     port: int | None = typer.Option(None, help="Port (default: TRELLIS_PORT)."),
-    workers: int = typer.Option(1, help="Worker processes."),
+    workers: int = typer.Option(1, help="Worker processes (each builds its own matching index)."),
 ) -> None:
     """Start the web portal (API docs at /docs)."""
     import uvicorn
+    from uvicorn.config import LOGGING_CONFIG
 
     from trellis.web.app import create_app
 
+    # uvicorn's own logging, plus Trellis's INFO lines (matching index builds) on the same handler
+    log_config: dict[str, Any] = copy.deepcopy(LOGGING_CONFIG)
+    log_config["loggers"]["trellis"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
     settings = settings_for(db)
     updates = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
     settings = settings.model_copy(update=updates)
     if workers > 1:
+        # each worker is a fresh process that reads its settings from the environment
+        # (app_from_env): hand the --db choice down the same way
+        os.environ["TRELLIS_DATABASE_URL"] = settings.database_url
         uvicorn.run("trellis.web.app:app_from_env", factory=True, host=settings.host, port=settings.port,
-                    workers=workers)
+                    workers=workers, log_config=log_config)
     else:
-        uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=log_config)

@@ -10,12 +10,13 @@ triggers a full rebuild."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from trellis.config import Settings
@@ -45,6 +46,7 @@ from trellis.models import (
     RecommendationEvent,
 )
 
+log = logging.getLogger(__name__)
 ENGINE_VERSION = "trellis-match/1"
 FINGERPRINT_EVERY = 5.0  # seconds between fingerprint checks
 
@@ -81,10 +83,13 @@ class MatchIndex:
     model_version: str
     employee_ids: dict[str, int]
     opportunity_ids: dict[str, int]
+    build_seconds: float = 0.0
 
 
 _CACHE: dict[tuple[str, str], MatchIndex] = {}
 _LOCK = threading.Lock()
+_REBUILDING: set[tuple[str, str]] = set()  # keys whose replacement is being built in the background
+INLINE_REBUILD_SECONDS = 2.0  # an index that took longer to build is rebuilt in the background
 
 
 def reset_cache() -> None:
@@ -119,8 +124,9 @@ def mark_changed(session: Session, *, employee_ids: list[int] = (), opportunity_
 
 def build_index(session: Session, *, settings: Settings) -> MatchIndex:
     """Read everything matching needs in a few bulk queries and fit the matcher."""
+    started = time.perf_counter()
     version, fp = current_version(session), fingerprint(session)
-    encoder = get_encoder(settings.match_text_encoder)
+    encoder = get_encoder(settings.match_text_encoder, data_dir=settings.data_dir)
     ctx = Context(session)
     people, emp_ext, names = load_people(session, ctx, settings=settings, encoder=encoder)
     opps, opp_ext, titles = load_opportunities(session, ctx, encoder=encoder)
@@ -135,32 +141,80 @@ def build_index(session: Session, *, settings: Settings) -> MatchIndex:
                     opportunity_ext=opp_ext, opportunity_titles=titles)
     matcher = make_matcher(settings).fit(opps, people, skills=skill_ids, skill_links=links, skill_vectors=vectors,
                                          transitions=transitions, labels=labels)
+    seconds = time.perf_counter() - started
+    log.info("matching index built in %.1f s: %d people, %d open opportunities, %s encoder",
+             seconds, len(people), len(opps), encoder.name)
     return MatchIndex(matcher=matcher, snapshot=snap, version=version, fingerprint=fp, checked_at=time.monotonic(),
                       model_version=model_version(settings), employee_ids={v: k for k, v in emp_ext.items()},
-                      opportunity_ids={v: k for k, v in opp_ext.items()})
+                      opportunity_ids={v: k for k, v in opp_ext.items()}, build_seconds=seconds)
 
 
 def get_index(session: Session, *, settings: Settings) -> MatchIndex:
-    """The cached index for this database and these settings, refreshed to the latest version."""
+    """The cached index for this database and these settings, refreshed to the latest version.
+    The periodic fingerprint check (a few hundred ms on a large database) runs outside the lock:
+    one request checks while the others go on with the index they have. A large index that needs
+    a full rebuild keeps answering, one change behind, while its replacement is built."""
     key = (settings.database_url, model_version(settings))
     with _LOCK:
         index = _CACHE.get(key)
         if index is None:
             index = _CACHE[key] = build_index(session, settings=settings)
             return index
-        version = current_version(session)
-        stale = False
-        if time.monotonic() - index.checked_at > FINGERPRINT_EVERY or version != index.version:
+        if key in _REBUILDING:
+            return index
+        due = time.monotonic() - index.checked_at > FINGERPRINT_EVERY
+        if due:
+            index.checked_at = time.monotonic()
+    version = current_version(session)
+    if version == index.version:
+        if not due or fingerprint(session) == index.fingerprint:
+            return index
+        with _LOCK:  # written to without marking changes: only a rebuild will do
+            return _rebuild(session, key, settings) if _CACHE.get(key) is index else _CACHE[key]
+    with _LOCK:
+        index = _CACHE[key]
+        if version > index.version and key not in _REBUILDING:
             index.checked_at = time.monotonic()
             fp = fingerprint(session)
-            if version == index.version:
-                stale = fp != index.fingerprint
-            elif not _apply_changes(session, index, settings, version):
-                stale = True
-            index.fingerprint = fp
-        if stale:
-            index = _CACHE[key] = build_index(session, settings=settings)
+            if _apply_changes(session, index, settings, version):
+                index.fingerprint = fp
+            else:
+                index = _rebuild(session, key, settings)
         return index
+
+
+def _rebuild(session: Session, key: tuple[str, str], settings: Settings) -> MatchIndex:
+    """Replace the index (the caller holds the lock): at once if it builds quickly, else in the
+    background while the current one keeps answering (rebuilding 100,000 people takes a minute)."""
+    index, bind = _CACHE[key], session.get_bind()
+    if index.build_seconds < INLINE_REBUILD_SECONDS or not isinstance(bind, Engine):
+        index = _CACHE[key] = build_index(session, settings=settings)
+        return index
+    _REBUILDING.add(key)
+    threading.Thread(target=_rebuild_in_background, args=(bind, key, settings), name="rebuild-matching-index",
+                     daemon=True).start()
+    return index
+
+
+def _rebuild_in_background(engine: Engine, key: tuple[str, str], settings: Settings) -> None:
+    try:
+        with Session(engine) as session:
+            fresh = build_index(session, settings=settings)
+        with _LOCK:
+            _CACHE[key] = fresh
+    except Exception:  # the next query that finds the index stale tries again
+        log.exception("rebuilding the matching index failed")
+    finally:
+        with _LOCK:
+            _REBUILDING.discard(key)
+
+
+def warm(session: Session, *, settings: Settings) -> MatchIndex:
+    """Build the index now and load the text model, so that neither the first query nor the
+    first edited profile (a text never seen) waits for them."""
+    index = get_index(session, settings=settings)
+    get_encoder(settings.match_text_encoder, data_dir=settings.data_dir).load()
+    return index
 
 
 def _apply_changes(session: Session, index: MatchIndex, settings: Settings, version: int) -> bool:
@@ -171,7 +225,8 @@ def _apply_changes(session: Session, index: MatchIndex, settings: Settings, vers
         return False
     employees = sorted({i for e, i in changes if e == "employee" and i is not None})
     opportunities = sorted({i for e, i in changes if e == "opportunity" and i is not None})
-    encoder, ctx, m, snap = get_encoder(settings.match_text_encoder), Context(session), index.matcher, index.snapshot
+    encoder = get_encoder(settings.match_text_encoder, data_dir=settings.data_dir)
+    ctx, m, snap = Context(session), index.matcher, index.snapshot
     if employees:
         people, ext, names = load_people(session, ctx, settings=settings, encoder=encoder, ids=employees)
         for p in people:
@@ -256,7 +311,16 @@ def candidates(session: Session, *, settings: Settings, opportunity: str, k: int
     index = get_index(session, settings=settings)
     oid = _opportunity(index, opportunity)
     opted_out = governance.opted_out_employee_ids(session)  # at once, before the index refreshes
-    matches = [m for m in index.matcher.candidates(oid, k + len(opted_out), filters) if m.id not in opted_out][:k]
+    # The index already leaves out everyone whose opt-out it has seen, so ask for k and widen only
+    # if someone who opted out since is among them: explaining k + all opted-out people (thousands
+    # at 100,000 employees) cost seconds per shortlist.
+    fetch = k
+    while True:
+        found = index.matcher.candidates(oid, fetch, filters)
+        matches = [m for m in found if m.id not in opted_out][:k]
+        if len(matches) == k or len(found) < fetch:
+            break
+        fetch *= 2
     return MatchList(subject=opportunity, model_version=index.model_version,
                      results=[_out(index, m, m.id, oid) for m in matches])
 
