@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session
 
 from builders import make_marketplace
@@ -17,7 +17,7 @@ from trellis.config import Settings
 from trellis.core.matching import Matcher
 from trellis.db import make_engine
 from trellis.matching import service
-from trellis.models import Preferences
+from trellis.models import Employee, Preferences
 
 
 @pytest.fixture
@@ -68,8 +68,27 @@ def test_a_slow_index_is_rebuilt_in_the_background_while_the_old_one_answers(
         service.mark_changed(s, everything=True)  # e.g. a bulk import: only a rebuild will do
         s.commit()
         assert service.get_index(s, settings=settings) is old  # answers at once, one change behind
-        for thread in threading.enumerate():
-            if thread.name == "rebuild-matching-index":
-                thread.join()
+        _join("rebuild-matching-index")
         fresh = service.get_index(s, settings=settings)
     assert fresh is not old and fresh.version > old.version
+
+
+def _join(name: str) -> None:
+    for thread in threading.enumerate():
+        if thread.name == name:
+            thread.join()
+
+
+def test_an_unmarked_write_on_a_large_index_is_found_and_rebuilt_off_the_request(
+        committed: Engine, match_settings: Settings) -> None:
+    settings = match_settings.model_copy(update={"database_url": str(committed.url)})
+    with Session(committed) as s:
+        old = service.get_index(s, settings=settings)
+        old.build_seconds = service.INLINE_REBUILD_SECONDS + 60
+        s.execute(update(Employee).values(job_title="Platform engineer"))  # a bulk write, not marked
+        s.commit()
+        old.checked_at = 0.0  # the periodic check is due
+        assert service.get_index(s, settings=settings) is old
+        _join("check-matching-index")
+        _join("rebuild-matching-index")
+        assert service.get_index(s, settings=settings) is not old

@@ -53,3 +53,4 @@ def test_serve_with_several_workers_hands_the_database_url_to_them(monkeypatch: 
     assert target == "trellis.web.app:app_from_env" and kw["factory"] and kw["workers"] == 3 and kw["port"] == 8123
     assert os.environ["TRELLIS_DATABASE_URL"] == url
     assert kw["log_config"]["loggers"]["trellis"]["level"] == "INFO"
+    assert kw["timeout_worker_healthcheck"] >= 30  # building the index must not look like a hung worker

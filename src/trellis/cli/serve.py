@@ -10,6 +10,11 @@ import typer
 
 from trellis.cli.common import DbOption, settings_for
 
+# uvicorn's supervisor kills a worker that does not answer its ping within this many seconds
+# (default 5). A worker building its matching index (100,000 people) on a busy machine can hold
+# the interpreter longer than that, and was killed and restarted in a loop; a minute is enough.
+WORKER_HEALTHCHECK_SECONDS = 60
+
 
 def serve(
     db: DbOption = None,
@@ -34,6 +39,6 @@ def serve(
         # (app_from_env): hand the --db choice down the same way
         os.environ["TRELLIS_DATABASE_URL"] = settings.database_url
         uvicorn.run("trellis.web.app:app_from_env", factory=True, host=settings.host, port=settings.port,
-                    workers=workers, log_config=log_config)
+                    workers=workers, log_config=log_config, timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS)
     else:
         uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=log_config)

@@ -78,7 +78,7 @@ class MatchIndex:
     matcher: Matcher
     snapshot: Snapshot
     version: int
-    fingerprint: tuple[Any, ...]
+    fingerprint: tuple[Any, ...] | None  # None: to be taken afresh at the next check
     checked_at: float
     model_version: str
     employee_ids: dict[str, int]
@@ -89,6 +89,7 @@ class MatchIndex:
 _CACHE: dict[tuple[str, str], MatchIndex] = {}
 _LOCK = threading.Lock()
 _REBUILDING: set[tuple[str, str]] = set()  # keys whose replacement is being built in the background
+_CHECKING: set[tuple[str, str]] = set()  # keys whose fingerprint is being checked in the background
 INLINE_REBUILD_SECONDS = 2.0  # an index that took longer to build is rebuilt in the background
 
 
@@ -151,9 +152,11 @@ def build_index(session: Session, *, settings: Settings) -> MatchIndex:
 
 def get_index(session: Session, *, settings: Settings) -> MatchIndex:
     """The cached index for this database and these settings, refreshed to the latest version.
-    The periodic fingerprint check (a few hundred ms on a large database) runs outside the lock:
-    one request checks while the others go on with the index they have. A large index that needs
-    a full rebuild keeps answering, one change behind, while its replacement is built."""
+
+    Marked changes are applied on the request that first sees them. The fingerprint check (a few
+    hundred ms on a large database) and any full rebuild of a large index run in a background
+    thread while the current index keeps answering; a small index (tests, small companies) or a
+    session bound to one connection does both at once, on the request."""
     key = (settings.database_url, model_version(settings))
     with _LOCK:
         index = _CACHE.get(key)
@@ -166,32 +169,69 @@ def get_index(session: Session, *, settings: Settings) -> MatchIndex:
         if due:
             index.checked_at = time.monotonic()
     version = current_version(session)
-    if version == index.version:
-        if not due or fingerprint(session) == index.fingerprint:
-            return index
-        with _LOCK:  # written to without marking changes: only a rebuild will do
-            return _rebuild(session, key, settings) if _CACHE.get(key) is index else _CACHE[key]
+    if version > index.version:
+        with _LOCK:
+            index = _CACHE[key]
+            if key in _REBUILDING or version <= index.version:
+                return index
+            if not _apply_changes(session, index, settings, version):
+                return _rebuild(session, key, settings)
+            index.fingerprint = None  # it now includes these writes: take it afresh
+            due = True
+    if due:
+        engine = _background(session, index)
+        if engine is None:
+            _check(session, key, index, settings)
+        else:
+            with _LOCK:
+                start = key not in _CHECKING
+                _CHECKING.add(key)
+            if start:
+                threading.Thread(target=_check_in_background, args=(engine, key, index, settings),
+                                 name="check-matching-index", daemon=True).start()
+    return _CACHE[key]
+
+
+def _background(session: Session, index: MatchIndex) -> Engine | None:
+    """The engine to do slow upkeep with in another thread, or None to do it now."""
+    bind = session.get_bind()
+    return bind if isinstance(bind, Engine) and index.build_seconds >= INLINE_REBUILD_SECONDS else None
+
+
+def _check(session: Session, key: tuple[str, str], index: MatchIndex, settings: Settings) -> None:
+    """Compare the fingerprint: a change that no marked change explains means rows were written
+    without ``mark_changed`` (a bulk load), and only a rebuild will do."""
+    version, fp = current_version(session), fingerprint(session)
     with _LOCK:
-        index = _CACHE[key]
-        if version > index.version and key not in _REBUILDING:
-            index.checked_at = time.monotonic()
-            fp = fingerprint(session)
-            if _apply_changes(session, index, settings, version):
-                index.fingerprint = fp
-            else:
-                index = _rebuild(session, key, settings)
-        return index
+        if _CACHE.get(key) is not index or version != index.version or key in _REBUILDING:
+            return  # replaced, or further changes came in: the next query takes it from there
+        if index.fingerprint is None:
+            index.fingerprint = fp
+        elif fp != index.fingerprint:
+            _rebuild(session, key, settings)
+
+
+def _check_in_background(engine: Engine, key: tuple[str, str], index: MatchIndex, settings: Settings) -> None:
+    try:
+        with Session(engine) as session:
+            _check(session, key, index, settings)
+    except Exception:  # the next due check tries again
+        log.exception("checking the matching index failed")
+    finally:
+        with _LOCK:
+            _CHECKING.discard(key)
 
 
 def _rebuild(session: Session, key: tuple[str, str], settings: Settings) -> MatchIndex:
     """Replace the index (the caller holds the lock): at once if it builds quickly, else in the
     background while the current one keeps answering (rebuilding 100,000 people takes a minute)."""
-    index, bind = _CACHE[key], session.get_bind()
-    if index.build_seconds < INLINE_REBUILD_SECONDS or not isinstance(bind, Engine):
+    index = _CACHE[key]
+    engine = _background(session, index)
+    if engine is None:
         index = _CACHE[key] = build_index(session, settings=settings)
         return index
     _REBUILDING.add(key)
-    threading.Thread(target=_rebuild_in_background, args=(bind, key, settings), name="rebuild-matching-index",
+    threading.Thread(target=_rebuild_in_background, args=(engine, key, settings), name="rebuild-matching-index",
                      daemon=True).start()
     return index
 
