@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from portal_world import World, settings_for
 from trellis.cli import app as cli
+from trellis.cli.serve import run_workers
 from trellis.matching import service as matching
 from trellis.web.app import create_app
 
@@ -43,14 +44,37 @@ def test_without_warm_up_the_index_waits_for_the_first_request(world: World, tmp
 
 
 def test_serve_with_several_workers_hands_the_database_url_to_them(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[tuple[Any, dict[str, Any]]] = []
-    monkeypatch.setattr("uvicorn.run", lambda target, **kw: calls.append((target, kw)))
+    configs: list[Any] = []
+    monkeypatch.setattr("trellis.cli.serve.run_workers", configs.append)
     monkeypatch.setenv("TRELLIS_DATABASE_URL", "sqlite:///var/elsewhere.db")  # restored after the test
     url = "postgresql://someone@db.example:5432/trellis"
     result = CliRunner().invoke(cli, ["serve", "--db", url, "--workers", "3", "--port", "8123"])
     assert result.exit_code == 0, result.output
-    target, kw = calls[0]
-    assert target == "trellis.web.app:app_from_env" and kw["factory"] and kw["workers"] == 3 and kw["port"] == 8123
-    assert os.environ["TRELLIS_DATABASE_URL"] == url
-    assert kw["log_config"]["loggers"]["trellis"]["level"] == "INFO"
-    assert kw["timeout_worker_healthcheck"] >= 30  # building the index must not look like a hung worker
+    [config] = configs
+    assert config.app == "trellis.web.app:app_from_env" and config.factory and config.workers == 3
+    assert config.port == 8123 and os.environ["TRELLIS_DATABASE_URL"] == url
+    assert config.log_config["loggers"]["trellis"]["level"] == "INFO"
+    assert config.timeout_worker_healthcheck >= 30  # building the index must not look like a hung worker
+
+
+def test_the_workers_share_a_socket_marked_as_tcp_so_replies_are_not_delayed(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    import uvicorn
+
+    handed: list[socket.socket] = []
+
+    class Supervisor:
+        def __init__(self, config: Any, sockets: list[socket.socket]) -> None:
+            handed.extend(sockets)
+
+        def run(self) -> None:
+            pass
+
+    monkeypatch.setattr("uvicorn.supervisors.Multiprocess", Supervisor)
+    run_workers(uvicorn.Config("trellis.web.app:app_from_env", host="127.0.0.1", port=0, workers=2))
+    [sock] = handed
+    try:  # asyncio sets TCP_NODELAY only on connections accepted from a socket whose protocol is TCP
+        assert sock.proto == socket.IPPROTO_TCP and sock.get_inheritable()
+    finally:
+        sock.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import os
+import socket
 from typing import Any
 
 import typer
@@ -38,7 +39,22 @@ def serve(
         # each worker is a fresh process that reads its settings from the environment
         # (app_from_env): hand the --db choice down the same way
         os.environ["TRELLIS_DATABASE_URL"] = settings.database_url
-        uvicorn.run("trellis.web.app:app_from_env", factory=True, host=settings.host, port=settings.port,
-                    workers=workers, log_config=log_config, timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS)
+        run_workers(uvicorn.Config("trellis.web.app:app_from_env", factory=True, host=settings.host,
+                                   port=settings.port, workers=workers, log_config=log_config,
+                                   timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS))
     else:
         uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=log_config)
+
+
+def run_workers(config: Any) -> None:
+    """What ``uvicorn.run`` does for several workers, with one fix: the shared listening socket
+    is marked as TCP. uvicorn binds it with protocol 0, so asyncio never sets TCP_NODELAY on the
+    accepted connections, and every keep-alive request after the first waited ~40 ms for the
+    client's delayed ACK (uvicorn issue #3149; one worker is not affected)."""
+    from uvicorn.supervisors import Multiprocess
+
+    sock = config.bind_socket()
+    if sock.family in (socket.AF_INET, socket.AF_INET6) and sock.proto != socket.IPPROTO_TCP:
+        sock = socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, fileno=sock.detach())
+        sock.set_inheritable(True)
+    Multiprocess(config, sockets=[sock]).run()  # stops on SIGINT/SIGTERM
