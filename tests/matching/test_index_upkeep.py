@@ -4,6 +4,7 @@ replaced in the background while the old one keeps answering."""
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -16,8 +17,14 @@ from builders import make_marketplace
 from trellis.config import Settings
 from trellis.core.matching import Matcher
 from trellis.db import make_engine
-from trellis.matching import service
+from trellis.matching import index, service
 from trellis.models import Employee, Preferences
+
+
+@pytest.fixture(autouse=True)
+def _unfreeze() -> Iterator[None]:
+    yield
+    gc.unfreeze()  # a background rebuild freezes the heap for the garbage collector
 
 
 @pytest.fixture
@@ -64,7 +71,7 @@ def test_a_slow_index_is_rebuilt_in_the_background_while_the_old_one_answers(
     settings = match_settings.model_copy(update={"database_url": str(committed.url)})
     with Session(committed) as s:
         old = service.get_index(s, settings=settings)
-        old.build_seconds = service.INLINE_REBUILD_SECONDS + 60  # as if it were a very large company
+        old.build_seconds = index.INLINE_REBUILD_SECONDS + 60  # as if it were a very large company
         service.mark_changed(s, everything=True)  # e.g. a bulk import: only a rebuild will do
         s.commit()
         assert service.get_index(s, settings=settings) is old  # answers at once, one change behind
@@ -84,7 +91,7 @@ def test_an_unmarked_write_on_a_large_index_is_found_and_rebuilt_off_the_request
     settings = match_settings.model_copy(update={"database_url": str(committed.url)})
     with Session(committed) as s:
         old = service.get_index(s, settings=settings)
-        old.build_seconds = service.INLINE_REBUILD_SECONDS + 60
+        old.build_seconds = index.INLINE_REBUILD_SECONDS + 60
         s.execute(update(Employee).values(job_title="Platform engineer"))  # a bulk write, not marked
         s.commit()
         old.checked_at = 0.0  # the periodic check is due

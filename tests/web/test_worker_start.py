@@ -3,8 +3,10 @@ first "For you" does not pay for it; and `trellis serve --workers N` hands its s
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +17,14 @@ from typer.testing import CliRunner
 from portal_world import World, settings_for
 from trellis.cli import app as cli
 from trellis.cli.serve import run_workers
-from trellis.matching import service as matching
+from trellis.matching import index as matching
 from trellis.web.app import create_app
+
+
+@pytest.fixture(autouse=True)
+def _unfreeze() -> Iterator[None]:
+    yield
+    gc.unfreeze()  # a warmed-up worker freezes its heap for the garbage collector; the tests go on
 
 
 def _join_warm_up() -> None:
