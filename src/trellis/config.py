@@ -73,6 +73,9 @@ class Settings(BaseSettings):
     match_similarity_threshold: float = Field(default=0.6, ge=0, le=1,
                                               description="Embedding similarity from which skills count as related.")
     match_text_encoder: str = Field(default="minilm", description="Text encoder: minilm or hashing.")
+    match_warm_on_start: bool = Field(
+        default=True, description="Build the matching index in the background as a web worker starts, so the "
+        "first 'For you' after a start does not wait for it.")
     match_use_history_transitions: bool = Field(default=True,
                                                 description="Career-move plausibility from observed job history.")
     match_min_months_in_role: float = Field(default=12, ge=0, description="Rule: months in role before a job move.")

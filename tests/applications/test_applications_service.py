@@ -64,3 +64,18 @@ def test_a_closed_application_cannot_move_or_be_withdrawn(session: Session) -> N
                      data=MoveIn(to="reviewing", reason="too late", version=done.version))
     with pytest.raises(Conflict):
         service.withdraw(session, actor=me, application_id=app.id, version=done.version)
+
+
+def test_my_applications_carry_their_time_release_and_can_be_narrowed_to_one_opening(session: Session) -> None:
+    me, _boss, hiring, opp = _people(session)
+    other = make_opportunity(session, type="job")
+    app = service.apply(session, actor=me, opportunity_id=opp, data=ApplyIn())
+    service.apply(session, actor=me, opportunity_id=other.id, data=ApplyIn())
+    service.move(session, actor=hiring, application_id=app.id,
+                 data=MoveIn(to="offer", reason="Fit", version=app.version))
+    mine = service.list_mine(session, actor=me)
+    assert [a.opportunity_id for a in mine] == [other.id, opp] and [a.time_release for a in mine] == [None, "pending"]
+    [only] = service.list_mine(session, actor=me, opportunity_id=opp)
+    assert only.id == app.id and only.time_release == "pending"
+    applicants = service.list_for_opportunity(session, actor=hiring, opportunity_id=opp)
+    assert [a.time_release for a in applicants] == ["pending"]

@@ -47,8 +47,18 @@ def _triple(session: Session, application_id: int) -> tuple[Application, Opportu
     return app, opp, person
 
 
-def _out(session: Session, app: Application, opp: Opportunity, person: Employee) -> ApplicationOut:
-    release = session.scalar(select(TimeRelease.status).where(TimeRelease.application_id == app.id))
+def _releases(session: Session, application_ids: list[int]) -> dict[int, str]:
+    """Time-release status by application, in one query for a whole list."""
+    if not application_ids:
+        return {}
+    return {a: s for a, s in session.execute(select(TimeRelease.application_id, TimeRelease.status)
+                                             .where(TimeRelease.application_id.in_(application_ids)))}
+
+
+def _out(session: Session, app: Application, opp: Opportunity, person: Employee,
+         releases: dict[int, str] | None = None) -> ApplicationOut:
+    release = (releases.get(app.id) if releases is not None else
+               session.scalar(select(TimeRelease.status).where(TimeRelease.application_id == app.id)))
     return ApplicationOut(
         id=app.id, opportunity_id=opp.id, opportunity_title=opp.title, opportunity_type=opp.type,
         employee_id=person.id, applicant=person.name, status=app.status, confidential=app.confidential,
@@ -102,15 +112,19 @@ def apply(session: Session, *, actor: Actor, opportunity_id: int, data: ApplyIn)
     return _out(session, app, opp, person)
 
 
-def list_mine(session: Session, *, actor: Actor) -> list[ApplicationOut]:
+def list_mine(session: Session, *, actor: Actor, opportunity_id: int | None = None) -> list[ApplicationOut]:
+    """The actor's own applications, newest first (only the one to ``opportunity_id``, if given)."""
     if actor.employee_id is None:
         return []
-    rows = session.execute(select(Application, Opportunity).join(Opportunity)
-                           .where(Application.employee_id == actor.employee_id)
-                           .order_by(Application.id.desc())).all()
+    stmt = (select(Application, Opportunity).join(Opportunity).where(Application.employee_id == actor.employee_id)
+            .order_by(Application.id.desc()))
+    if opportunity_id is not None:
+        stmt = stmt.where(Application.opportunity_id == opportunity_id)
+    rows = session.execute(stmt).all()
     person = session.get(Employee, actor.employee_id)
     assert person is not None
-    return [_out(session, app, opp, person) for app, opp in rows]
+    releases = _releases(session, [app.id for app, _opp in rows])
+    return [_out(session, app, opp, person, releases) for app, opp in rows]
 
 
 def list_for_opportunity(session: Session, *, actor: Actor, opportunity_id: int) -> list[ApplicationOut]:
@@ -123,7 +137,8 @@ def list_for_opportunity(session: Session, *, actor: Actor, opportunity_id: int)
         raise Forbidden("only the hiring manager or HR see the applicants")
     rows = session.execute(select(Application, Employee).join(Employee, Employee.id == Application.employee_id)
                            .where(Application.opportunity_id == opp.id).order_by(Application.id)).all()
-    shown = [_out(session, app, opp, person) for app, person in rows
+    releases = _releases(session, [app.id for app, _person in rows])
+    shown = [_out(session, app, opp, person, releases) for app, person in rows
              if can_view_application(actor, _facts(app, opp, person))]
     if shown:  # reading other people's applications is audited (who read whose, when)
         session.add(AuditEvent(actor=f"user:{actor.user_id}", action="application.list", entity_type="opportunity",

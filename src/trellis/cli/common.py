@@ -48,3 +48,15 @@ def unit_of_work(db: str | None) -> Iterator[Session]:
             yield session
     finally:
         engine.dispose()
+
+
+def analyse_after_bulk_write(db: str | None) -> None:
+    """Refresh the database's planner statistics after a bulk write (PostgreSQL; see db.py)."""
+    from trellis.db import make_engine, refresh_statistics
+
+    settings = settings_for(db)
+    engine = make_engine(settings.database_url)
+    try:
+        refresh_statistics(engine)
+    finally:
+        engine.dispose()

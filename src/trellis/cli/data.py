@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from trellis.cli.common import DbOption, console, err_console, settings_for, unit_of_work
+from trellis.cli.common import DbOption, analyse_after_bulk_write, console, err_console, settings_for, unit_of_work
 
 if TYPE_CHECKING:
     from trellis.imports.context import ProgressCallback
@@ -21,6 +21,7 @@ KINDS = ("locations", "org-units", "skills", "roles", "role-skills", "employees"
          "opportunities", "learning")
 KIND_HELP = "One of: " + ", ".join(KINDS) + "."
 LARGE_FILE_BYTES = 1_000_000
+BULK_ROWS = 1_000  # an import writing at least this many rows refreshes the planner statistics
 
 
 @contextmanager
@@ -53,6 +54,8 @@ def import_(
     with progress_bars(large) as on_progress, unit_of_work(db) as session:
         result = import_file(session, kind=kind, path=file, settings=settings_for(db), dry_run=dry_run,
                              allow_extra_columns=ignore_extra_columns, on_progress=on_progress)
+    if not dry_run and result.created + result.updated + result.deleted >= BULK_ROWS:
+        analyse_after_bulk_write(db)
     for warning in result.warnings:
         err_console.print(f"[yellow]warning:[/yellow] {escape(warning)}", highlight=False)
     verb = "would import" if dry_run else "imported"

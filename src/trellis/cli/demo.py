@@ -8,7 +8,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from trellis.cli.common import DbOption, console, unit_of_work
+from trellis.cli.common import DbOption, analyse_after_bulk_write, console, unit_of_work
 
 
 def demo(
@@ -35,6 +35,7 @@ def demo(
         summary = build_demo(session, employees=employees, seed=seed, replace=replace,
                              as_of=as_of.date() if as_of else None, progress=report)
         bar.update(task, description="committing")
+    analyse_after_bulk_write(db)
     table = Table(title="Demo organisation built",
                   caption=f"seed {seed}, as of {summary.as_of}, {summary.seconds:.1f} s")
     table.add_column("table")

@@ -2,27 +2,59 @@
 
 from __future__ import annotations
 
+import copy
+import os
+import socket
+from typing import Any
+
 import typer
 
 from trellis.cli.common import DbOption, settings_for
+
+# uvicorn's supervisor kills a worker that does not answer its ping within this many seconds
+# (default 5). A worker building its matching index (100,000 people) on a busy machine can hold
+# the interpreter longer than that, and was killed and restarted in a loop; a minute is enough.
+WORKER_HEALTHCHECK_SECONDS = 60
 
 
 def serve(
     db: DbOption = None,
     host: str | None = typer.Option(None, help="Bind address (default: TRELLIS_HOST)."),
     port: int | None = typer.Option(None, help="Port (default: TRELLIS_PORT)."),
-    workers: int = typer.Option(1, help="Worker processes."),
+    workers: int = typer.Option(1, help="Worker processes (each builds its own matching index)."),
 ) -> None:
     """Start the web portal (API docs at /docs)."""
     import uvicorn
+    from uvicorn.config import LOGGING_CONFIG
 
     from trellis.web.app import create_app
 
+    # uvicorn's own logging, plus Trellis's INFO lines (matching index builds) on the same handler
+    log_config: dict[str, Any] = copy.deepcopy(LOGGING_CONFIG)
+    log_config["loggers"]["trellis"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
     settings = settings_for(db)
     updates = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
     settings = settings.model_copy(update=updates)
     if workers > 1:
-        uvicorn.run("trellis.web.app:app_from_env", factory=True, host=settings.host, port=settings.port,
-                    workers=workers)
+        # each worker is a fresh process that reads its settings from the environment
+        # (app_from_env): hand the --db choice down the same way
+        os.environ["TRELLIS_DATABASE_URL"] = settings.database_url
+        run_workers(uvicorn.Config("trellis.web.app:app_from_env", factory=True, host=settings.host,
+                                   port=settings.port, workers=workers, log_config=log_config,
+                                   timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS))
     else:
-        uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=log_config)
+
+
+def run_workers(config: Any) -> None:
+    """What ``uvicorn.run`` does for several workers, with one fix: the shared listening socket
+    is marked as TCP. uvicorn binds it with protocol 0, so asyncio never sets TCP_NODELAY on the
+    accepted connections, and every keep-alive request after the first waited ~40 ms for the
+    client's delayed ACK (uvicorn issue #3149; one worker is not affected)."""
+    from uvicorn.supervisors import Multiprocess
+
+    sock = config.bind_socket()
+    if sock.family in (socket.AF_INET, socket.AF_INET6) and sock.proto != socket.IPPROTO_TCP:
+        sock = socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, fileno=sock.detach())
+        sock.set_inheritable(True)
+    Multiprocess(config, sockets=[sock]).run()  # stops on SIGINT/SIGTERM

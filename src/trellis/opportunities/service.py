@@ -257,8 +257,9 @@ def list_managed(session: Session, *, actor: Actor) -> list[Opportunity]:
 
 
 def list_pending_approval(session: Session) -> list[Opportunity]:
+    """Postings waiting for HR, oldest first, with their skills (one query for all of them)."""
     return list(session.scalars(select(Opportunity).where(Opportunity.status == "pending_approval")
-                                .order_by(Opportunity.id)))
+                                .options(selectinload(Opportunity.skills)).order_by(Opportunity.id)))
 
 
 def filter_choices(session: Session, *, roles: bool = True) -> dict[str, list[tuple[int, str]]]:

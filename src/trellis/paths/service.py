@@ -3,7 +3,9 @@ and gap analysis (with a learning plan) for a person."""
 
 from __future__ import annotations
 
+import logging
 import random
+import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -13,7 +15,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from trellis.core.learning import CatalogueItem, LearningPlan, learning_plan
@@ -47,6 +49,7 @@ from trellis.paths.schemas import (
 )
 from trellis.similarity.service import DEFAULT_WEIGHTS, load_profiles
 
+log = logging.getLogger(__name__)
 MOVE_KINDS = ("promotion", "lateral", "demotion")
 
 
@@ -159,6 +162,8 @@ def load_graph(
 
 
 _CACHE: dict[tuple[str, tuple[Any, ...]], tuple[float, LoadedGraph]] = {}
+_REFRESHING: set[tuple[str, tuple[Any, ...]]] = set()
+_LOCK = threading.Lock()
 CACHE_SECONDS = 300.0
 
 
@@ -174,18 +179,43 @@ def graph_version(session: Session) -> tuple[Any, ...]:
 
 
 def cached_graph(session: Session) -> LoadedGraph:
-    """``load_graph(session)`` kept per process for ``CACHE_SECONDS`` while the data it is built
-    from is unchanged (so the web tier does not rebuild it on every request)."""
+    """``load_graph(session)`` kept per process while the data it is built from is unchanged,
+    and rebuilt every ``CACHE_SECONDS`` as a safety net. That periodic rebuild (seconds for
+    100,000 people) runs in the background while the cached graph keeps answering; only a changed
+    fingerprint (or a test session bound to one connection) rebuilds on the request."""
     key = (str(session.get_bind().engine.url), graph_version(session))
     now = time.monotonic()
     hit = _CACHE.get(key)
-    if hit is not None and now - hit[0] < CACHE_SECONDS:
+    if hit is not None:
+        if now - hit[0] >= CACHE_SECONDS:
+            bind = session.get_bind()
+            if not isinstance(bind, Engine):
+                return _store(key, load_graph(session))
+            with _LOCK:
+                start = key not in _REFRESHING
+                _REFRESHING.add(key)
+            if start:
+                threading.Thread(target=_refresh, args=(bind, key), name="refresh-career-graph", daemon=True).start()
         return hit[1]
-    loaded = load_graph(session)
+    return _store(key, load_graph(session))
+
+
+def _store(key: tuple[str, tuple[Any, ...]], loaded: LoadedGraph) -> LoadedGraph:
     if len(_CACHE) >= 8:
         _CACHE.clear()
-    _CACHE[key] = (now, loaded)
+    _CACHE[key] = (time.monotonic(), loaded)
     return loaded
+
+
+def _refresh(engine: Engine, key: tuple[str, tuple[Any, ...]]) -> None:
+    try:
+        with Session(engine) as session:
+            _store(key, load_graph(session))
+    except Exception:  # the cached graph stays; the next expired hit tries again
+        log.exception("refreshing the career graph failed")
+    finally:
+        with _LOCK:
+            _REFRESHING.discard(key)
 
 
 # ---- lookups ---------------------------------------------------------------------------------

@@ -3,6 +3,11 @@ under /api/v1, local static assets (no CDN, API docs included), one domain-error
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -14,6 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.exc import DataError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from trellis import __version__
@@ -30,6 +36,7 @@ from trellis.errors import (
     Unauthenticated,
     Unavailable,
 )
+from trellis.matching import service as matching
 from trellis.web.api import analytics as analytics_api
 from trellis.web.api import matching as matching_api
 from trellis.web.api import paths as paths_api
@@ -44,6 +51,7 @@ STATUS_FOR: dict[type[TrellisError], int] = {
     Unavailable: 503,
 }
 HERE = Path(__file__).parent
+log = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 5
 DATABASE_DOWN = "the database is not reachable right now; please try again in a few seconds"
 
@@ -71,11 +79,32 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith(("/api/", "/health")) or "application/json" in request.headers.get("accept", "")
 
 
+def warm_matching_index(factory: sessionmaker[Session], settings: Settings) -> None:
+    """Build this worker's matching index now (in a background thread at start-up) rather than on
+    the first request that needs it; requests that need it meanwhile wait for this build."""
+    started = time.perf_counter()
+    try:
+        with factory() as session:
+            matching.warm(session, settings=settings)
+    except Exception:  # the first request that needs the index tries again and shows the error
+        log.exception("warming the matching index failed")
+        return
+    log.info("matching index and text model ready %.1f s after the worker started", time.perf_counter() - started)
+
+
 def create_app(settings: Settings) -> FastAPI:
     engine = make_engine(settings.database_url, echo=settings.echo_sql)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.match_warm_on_start:
+            threading.Thread(target=warm_matching_index, args=(app.state.session_factory, settings),
+                             name="warm-matching-index", daemon=True).start()
+        yield
+
     app = FastAPI(title="Trellis", version=__version__, description="Internal talent marketplace API. "
                   "Authenticate with `Authorization: Bearer <token>` (tokens: /admin/tokens).",
-                  docs_url=None, redoc_url=None, responses=ERROR_RESPONSES)
+                  docs_url=None, redoc_url=None, responses=ERROR_RESPONSES, lifespan=lifespan)
     app.state.settings = settings
     app.state.engine = engine
     set_up_writes(app.state, engine)  # reader and writer sessions, the write gate (web/writes.py)

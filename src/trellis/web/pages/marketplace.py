@@ -34,7 +34,7 @@ def marketplace(
 def opportunity(request: Request, opportunity_id: int, session: SessionDep, settings: SettingsDep,
                 actor: Actor = Permit("marketplace.browse")) -> Response:
     opp = opportunities.get_opportunity(session, actor=actor, opportunity_id=opportunity_id)
-    mine = next((a for a in applications.list_mine(session, actor=actor) if a.opportunity_id == opp.id), None)
+    mine = next(iter(applications.list_mine(session, actor=actor, opportunity_id=opp.id)), None)
     fit = recommendations.explain_for(session, settings=settings, actor=actor, opportunity_id=opp.id)
     return render(request, "opportunity.html", {"opp": opportunities.to_out(session, opp), "mine": mine, "fit": fit})
 

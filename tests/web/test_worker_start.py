@@ -1,0 +1,88 @@
+"""What a web worker does as it starts: it builds the matching index in the background, so the
+first "For you" does not pay for it; and `trellis serve --workers N` hands its settings down."""
+
+from __future__ import annotations
+
+import gc
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from portal_world import World, settings_for
+from trellis.cli import app as cli
+from trellis.cli.serve import run_workers
+from trellis.matching import index as matching
+from trellis.web.app import create_app
+
+
+@pytest.fixture(autouse=True)
+def _unfreeze() -> Iterator[None]:
+    yield
+    gc.unfreeze()  # a warmed-up worker freezes its heap for the garbage collector; the tests go on
+
+
+def _join_warm_up() -> None:
+    for thread in threading.enumerate():
+        if thread.name == "warm-matching-index":
+            thread.join()
+
+
+def test_a_starting_worker_builds_the_matching_index_before_any_request_needs_it(world: World,
+                                                                                 tmp_path: Path) -> None:
+    settings = settings_for(world.url, tmp_path, match_warm_on_start=True)
+    matching.reset_cache()
+    with TestClient(create_app(settings)):
+        _join_warm_up()
+        assert (settings.database_url, matching.model_version(settings)) in matching._CACHE
+    matching.reset_cache()
+
+
+def test_without_warm_up_the_index_waits_for_the_first_request(world: World, tmp_path: Path) -> None:
+    settings = settings_for(world.url, tmp_path)
+    matching.reset_cache()
+    with TestClient(create_app(settings)):
+        _join_warm_up()
+        assert matching._CACHE == {}
+
+
+def test_serve_with_several_workers_hands_the_database_url_to_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    configs: list[Any] = []
+    monkeypatch.setattr("trellis.cli.serve.run_workers", configs.append)
+    monkeypatch.setenv("TRELLIS_DATABASE_URL", "sqlite:///var/elsewhere.db")  # restored after the test
+    url = "postgresql://someone@db.example:5432/trellis"
+    result = CliRunner().invoke(cli, ["serve", "--db", url, "--workers", "3", "--port", "8123"])
+    assert result.exit_code == 0, result.output
+    [config] = configs
+    assert config.app == "trellis.web.app:app_from_env" and config.factory and config.workers == 3
+    assert config.port == 8123 and os.environ["TRELLIS_DATABASE_URL"] == url
+    assert config.log_config["loggers"]["trellis"]["level"] == "INFO"
+    assert config.timeout_worker_healthcheck >= 30  # building the index must not look like a hung worker
+
+
+def test_the_workers_share_a_socket_marked_as_tcp_so_replies_are_not_delayed(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    import uvicorn
+
+    handed: list[socket.socket] = []
+
+    class Supervisor:
+        def __init__(self, config: Any, sockets: list[socket.socket]) -> None:
+            handed.extend(sockets)
+
+        def run(self) -> None:
+            pass
+
+    monkeypatch.setattr("uvicorn.supervisors.Multiprocess", Supervisor)
+    run_workers(uvicorn.Config("trellis.web.app:app_from_env", host="127.0.0.1", port=0, workers=2))
+    [sock] = handed
+    try:  # asyncio sets TCP_NODELAY only on connections accepted from a socket whose protocol is TCP
+        assert sock.proto == socket.IPPROTO_TCP and sock.get_inheritable()
+    finally:
+        sock.close()
