@@ -19,6 +19,7 @@ from trellis.errors import Conflict, Invalid
 from trellis.governance import service as governance
 from trellis.governance.card import build_card, render_markdown
 from trellis.governance.specs import MATCHING_KEYS, WEIGHT_KEYS
+from trellis.matching import index as matching_index
 from trellis.matching import service
 from trellis.models import AuditEvent, CompanySetting, RecommendationEvent
 
@@ -66,9 +67,10 @@ def test_the_environment_gives_the_defaults_and_a_company_value_wins(session: Se
     assert row.updated_at is not None and row.label == "Profile and history vs posting text"
 
 
-def test_every_matching_knob_of_the_settings_is_a_company_setting_except_the_encoder() -> None:
+def test_every_matching_knob_of_the_settings_is_a_company_setting_except_the_deployment_ones() -> None:
     fields = {k for k in Settings.model_fields if k.startswith("match_")}
-    assert {f"matching.{f.removeprefix('match_')}" for f in fields} - set(MATCHING_KEYS) == {"matching.text_encoder"}
+    assert {f"matching.{f.removeprefix('match_')}" for f in fields} - set(MATCHING_KEYS) == {
+        "matching.text_encoder", "matching.warm_on_start"}
 
 
 @pytest.mark.parametrize(("values", "message"), [
@@ -221,7 +223,8 @@ def test_the_index_cache_keeps_only_the_latest_configurations_of_a_database(
     for months in (1, 2, 3):
         change(session, match_settings, min_months_in_role=months)
         assert service.get_index(session, settings=match_settings) is not first
-    assert len([k for k in service._CACHE if k[0] == match_settings.database_url]) == service.KEEP_PER_DATABASE
+    cached = [k for k in matching_index._CACHE if k[0] == match_settings.database_url]
+    assert len(cached) == matching_index.KEEP_PER_DATABASE
     latest = service.get_index(session, settings=match_settings)
     assert service.get_index(session, settings=match_settings) is latest
 
