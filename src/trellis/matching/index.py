@@ -48,7 +48,8 @@ FINGERPRINT_EVERY = 5.0  # seconds between fingerprint checks
 def model_version(settings: Settings) -> str:
     """Engine version, encoder and a hash of every matching setting (weights, rules...) of
     ``settings``; pass the effective settings (``effective_settings``)."""
-    knobs = {k: v for k, v in settings.model_dump().items() if k.startswith("match_")}
+    knobs = {k: v for k, v in settings.model_dump().items()
+             if k.startswith("match_") and k != "match_warm_on_start"}  # when to build, not what
     digest = hashlib.sha1(repr(sorted(knobs.items())).encode()).hexdigest()[:10]
     return f"{ENGINE_VERSION} {settings.match_text_encoder} {digest}"
 
