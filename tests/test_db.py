@@ -61,3 +61,33 @@ def test_the_test_database_is_the_kind_ci_asked_for(engine: Engine) -> None:
 
     wanted = os.environ.get("TRELLIS_TEST_DATABASE_URL")
     assert is_sqlite(str(engine.url)) == (not wanted)
+
+
+def test_planner_statistics_are_refreshed_after_a_bulk_load_on_postgresql(fresh_db_url: str) -> None:
+    from sqlalchemy import text as sql
+
+    from trellis.db import is_sqlite, make_engine, refresh_statistics
+
+    engine = make_engine(fresh_db_url)
+    try:
+        refresh_statistics(engine)  # SQLite: nothing to do, and nothing breaks
+        if is_sqlite(fresh_db_url):
+            return
+        with engine.connect() as conn:
+            analysed = conn.execute(sql("select last_analyze from pg_stat_user_tables "
+                                        "where relname = 'employees'")).scalar()
+        assert analysed is not None
+    finally:
+        engine.dispose()
+
+
+def test_the_demo_command_refreshes_the_statistics_when_it_is_done(fresh_db_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from trellis.cli import app
+
+    called: list[str | None] = []
+    monkeypatch.setattr("trellis.cli.demo.analyse_after_bulk_write", called.append)
+    result = CliRunner().invoke(app, ["demo", "--employees", "80", "--db", fresh_db_url])
+    assert result.exit_code == 0, result.output
+    assert called == [fresh_db_url]

@@ -40,6 +40,7 @@ def test_a_starting_worker_builds_the_matching_index_before_any_request_needs_it
     with TestClient(create_app(settings)):
         _join_warm_up()
         assert (settings.database_url, matching.model_version(settings)) in matching._CACHE
+        assert gc.get_freeze_count() > 0  # the index is out of the garbage collector's way
     matching.reset_cache()
 
 
