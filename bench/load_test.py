@@ -102,22 +102,22 @@ def prepare(base: str, password: str, *, timeout: float) -> World:
         made = client.post("/api/v1/tokens", json={"name": f"load test {time.time():.0f}", "scopes": ["read"]})
         made.raise_for_status()
         token = made.json()["token"]
-    api = httpx.Client(base_url=base, timeout=timeout, headers={"authorization": f"Bearer {token}"})
-    open_ids, open_ext, page = [], [], 1
-    while True:
-        got = api.get("/api/v1/opportunities", params={"page": page, "per_page": 100}).json()
-        open_ids += [o["id"] for o in got["items"]]
-        open_ext += [o["external_id"] for o in got["items"]]
-        if page * 100 >= got["total"]:
-            break
-        page += 1
-    people: set[str] = set()
-    for ext in random.Random(1).sample(open_ext, 5):
-        found = api.get(f"/api/v1/opportunities/{ext}/candidates", params={"k": 40}).json()
-        people |= {m["employee"] for m in found["results"]}
+    open_ids, open_ext, people = [], [], set()
+    with httpx.Client(base_url=base, timeout=timeout, headers={"authorization": f"Bearer {token}"}) as api:
+        page = 1
+        while True:
+            got = api.get("/api/v1/opportunities", params={"page": page, "per_page": 100}).json()
+            open_ids += [o["id"] for o in got["items"]]
+            open_ext += [o["external_id"] for o in got["items"]]
+            if page * 100 >= got["total"]:
+                break
+            page += 1
+        for ext in random.Random(1).sample(open_ext, 5):
+            found = api.get(f"/api/v1/opportunities/{ext}/candidates", params={"k": 40}).json()
+            people |= {m["employee"] for m in found["results"]}
     opening = manager_opening(base, sessions, timeout=timeout)
-    employee = httpx.Client(base_url=base, cookies=sessions["employee"].cookies, timeout=timeout)
-    mine = employee.get("/api/v1/applications").json()
+    with httpx.Client(base_url=base, cookies=sessions["employee"].cookies, timeout=timeout) as employee:
+        mine = employee.get("/api/v1/applications").json()
     taken = {a["opportunity_id"] for a in mine}
     applied = [(a["id"], a["version"]) for a in mine if a["status"] in ("submitted", "screening")]
     to_apply = [i for i in open_ids if i not in taken and i != opening]

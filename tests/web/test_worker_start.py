@@ -37,19 +37,23 @@ def test_a_starting_worker_builds_the_matching_index_before_any_request_needs_it
                                                                                  tmp_path: Path) -> None:
     settings = settings_for(world.url, tmp_path, match_warm_on_start=True)
     matching.reset_cache()
-    with TestClient(create_app(settings)):
+    app = create_app(settings)
+    with TestClient(app):
         _join_warm_up()
         assert (settings.database_url, matching.model_version(settings)) in matching._CACHE
         assert gc.get_freeze_count() > 0  # the index is out of the garbage collector's way
+    app.state.engine.dispose()
     matching.reset_cache()
 
 
 def test_without_warm_up_the_index_waits_for_the_first_request(world: World, tmp_path: Path) -> None:
     settings = settings_for(world.url, tmp_path)
     matching.reset_cache()
-    with TestClient(create_app(settings)):
+    app = create_app(settings)
+    with TestClient(app):
         _join_warm_up()
         assert matching._CACHE == {}
+    app.state.engine.dispose()
 
 
 def test_serve_with_several_workers_hands_the_database_url_to_them(monkeypatch: pytest.MonkeyPatch) -> None:
