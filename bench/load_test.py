@@ -34,8 +34,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+from portal_load import CSRF, wait_for  # bench/ is on the path when a script in it runs
 
-CSRF = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
 ACCOUNTS = {"employee": "zainab.park@example.com", "manager": "emily.lopez@example.com",
             "hr": "lars.zhang@example.com", "admin": "erik.banerjee@example.com"}
 SEARCH_WORDS = ["python", "data", "sales", "engineer", "design", "finance", "cloud", "marketing", "security",
@@ -68,18 +68,6 @@ class World:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def wait_for(base: str, seconds: float = 120) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            httpx.get(f"{base}/health", timeout=5).raise_for_status()
-            return
-        except httpx.HTTPError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.5)
-
-
 def sign_in(base: str, email: str, password: str) -> Session:
     with httpx.Client(base_url=base, timeout=60) as client:
         token = CSRF.search(client.get("/login").text)
@@ -94,7 +82,7 @@ def sign_in(base: str, email: str, password: str) -> Session:
 
 def prepare(base: str, password: str, *, timeout: float) -> World:
     """Sign in, take a token, collect ids, and make sure the manager has an open opening."""
-    wait_for(base)
+    wait_for(base, seconds=120)
     sessions = {role: sign_in(base, email, password) for role, email in ACCOUNTS.items()}
     admin = sessions["admin"]
     with httpx.Client(base_url=base, cookies=admin.cookies, timeout=timeout,

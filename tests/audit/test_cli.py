@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import pytest
 from sqlalchemy.orm import Session
 
+from cli_runner import run
 from trellis.audit.service import record
-from trellis.cli import main
-from trellis.cli.common import console, err_console
 from trellis.db import make_engine
-
-
-def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["trellis", *args])
-    monkeypatch.setattr(console, "width", 300)
-    monkeypatch.setattr(err_console, "width", 300)
-    with pytest.raises(SystemExit) as done:
-        main()
-    out = capsys.readouterr()
-    return int(done.value.code or 0), out.out, out.err
 
 
 def test_audit_log_lists_matching_events_as_a_table_or_json(

@@ -4,22 +4,10 @@ settings at once (all or nothing), see them with their share of the score, reset
 from __future__ import annotations
 
 import json
-import sys
 
 import pytest
 
-from trellis.cli import main
-from trellis.cli.common import console, err_console
-
-
-def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["trellis", *args])
-    monkeypatch.setattr(console, "width", 300)
-    monkeypatch.setattr(err_console, "width", 300)
-    with pytest.raises(SystemExit) as done:
-        main()
-    out = capsys.readouterr()
-    return int(done.value.code or 0), out.out, out.err
+from cli_runner import run
 
 
 def test_hr_changes_weights_and_rules_from_the_command_line_all_or_nothing_and_resets_them(

@@ -10,21 +10,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
+from cli_runner import run
 from conftest import EXAMPLES, table_counts
-from trellis.cli import main
-from trellis.cli.common import console, err_console
 from trellis.db import make_engine, make_session_factory
-
-
-def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    """Run the `trellis` entry point in-process; returns (exit code, stdout, stderr)."""
-    monkeypatch.setattr(sys, "argv", ["trellis", *args])
-    monkeypatch.setattr(console, "width", 300)
-    monkeypatch.setattr(err_console, "width", 300)
-    with pytest.raises(SystemExit) as done:
-        main()
-    out = capsys.readouterr()
-    return int(done.value.code or 0), out.out, out.err
 
 
 def counts(url: str) -> dict[str, int]:

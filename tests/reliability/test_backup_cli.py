@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session
 
 from builders import make_employee
+from cli_runner import run
 from reliability.dbstate import fingerprint
-from trellis.cli import main
-from trellis.cli.common import console, err_console
 from trellis.db import make_engine
-
-
-def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["trellis", *args])
-    monkeypatch.setattr(console, "width", 300)
-    monkeypatch.setattr(err_console, "width", 300)
-    with pytest.raises(SystemExit) as done:
-        main()
-    out = capsys.readouterr()
-    return int(done.value.code or 0), out.out, out.err
 
 
 def add_employees(url: str, n: int) -> None:
