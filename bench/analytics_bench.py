@@ -137,7 +137,8 @@ def time_pages(url: str, period: Period, repeat: int) -> dict[str, list[tuple[fl
     engine.dispose()
     out: dict[str, list[tuple[float, float]]] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(database_url=url, data_dir=Path(tmp), secret_key="bench")
+        settings = Settings(database_url=url, data_dir=Path(tmp), secret_key="bench",  # nothing else running
+                            match_warm_on_start=False, analytics_warm_on_start=False)
         with TestClient(create_app(settings)) as client:
             headers = {"Authorization": f"Bearer {raw}"}
             for path in ("/hr/analytics", "/hr/fairness"):
@@ -151,6 +152,55 @@ def time_pages(url: str, period: Period, repeat: int) -> dict[str, list[tuple[fl
                 if cache:
                     out[f"page {path} (after a new event)"] = timed(get, repeat, before=lambda: record_event(url))
             client.app.state.engine.dispose()  # type: ignore[attr-defined]
+        if cache and hasattr(cache, "enable_refresh"):
+            out.update(time_worker_start(url, Path(tmp), {"Authorization": f"Bearer {raw}"}, repeat))
+    return out
+
+
+def time_worker_start(url: str, tmp: Path, headers: dict[str, str],
+                      repeat: int) -> dict[str, list[tuple[float, float]]]:
+    """``/hr/analytics`` as HR first opens it (no period chosen: the last 365 days) in a worker
+    that starts with an empty cache: with the warm-up off (cold), on the first visit while the
+    warm-up is still under way (the visit waits for it), once the warm-up is done, and once the
+    background refresh has run after another writer recorded an event. Each round starts a new
+    app (its lifespan runs the warm-up thread); the matching index warm-up stays off."""
+    from fastapi.testclient import TestClient
+
+    from trellis.config import Settings
+    from trellis.web.app import create_app
+
+    out: dict[str, list[tuple[float, float]]] = {}
+
+    def visit(client: TestClient, name: str) -> None:
+        w, c = time.perf_counter(), time.process_time()
+        response = client.get("/hr/analytics", headers=headers)
+        assert response.status_code == 200, response.text[:500]
+        out.setdefault(name, []).append((time.perf_counter() - w, time.process_time() - c))
+
+    def settled(timeout: float = 120) -> None:
+        deadline = time.monotonic() + timeout
+        while (len(cache._ENTRIES) < 7 or cache._FLIGHTS) and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+    refresh = 2
+    for warm in (False, True):
+        for _ in range(repeat):
+            cache.clear()
+            settings = Settings(database_url=url, data_dir=tmp, secret_key="bench", match_warm_on_start=False,
+                                analytics_warm_on_start=warm, analytics_refresh_seconds=refresh)
+            app = create_app(settings)
+            with TestClient(app) as client:
+                if not warm:
+                    visit(client, "worker start: /hr/analytics, warm-up off (cold)")
+                    continue
+                visit(client, "worker start: first visit during the warm-up")
+                settled()
+                visit(client, "worker start: first visit after the warm-up")
+                record_event(url)
+                time.sleep(refresh * 2.5)
+                settled()
+                visit(client, "worker start: after a new event and a refresh")
+            app.state.engine.dispose()
     return out
 
 

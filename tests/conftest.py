@@ -100,4 +100,4 @@ def fresh_db_url(template_url: str, engine: Engine, tmp_path: Path) -> Iterator[
 @pytest.fixture
 def settings(fresh_db_url: str, tmp_path: Path) -> Settings:
     return Settings(database_url=fresh_db_url, data_dir=tmp_path / "data", secret_key="test-secret",
-                    match_warm_on_start=False)
+                    match_warm_on_start=False, analytics_warm_on_start=False)

@@ -105,7 +105,7 @@ def _populate(s: Session, url: str) -> World:
 
 def settings_for(url: str, tmp: Path, **kw: object) -> Settings:
     # no sentence model to load in the portal tests, and no index built behind their back
-    kw = {"match_text_encoder": "hashing", "match_warm_on_start": False, **kw}
+    kw = {"match_text_encoder": "hashing", "match_warm_on_start": False, "analytics_warm_on_start": False, **kw}
     return Settings(database_url=url, data_dir=tmp / "data", secret_key="portal-test-secret", **kw)  # type: ignore[arg-type]
 
 

@@ -36,6 +36,14 @@ class Settings(BaseSettings):
     analytics_cache_seconds: int = Field(
         default=300, ge=0, description="Longest the HR dashboards reuse a computed result; 0: always recompute."
     )
+    analytics_warm_on_start: bool = Field(
+        default=True, description="Compute the default HR dashboard in the background as a web worker starts.")
+    analytics_refresh_seconds: int = Field(
+        default=30, ge=0, description="How often a web worker refreshes the default HR dashboard in the background "
+        "(what went stale, or is older than half analytics_cache_seconds); 0: only at start.")
+    analytics_keep_warm_seconds: int = Field(
+        default=3600, ge=0, description="Refresh in the background only while the dashboards were used this "
+        "recently (seconds).")
     session_hours: int = Field(default=12, description="How long a portal sign-in lasts.")
     cookie_secure: bool | None = Field(
         default=None, description="Mark cookies Secure. Unset: Secure whenever the request came over HTTPS."

@@ -4,9 +4,24 @@ from __future__ import annotations
 
 import pytest
 from org_scenario import Org, build_org
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
+
+from trellis.db import make_engine, make_session_factory, session_scope
 
 
 @pytest.fixture
 def org(session: Session) -> Org:
     return build_org(session)
+
+
+@pytest.fixture
+def org_db(request: pytest.FixtureRequest, engine: Engine) -> str:
+    """The scenario organisation committed to a database of its own, for tests that serve it."""
+    engine.dispose()
+    url: str = request.getfixturevalue("fresh_db_url")
+    eng = make_engine(url)
+    with session_scope(make_session_factory(eng)) as s:
+        build_org(s)
+    eng.dispose()
+    return url

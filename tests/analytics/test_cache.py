@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from org_scenario import Org, build_org
-from sqlalchemy import Engine, delete, select, update
+from org_scenario import Org
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from builders import make_spell
@@ -98,17 +98,6 @@ def test_a_cached_bias_audit_still_records_that_demographics_were_viewed(session
     assert audit_bias(session, period=YEAR, actor="user:2") is first
     actors = session.scalars(select(AuditEvent.actor).where(AuditEvent.action == "demographics.read")).all()
     assert actors[-2:] == ["user:1", "user:2"]
-
-
-@pytest.fixture
-def org_db(request: pytest.FixtureRequest, engine: Engine) -> str:
-    engine.dispose()
-    url: str = request.getfixturevalue("fresh_db_url")
-    eng = make_engine(url)
-    with session_scope(make_session_factory(eng)) as s:
-        build_org(s)
-    eng.dispose()
-    return url
 
 
 def test_the_api_serves_from_the_cache_and_sees_another_writer_commit(org_db: str, tmp_path: Path) -> None:

@@ -15,7 +15,8 @@ def test_the_landing_page_lists_the_demo_organisations_counts(fresh_db_url: str)
     with session_scope(make_session_factory(engine)) as session:
         build_demo(session, employees=90, seed=2)
     engine.dispose()
-    app = create_app(Settings(database_url=fresh_db_url, secret_key="test", match_warm_on_start=False))
+    app = create_app(Settings(database_url=fresh_db_url, secret_key="test", match_warm_on_start=False,
+                              analytics_warm_on_start=False))
     with TestClient(app) as client:
         page = client.get("/")
         counts = client.get("/api/v1/counts").json()

@@ -25,7 +25,7 @@ def test_requests_get_503_while_the_database_is_down_and_work_again_after(
     with tcp_proxy(url.host or "127.0.0.1", url.port or 5432) as proxy:
         proxied = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
         app = create_app(Settings(database_url=proxied, data_dir=tmp_path, secret_key="test-secret",
-                                  match_warm_on_start=False))
+                                  match_warm_on_start=False, analytics_warm_on_start=False))
         with TestClient(app, raise_server_exceptions=False) as client:
             for path in PATHS:
                 assert client.get(path).status_code == 200

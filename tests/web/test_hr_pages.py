@@ -44,9 +44,12 @@ def test_hr_admin_sees_both_and_viewing_the_audit_is_recorded(
     try:
         with make_session_factory(engine)() as s:
             events = s.scalars(select(AuditEvent).where(AuditEvent.action == "fairness.view")).all()
+            reads = s.scalars(select(AuditEvent.actor).where(AuditEvent.action == "demographics.read")).all()
     finally:
         engine.dispose()
     assert events and events[-1].actor.startswith("user:") and events[-1].at is not None
+    # each read of demographics (the page, then the CSV download) names the person, not "system"
+    assert reads[-2:] == [events[-1].actor] * 2
 
 
 @pytest.mark.parametrize("role", ["employee", "manager", "sysadmin"])

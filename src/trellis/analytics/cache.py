@@ -17,7 +17,13 @@ tables without ``updated_at`` (job history, role and opportunity skill levels, d
 recommendation events) show once the entry is ``max_age`` seconds old (``analytics_cache_seconds``,
 default 300). Only sessions that opt in share anything (the web pages and the analytics API do;
 the CLI and direct callers of the services don't). A process holds at most ``MAX_ENTRIES`` results
-and ``MAX_SHARED`` loads; each web worker has its own."""
+and ``MAX_SHARED`` loads; each web worker has its own.
+
+One computation at a time per key: a caller that finds another thread computing the same result
+or load waits for it and takes it (if its data version matches) instead of computing it again —
+so a page opened while the background warm-up (``analytics.warm``) is at work waits for that
+work, not for a second copy of it. Results are computed under a per-key lock; loads never take a
+result's lock, and results only nest results they call, so the locks cannot deadlock."""
 
 from __future__ import annotations
 
@@ -25,7 +31,8 @@ import functools
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
@@ -39,6 +46,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
 MEMO = "trellis.analytics.memo"
 MAX_AGE = "trellis.analytics.max_age"
+REFRESH_AGE = "trellis.analytics.refresh_age"
 MAX_ENTRIES = 256
 MAX_SHARED = 24
 
@@ -53,6 +61,8 @@ class Entry:
 _ENTRIES: OrderedDict[tuple[Any, ...], Entry] = OrderedDict()
 _SHARED: OrderedDict[tuple[Any, ...], Entry] = OrderedDict()
 _LOCK = threading.Lock()
+_FLIGHTS: dict[tuple[Any, ...], list[Any]] = {}  # key: [lock, number of threads using it]
+_VIEWED = [float("-inf")]  # monotonic time of the last dashboard request (any opted-in session)
 
 
 def memo(session: Session, key: tuple[Any, ...], build: Callable[[], T]) -> T:
@@ -80,9 +90,48 @@ event.listen(Session, "do_orm_execute", _forget_on_write)
 
 def enable(session: Session, max_age: float) -> None:
     """Let analytics calls made with this session use cached results up to ``max_age`` seconds
-    old (0: never)."""
+    old (0: never). Counts as a dashboard view (``seconds_since_viewed``)."""
+    session.info.pop(REFRESH_AGE, None)
+    _allow(session, max_age)
+    _VIEWED[0] = time.monotonic()
+
+
+def enable_refresh(session: Session, max_age: float, refresh_age: float) -> None:
+    """As ``enable``, for a background refresh: results and loads older than ``refresh_age`` are
+    computed again (and replace the cached ones), so that requests keep finding them younger
+    than ``max_age``. Does not count as a dashboard view."""
+    _allow(session, max_age)
+    session.info[REFRESH_AGE] = refresh_age
+
+
+def _allow(session: Session, max_age: float) -> None:
     session.info[MAX_AGE] = max_age
     forget(session)  # loads made before are this session's own; from now on they may be shared
+
+
+def seconds_since_viewed() -> float:
+    """Seconds since a request last opted in to the dashboards' cache in this process."""
+    return time.monotonic() - _VIEWED[0]
+
+
+def _reuse_age(session: Session) -> float:
+    max_age = float(session.info.get(MAX_AGE, 0))
+    return min(max_age, float(session.info.get(REFRESH_AGE) or max_age))
+
+
+@contextmanager
+def _one_at_a_time(key: tuple[Any, ...]) -> Iterator[None]:
+    with _LOCK:
+        slot = _FLIGHTS.setdefault(key, [threading.Lock(), 0])
+        slot[1] += 1
+    try:
+        with slot[0]:
+            yield
+    finally:
+        with _LOCK:
+            slot[1] -= 1
+            if slot[1] == 0:
+                del _FLIGHTS[key]
 
 
 def clear() -> None:
@@ -121,19 +170,31 @@ def shared(session: Session, key: tuple[Any, ...], tables: tuple[str, ...], buil
     Shared arrays are made read-only."""
 
     def load() -> T:
-        max_age = float(session.info.get(MAX_AGE, 0))
+        max_age = _reuse_age(session)
         if max_age <= 0:
             return build()
-        full_key, version, now = (_database(session), *key), data_version(session, tables), time.monotonic()
-        entry = _fresh(_SHARED, full_key, version, max_age)
-        if entry is not None:
-            return entry.result  # type: ignore[no-any-return]
-        value = build()
-        _freeze(value)
-        _keep(_SHARED, full_key, Entry(value, version, now), MAX_SHARED)
-        return value
+        full_key, version = (_database(session), *key), data_version(session, tables)
+        return _compute_once(_SHARED, full_key, version, max_age, MAX_SHARED, build, freeze=True)
 
     return memo(session, key, load)
+
+
+def _compute_once(store: OrderedDict[tuple[Any, ...], Entry], key: tuple[Any, ...], version: tuple[Any, ...],
+                  max_age: float, limit: int, build: Callable[[], T], *, freeze: bool = False) -> T:
+    """The cached value for ``key`` at ``version``, or ``build()`` — by one thread at a time: a
+    thread arriving while another builds the same key waits, then takes that value if fresh."""
+    entry = _fresh(store, key, version, max_age)
+    if entry is None:
+        with _one_at_a_time(key):
+            entry = _fresh(store, key, version, max_age)
+            if entry is None:
+                now = time.monotonic()  # before building: a change landing meanwhile ages it sooner
+                value = build()
+                if freeze:
+                    _freeze(value)
+                entry = Entry(value, version, now)
+                _keep(store, key, entry, limit)
+    return entry.result  # type: ignore[no-any-return]
 
 
 def _freeze(value: Any) -> None:
@@ -168,17 +229,12 @@ def cacheable(*tables: str) -> Callable[[F], F]:
     def decorate(fn: F) -> F:
         @functools.wraps(fn)
         def call(session: Session, /, **kwargs: Any) -> Any:
-            max_age = float(session.info.get(MAX_AGE, 0))
+            max_age = _reuse_age(session)
             if max_age <= 0:
                 return fn(session, **kwargs)
             key = (_database(session), f"{fn.__module__}.{fn.__qualname__}", tuple(sorted(kwargs.items())))
-            version, now = data_version(session, tables), time.monotonic()
-            entry = _fresh(_ENTRIES, key, version, max_age)
-            if entry is not None:
-                return entry.result
-            result = fn(session, **kwargs)
-            _keep(_ENTRIES, key, Entry(result, version, now), MAX_ENTRIES)
-            return result
+            version = data_version(session, tables)
+            return _compute_once(_ENTRIES, key, version, max_age, MAX_ENTRIES, lambda: fn(session, **kwargs))
 
         return cast(F, call)
 

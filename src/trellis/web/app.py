@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from trellis import __version__
+from trellis.analytics.warm import keep_warm
 from trellis.architecture.service import organisation_counts
 from trellis.config import Settings, get_settings
 from trellis.db import is_connection_error, make_engine
@@ -100,7 +101,14 @@ def create_app(settings: Settings) -> FastAPI:
         if settings.match_warm_on_start:
             threading.Thread(target=warm_matching_index, args=(app.state.session_factory, settings),
                              name="warm-matching-index", daemon=True).start()
+        stop = threading.Event()
+        if settings.analytics_warm_on_start:
+            threading.Thread(target=keep_warm, args=(app.state.session_factory,), kwargs={
+                "max_age": settings.analytics_cache_seconds, "every": settings.analytics_refresh_seconds,
+                "keep_warm_for": settings.analytics_keep_warm_seconds, "stop": stop},
+                name="warm-analytics", daemon=True).start()
         yield
+        stop.set()
 
     app = FastAPI(title="Trellis", version=__version__, description="Internal talent marketplace API. "
                   "Authenticate with `Authorization: Bearer <token>` (tokens: /admin/tokens).",

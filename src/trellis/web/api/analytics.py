@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from trellis.accounts.permissions import Actor
 from trellis.analytics import cache, charts
 from trellis.analytics.fairness import audit_bias
 from trellis.analytics.flows import hoarding_indicators, talent_flows
@@ -32,6 +33,7 @@ from trellis.analytics.schemas import (
 )
 from trellis.analytics.service import mobility_metrics, mobility_trend
 from trellis.analytics.skills import emerging_skills, skill_gaps_by_unit, skills_heatmap, skills_supply_demand
+from trellis.web.deps import Permit
 from trellis.web.deps import SessionDep as PortalSessionDep
 
 
@@ -164,13 +166,16 @@ def hoarding_csv(session: SessionDep, period: PeriodQuery = None) -> Response:
                         [[*(getattr(m, f) for f in fields), "; ".join(m.reasons)] for m in h.managers])
 
 
-# The bias audit records that it read demographics: the portal's unit of work keeps that record.
+# The bias audit records who read demographics: the portal's unit of work keeps that record.
 @fairness_router.get("")
-def fairness(session: PortalSessionDep, period: PeriodQuery = None) -> BiasAudit:
-    return audit_bias(session, period=_period(period))
+def fairness(session: PortalSessionDep, period: PeriodQuery = None,
+             actor: Actor = Permit("fairness.audit")) -> BiasAudit:
+    return audit_bias(session, period=_period(period), actor=f"user:{actor.user_id}")
 
 
 @fairness_router.get(".csv", response_class=Response)
-def fairness_csv(session: PortalSessionDep, period: PeriodQuery = None) -> Response:
-    return csv_response("bias_audit", AUDIT_COLUMNS, audit_rows(audit_bias(session, period=_period(period))))
+def fairness_csv(session: PortalSessionDep, period: PeriodQuery = None,
+                 actor: Actor = Permit("fairness.audit")) -> Response:
+    audit = audit_bias(session, period=_period(period), actor=f"user:{actor.user_id}")
+    return csv_response("bias_audit", AUDIT_COLUMNS, audit_rows(audit))
 

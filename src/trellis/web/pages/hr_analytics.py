@@ -14,11 +14,9 @@ from sqlalchemy import select
 
 from trellis.accounts.permissions import Actor
 from trellis.analytics import cache, charts
+from trellis.analytics.dashboard import dashboard
 from trellis.analytics.fairness import audit_bias
-from trellis.analytics.flows import hoarding_indicators, talent_flows
 from trellis.analytics.schemas import Period
-from trellis.analytics.service import mobility_metrics, mobility_trend
-from trellis.analytics.skills import skill_gaps_by_unit, skills_heatmap, skills_supply_demand
 from trellis.models import AuditEvent, OrgUnit
 from trellis.web.deps import Permit, SessionDep, SettingsDep
 from trellis.web.templating import render
@@ -40,15 +38,9 @@ def _query(**params: Any) -> str:
 def analytics(request: Request, session: SessionDep, settings: SettingsDep,
               period: Annotated[str | None, Query()] = None, org_unit_id: Annotated[int | None, Query()] = None,
               actor: Actor = Permit("analytics.view")) -> Response:
-    p = _period(period)
     cache.enable(session, settings.analytics_cache_seconds)
-    metrics = mobility_metrics(session, period=p, org_unit_id=org_unit_id)
-    trend = mobility_trend(session, period=p, org_unit_id=org_unit_id)
-    flows = talent_flows(session, period=p)
-    heat = skills_heatmap(session, org_unit_id=org_unit_id)
-    sd = skills_supply_demand(session, org_unit_id=org_unit_id, limit=15)
-    gaps = skill_gaps_by_unit(session, org_unit_id=org_unit_id, limit=3)
-    hoarding = hoarding_indicators(session, period=p, limit=50)
+    d = dashboard(session, period=_period(period), org_unit_id=org_unit_id)
+    trend, flows, heat = d.trend, d.flows, d.heatmap
     months = [t.month for t in trend]
     q_period = _query(period=period, org_unit_id=org_unit_id)
     chart_list = [
@@ -66,8 +58,8 @@ def analytics(request: Request, session: SessionDep, settings: SettingsDep,
     ]
     units = session.execute(select(OrgUnit.id, OrgUnit.name).order_by(OrgUnit.name)).all()
     return render(request, "hr_analytics.html", {
-        "m": metrics, "charts": chart_list, "sd": sd, "gaps": gaps, "hoarding": hoarding,
-        "period": period or "", "period_label": metrics.period, "org_unit_id": org_unit_id, "units": units,
+        "m": d.metrics, "charts": chart_list, "sd": d.supply_demand, "gaps": d.gaps, "hoarding": d.hoarding,
+        "period": period or "", "period_label": d.metrics.period, "org_unit_id": org_unit_id, "units": units,
         "sd_csv": f"{API}/skills/supply-demand.csv{_query(org_unit_id=org_unit_id)}",
         "hoarding_csv": f"{API}/hoarding.csv{_query(period=period)}"})
 
@@ -76,7 +68,7 @@ def analytics(request: Request, session: SessionDep, settings: SettingsDep,
 def fairness(request: Request, session: SessionDep, settings: SettingsDep,
              period: Annotated[str | None, Query()] = None, actor: Actor = Permit("fairness.audit")) -> Response:
     cache.enable(session, settings.analytics_cache_seconds)
-    audit = audit_bias(session, period=_period(period))
+    audit = audit_bias(session, period=_period(period), actor=f"user:{actor.user_id}")
     # viewing outcomes by demographic group is itself audited: who, when, which period
     session.add(AuditEvent(actor=f"user:{actor.user_id}", action="fairness.view", entity_type="bias_audit",
                            reason="HR admin viewed demographic outcomes (bias audit page)",

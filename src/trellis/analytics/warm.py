@@ -1,0 +1,64 @@
+"""Keep the HR dashboard warm in a long-running process (each web worker): compute the default
+``/hr/analytics`` view (the last 365 days, whole organisation) as the worker starts, then, while
+HR keeps using the dashboards, recompute what went stale — new data, or older than half the
+cache's ``max_age`` — in the background, so that a request finds it computed.
+
+Why: a cold dashboard on 100,000 people reads 1.3 million person-skills and 10⁵ job spells
+(about 1.7 s on SQLite and 2.4 s on PostgreSQL on 2 cores), while a computed one answers in
+about 0.3 s. Other periods and org units still compute on demand, but they reuse the bulk loads
+this warm-up leaves behind (``cache.shared``), so they skip most of that reading too.
+
+Demographics are not read here: the bias audit is computed when an auditor opens it (and is
+audited then), never in the background."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from trellis.analytics import cache
+from trellis.analytics.dashboard import dashboard
+from trellis.analytics.schemas import Period
+
+log = logging.getLogger(__name__)
+
+
+def warm_dashboard(session: Session, *, max_age: float, refresh_age: float | None = None) -> None:
+    """Compute the default dashboard into this process's cache (only what is missing or stale;
+    with ``refresh_age``, also what is older than that)."""
+    if refresh_age is None:
+        cache.enable(session, max_age)
+    else:
+        cache.enable_refresh(session, max_age, refresh_age)
+    dashboard(session, period=Period.last_year())
+
+
+def keep_warm(factory: sessionmaker[Session], *, max_age: float, every: float, keep_warm_for: float,
+              stop: threading.Event) -> None:
+    """Warm now; then every ``every`` seconds, as long as a dashboard was requested in this
+    process within ``keep_warm_for`` seconds, refresh what is stale or older than half
+    ``max_age``. Runs until ``stop`` is set (a background thread of a web worker)."""
+    if max_age <= 0:
+        return
+    started = time.perf_counter()
+    if _warm(factory, max_age, None):
+        log.info("analytics dashboard computed %.1f s after the worker started", time.perf_counter() - started)
+    while every > 0 and not stop.wait(every):
+        if cache.seconds_since_viewed() <= keep_warm_for:
+            _warm(factory, max_age, max_age / 2)
+
+
+def _warm(factory: sessionmaker[Session], max_age: float, refresh_age: float | None) -> bool:
+    try:
+        with factory() as session:
+            try:
+                warm_dashboard(session, max_age=max_age, refresh_age=refresh_age)
+            finally:
+                session.rollback()
+        return True
+    except Exception:  # the page computes on demand and shows any error there
+        log.exception("warming the analytics dashboard failed")
+        return False
