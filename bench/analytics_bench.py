@@ -152,7 +152,7 @@ def time_pages(url: str, period: Period, repeat: int) -> dict[str, list[tuple[fl
                 if cache:
                     out[f"page {path} (after a new event)"] = timed(get, repeat, before=lambda: record_event(url))
             client.app.state.engine.dispose()  # type: ignore[attr-defined]
-        if cache and hasattr(cache, "enable_refresh"):
+        if cache and hasattr(cache, "enable_background"):
             out.update(time_worker_start(url, Path(tmp), {"Authorization": f"Bearer {raw}"}, repeat))
     return out
 

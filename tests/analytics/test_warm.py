@@ -13,15 +13,15 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from org_scenario import Org
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from portal_world import hr_bearer
 from trellis.analytics import cache, frames, warm
 from trellis.analytics.dashboard import dashboard
 from trellis.analytics.schemas import Period
 from trellis.config import Settings
+from trellis.db import make_engine, make_session_factory
 from trellis.web.app import create_app
 
 
@@ -46,48 +46,56 @@ def bulk_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return seen
 
 
-def test_after_warming_the_default_dashboard_reads_no_table_again(session: Session, org: Org,
+@pytest.fixture
+def factory(org_db: str) -> Iterator[sessionmaker[Session]]:
+    """Sessions on the committed scenario organisation, as a web worker's warm-up opens them."""
+    engine = make_engine(org_db)
+    yield make_session_factory(engine)
+    engine.dispose()
+
+
+def test_after_warming_the_default_dashboard_reads_no_table_again(factory: sessionmaker[Session],
                                                                   bulk_reads: list[str]) -> None:
-    warm.warm_dashboard(session, max_age=300)
+    warm.warm_dashboard(factory, max_age=300)
     assert bulk_reads and cache._ENTRIES
     bulk_reads.clear()
-    cache.forget(session)  # as a new request would start
-    cache.enable(session, 300)
-    dashboard(session, period=Period.last_year())
+    with factory() as session:
+        cache.enable(session, 300)  # as the page does
+        dashboard(session, period=Period.last_year())
     assert bulk_reads == []
 
 
-def test_a_refresh_recomputes_what_is_past_the_refresh_age_and_keeps_the_rest(session: Session, org: Org,
+def test_a_refresh_recomputes_what_is_past_the_refresh_age_and_keeps_the_rest(factory: sessionmaker[Session],
                                                                              bulk_reads: list[str]) -> None:
-    warm.warm_dashboard(session, max_age=300)
+    warm.warm_dashboard(factory, max_age=300)
     computed_at = {k: e.at for k, e in cache._ENTRIES.items()}
-    cache.forget(session)
-    warm.warm_dashboard(session, max_age=300, refresh_age=300)  # all younger: nothing to do
+    warm.warm_dashboard(factory, max_age=300, refresh_age=300)  # all younger: nothing to do
     assert {k: e.at for k, e in cache._ENTRIES.items()} == computed_at
     bulk_reads.clear()
-    cache.forget(session)
-    warm.warm_dashboard(session, max_age=300, refresh_age=1e-9)  # all older: all again
+    warm.warm_dashboard(factory, max_age=300, refresh_age=1e-9)  # all older: all again
     assert bulk_reads and all(cache._ENTRIES[k].at > at for k, at in computed_at.items())
 
 
-def test_the_background_refresh_never_counts_as_someone_viewing_the_dashboards(session: Session, org: Org) -> None:
+def test_warming_never_counts_as_someone_viewing_the_dashboards(factory: sessionmaker[Session]) -> None:
     cache._VIEWED[0] = float("-inf")
-    warm.warm_dashboard(session, max_age=300, refresh_age=150)
+    warm.warm_dashboard(factory, max_age=300)
+    warm.warm_dashboard(factory, max_age=300, refresh_age=150)
     assert cache.seconds_since_viewed() == float("inf")
-    cache.enable(session, 300)  # what every dashboard page and analytics API request does
+    with factory() as session:
+        cache.enable(session, 300)  # what every dashboard page and analytics API request does
     assert cache.seconds_since_viewed() < 5
 
 
-def test_warming_never_reads_demographics(session: Session, org: Org) -> None:
+def test_warming_never_reads_demographics(factory: sessionmaker[Session]) -> None:
     statements: list[str] = []
 
     def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         statements.append(statement.lower())
 
-    engine = session.get_bind()
+    engine = factory.kw["bind"]
     event.listen(engine, "before_cursor_execute", record)
     try:
-        warm.warm_dashboard(session, max_age=300)
+        warm.warm_dashboard(factory, max_age=300)
     finally:
         event.remove(engine, "before_cursor_execute", record)
     assert statements and not [s for s in statements if "demographic" in s]

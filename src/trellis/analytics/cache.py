@@ -96,12 +96,12 @@ def enable(session: Session, max_age: float) -> None:
     _VIEWED[0] = time.monotonic()
 
 
-def enable_refresh(session: Session, max_age: float, refresh_age: float) -> None:
-    """As ``enable``, for a background refresh: results and loads older than ``refresh_age`` are
-    computed again (and replace the cached ones), so that requests keep finding them younger
-    than ``max_age``. Does not count as a dashboard view."""
+def enable_background(session: Session, max_age: float, refresh_age: float | None = None) -> None:
+    """As ``enable``, for background work (``analytics.warm``): does not count as a dashboard
+    view; with ``refresh_age``, results and loads older than that are computed again (and replace
+    the cached ones), so that requests keep finding them younger than ``max_age``."""
     _allow(session, max_age)
-    session.info[REFRESH_AGE] = refresh_age
+    session.info[REFRESH_AGE] = refresh_age if refresh_age is not None else max_age
 
 
 def _allow(session: Session, max_age: float) -> None:

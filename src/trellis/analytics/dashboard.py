@@ -41,12 +41,17 @@ class Dashboard:
 def dashboard(session: Session, *, period: Period, org_unit_id: int | None = None) -> Dashboard:
     """Mobility, trend, flows between departments, skills heatmap, supply vs demand, gaps by
     unit and hoarding indicators (flows and hoarding are organisation-wide)."""
-    return Dashboard(
-        metrics=mobility_metrics(session, period=period, org_unit_id=org_unit_id),
-        trend=mobility_trend(session, period=period, org_unit_id=org_unit_id),
-        flows=talent_flows(session, period=period),
-        heatmap=skills_heatmap(session, org_unit_id=org_unit_id),
-        supply_demand=skills_supply_demand(session, org_unit_id=org_unit_id, limit=SUPPLY_DEMAND_ROWS),
-        gaps=skill_gaps_by_unit(session, org_unit_id=org_unit_id, limit=GAPS_PER_UNIT),
-        hoarding=hoarding_indicators(session, period=period, limit=HOARDING_ROWS),
-    )
+    metrics = mobility_metrics(session, period=period, org_unit_id=org_unit_id)
+    trend = mobility_trend(session, period=period, org_unit_id=org_unit_id)
+    flows = talent_flows(session, period=period)
+    hoarding = hoarding_indicators(session, period=period, limit=HOARDING_ROWS)
+    heatmap, supply_demand, gaps = skills_tiles(session, org_unit_id=org_unit_id)  # last: see analytics.warm
+    return Dashboard(metrics=metrics, trend=trend, flows=flows, heatmap=heatmap, supply_demand=supply_demand,
+                     gaps=gaps, hoarding=hoarding)
+
+
+def skills_tiles(session: Session, *, org_unit_id: int | None = None) -> tuple[Heatmap, SupplyDemand, list[UnitGaps]]:
+    """The dashboard's skills tiles (they share one skills cube, built from every person-skill)."""
+    return (skills_heatmap(session, org_unit_id=org_unit_id),
+            skills_supply_demand(session, org_unit_id=org_unit_id, limit=SUPPLY_DEMAND_ROWS),
+            skill_gaps_by_unit(session, org_unit_id=org_unit_id, limit=GAPS_PER_UNIT))

@@ -16,24 +16,55 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from trellis.analytics import cache
-from trellis.analytics.dashboard import dashboard
+from trellis.analytics.dashboard import dashboard, skills_tiles
 from trellis.analytics.schemas import Period
 
 log = logging.getLogger(__name__)
 
 
-def warm_dashboard(session: Session, *, max_age: float, refresh_age: float | None = None) -> None:
+def warm_dashboard(factory: sessionmaker[Session], *, max_age: float, refresh_age: float | None = None) -> None:
     """Compute the default dashboard into this process's cache (only what is missing or stale;
-    with ``refresh_age``, also what is older than that)."""
-    if refresh_age is None:
-        cache.enable(session, max_age)
-    else:
-        cache.enable_refresh(session, max_age, refresh_age)
-    dashboard(session, period=Period.last_year())
+    with ``refresh_age``, also what is older than that). The skills tiles, whose cube reads every
+    person-skill, are computed in a second thread and session meanwhile: the database reads
+    them while this thread computes the mobility tiles."""
+    side = threading.Thread(target=_quietly, args=(factory, max_age, refresh_age, _skills), daemon=True,
+                            name="warm-analytics-skills")
+    side.start()
+    try:
+        _in_session(factory, max_age, refresh_age, _everything)
+    finally:
+        side.join()
+
+
+def _skills(session: Session) -> None:
+    skills_tiles(session)
+
+
+def _everything(session: Session) -> None:
+    dashboard(session, period=Period.last_year())  # waits for, then reuses, the other thread's tiles
+
+
+def _quietly(factory: sessionmaker[Session], max_age: float, refresh_age: float | None,
+             compute: Callable[[Session], None]) -> None:
+    try:
+        _in_session(factory, max_age, refresh_age, compute)
+    except Exception:  # the main thread computes the same tiles again and reports the error
+        log.debug("warming the skills tiles failed", exc_info=True)
+
+
+def _in_session(factory: sessionmaker[Session], max_age: float, refresh_age: float | None,
+                compute: Callable[[Session], None]) -> None:
+    with factory() as session:
+        try:
+            cache.enable_background(session, max_age, refresh_age)
+            compute(session)
+        finally:
+            session.rollback()
 
 
 def keep_warm(factory: sessionmaker[Session], *, max_age: float, every: float, keep_warm_for: float,
@@ -53,11 +84,7 @@ def keep_warm(factory: sessionmaker[Session], *, max_age: float, every: float, k
 
 def _warm(factory: sessionmaker[Session], max_age: float, refresh_age: float | None) -> bool:
     try:
-        with factory() as session:
-            try:
-                warm_dashboard(session, max_age=max_age, refresh_age=refresh_age)
-            finally:
-                session.rollback()
+        warm_dashboard(factory, max_age=max_age, refresh_age=refresh_age)
         return True
     except Exception:  # the page computes on demand and shows any error there
         log.exception("warming the analytics dashboard failed")
