@@ -25,13 +25,18 @@ from trellis.analytics.dashboard import dashboard, skills_tiles
 from trellis.analytics.schemas import Period
 
 log = logging.getLogger(__name__)
+START_WAIT_SECONDS = 15  # a web worker serves once the warm-up is done, or after this long at most
 
 
 def warm_dashboard(factory: sessionmaker[Session], *, max_age: float, refresh_age: float | None = None) -> None:
     """Compute the default dashboard into this process's cache (only what is missing or stale;
-    with ``refresh_age``, also what is older than that). The skills tiles, whose cube reads every
-    person-skill, are computed in a second thread and session meanwhile: the database reads
-    them while this thread computes the mobility tiles."""
+    with ``refresh_age``, also what is older than that). When warming from nothing, the skills
+    tiles, whose cube reads every person-skill, are computed in a second thread and session
+    meanwhile: the database reads them while this thread computes the mobility tiles. A refresh
+    (usually only the tiles that read new events) stays in one thread."""
+    if refresh_age is not None:
+        _in_session(factory, max_age, refresh_age, _everything)
+        return
     side = threading.Thread(target=_quietly, args=(factory, max_age, refresh_age, _skills), daemon=True,
                             name="warm-analytics-skills")
     side.start()
@@ -68,15 +73,20 @@ def _in_session(factory: sessionmaker[Session], max_age: float, refresh_age: flo
 
 
 def keep_warm(factory: sessionmaker[Session], *, max_age: float, every: float, keep_warm_for: float,
-              stop: threading.Event) -> None:
-    """Warm now; then every ``every`` seconds, as long as a dashboard was requested in this
-    process within ``keep_warm_for`` seconds, refresh what is stale or older than half
-    ``max_age``. Runs until ``stop`` is set (a background thread of a web worker)."""
-    if max_age <= 0:
-        return
-    started = time.perf_counter()
-    if _warm(factory, max_age, None):
-        log.info("analytics dashboard computed %.1f s after the worker started", time.perf_counter() - started)
+              stop: threading.Event, warmed: threading.Event | None = None) -> None:
+    """Warm now (then set ``warmed``, whether it worked or not); then every ``every`` seconds, as
+    long as a dashboard was requested in this process within ``keep_warm_for`` seconds, refresh
+    what is stale or older than half ``max_age``. Runs until ``stop`` is set (a background
+    thread of a web worker)."""
+    try:
+        if max_age <= 0:
+            return
+        started = time.perf_counter()
+        if _warm(factory, max_age, None):
+            log.info("analytics dashboard computed %.1f s after the worker started", time.perf_counter() - started)
+    finally:
+        if warmed is not None:
+            warmed.set()
     while every > 0 and not stop.wait(every):
         if cache.seconds_since_viewed() <= keep_warm_for:
             _warm(factory, max_age, max_age / 2)

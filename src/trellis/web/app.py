@@ -3,6 +3,7 @@ under /api/v1, local static assets (no CDN, API docs included), one domain-error
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import time
@@ -23,7 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from trellis import __version__
-from trellis.analytics.warm import keep_warm
+from trellis.analytics.warm import START_WAIT_SECONDS, keep_warm
 from trellis.architecture.service import organisation_counts
 from trellis.config import Settings, get_settings
 from trellis.db import is_connection_error, make_engine
@@ -101,12 +102,14 @@ def create_app(settings: Settings) -> FastAPI:
         if settings.match_warm_on_start:
             threading.Thread(target=warm_matching_index, args=(app.state.session_factory, settings),
                              name="warm-matching-index", daemon=True).start()
-        stop = threading.Event()
+        stop, warmed = threading.Event(), threading.Event()
         if settings.analytics_warm_on_start:
             threading.Thread(target=keep_warm, args=(app.state.session_factory,), kwargs={
                 "max_age": settings.analytics_cache_seconds, "every": settings.analytics_refresh_seconds,
-                "keep_warm_for": settings.analytics_keep_warm_seconds, "stop": stop},
+                "keep_warm_for": settings.analytics_keep_warm_seconds, "stop": stop, "warmed": warmed},
                 name="warm-analytics", daemon=True).start()
+            # serve once the HR dashboard is computed (seconds at 100,000 people), not before
+            await asyncio.to_thread(warmed.wait, START_WAIT_SECONDS)
         yield
         stop.set()
 
