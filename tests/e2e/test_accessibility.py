@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
+from builders import make_org_unit
 from portal_world import PASSWORD, World
+from trellis.db import make_engine, make_session_factory
 
 pytestmark = pytest.mark.browser
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
@@ -35,13 +37,28 @@ def signed_in(browser: Any, base: str, email: str) -> Any:
     return page
 
 
+def add_teams(url: str) -> None:
+    """A small org tree, so that the analytics filter shows its list, its matches and its message."""
+    engine = make_engine(url)
+    with make_session_factory(engine)() as s:
+        root = make_org_unit(s, name="Acme")
+        division = make_org_unit(s, name="Engineering", parent_id=root.id)
+        department = make_org_unit(s, name="Platform", parent_id=division.id)
+        for name in ("Platform: Kestrel", "Platform: Juniper"):
+            make_org_unit(s, name=name, parent_id=department.id)
+        s.commit()
+    engine.dispose()
+
+
 def test_the_main_pages_have_no_wcag_a_or_aa_violations(browser: Any, server: str, e2e_world: World) -> None:
+    add_teams(e2e_world.url)
     pages = {
         "eve@example.com": ["/", "/profile", "/marketplace", f"/opportunities/{e2e_world.gig}", "/applications"],
         "hugo@example.com": ["/manage/opportunities", "/manage/opportunities/new",
                              f"/manage/opportunities/{e2e_world.gig}",
                              f"/manage/opportunities/{e2e_world.gig}/applicants"],
-        "pat@example.com": ["/hr/approvals", "/hr/matching"],
+        "pat@example.com": ["/hr/approvals", "/hr/matching", "/hr/analytics", "/hr/analytics?unit=platform%3A",
+                            "/hr/analytics?unit=Atlantis", "/hr/analytics?unit=kestrel"],
         "ada@example.com": ["/hr/audit", "/hr/architecture", "/admin/tokens", "/hr/matching"],
         "sam@example.com": ["/admin/users"],
     }

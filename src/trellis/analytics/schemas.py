@@ -159,6 +159,31 @@ class UnitGaps(BaseModel):
     gaps: list[SkillDemand]
 
 
+class UnitChoice(BaseModel):
+    """An org unit offered in a filter list, with its depth in the tree (0: a root)."""
+
+    id: int
+    name: str
+    depth: int
+
+
+class UnitMatch(BaseModel):
+    """An org unit found by its name or external id, with its parent's name for context."""
+
+    id: int
+    name: str
+    external_id: str
+    parent: str | None
+
+
+class UnitMatches(BaseModel):
+    """The org units a person's text names: the first few (``units``) of ``total``."""
+
+    text: str
+    total: int
+    units: list[UnitMatch]
+
+
 class Heatmap(BaseModel):
     rows: list[str]  # skills
     columns: list[str]  # org units

@@ -10,14 +10,14 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from markupsafe import Markup
-from sqlalchemy import select
 
 from trellis.accounts.permissions import Actor
 from trellis.analytics import cache, charts
 from trellis.analytics.dashboard import dashboard
 from trellis.analytics.fairness import audit_bias
+from trellis.analytics.org import find_units, unit_choices
 from trellis.analytics.schemas import Period
-from trellis.models import AuditEvent, OrgUnit
+from trellis.models import AuditEvent
 from trellis.web.deps import Permit, SessionDep, SettingsDep
 from trellis.web.templating import render
 
@@ -37,8 +37,12 @@ def _query(**params: Any) -> str:
 @router.get("/analytics")
 def analytics(request: Request, session: SessionDep, settings: SettingsDep,
               period: Annotated[str | None, Query()] = None, org_unit_id: Annotated[int | None, Query()] = None,
+              unit: Annotated[str | None, Query()] = None,
               actor: Actor = Permit("analytics.view")) -> Response:
     cache.enable(session, settings.analytics_cache_seconds)
+    found = find_units(session, text=unit) if unit and unit.strip() else None  # the text box, if used
+    if found is not None and found.total <= 1:  # one unit named: filter by it; none: the whole organisation
+        org_unit_id = found.units[0].id if found.units else None
     d = dashboard(session, period=_period(period), org_unit_id=org_unit_id)
     trend, flows, heat = d.trend, d.flows, d.heatmap
     months = [t.month for t in trend]
@@ -56,10 +60,11 @@ def analytics(request: Request, session: SessionDep, settings: SettingsDep,
          "csv": f"{API}/skills/heatmap.csv{_query(org_unit_id=org_unit_id)}",
          "svg": Markup(charts.heatmap(heat.rows, heat.columns, heat.coverage, title="Skills coverage heatmap"))},
     ]
-    units = session.execute(select(OrgUnit.id, OrgUnit.name).order_by(OrgUnit.name)).all()
+    units = unit_choices(session, selected=org_unit_id)
     return render(request, "hr_analytics.html", {
         "m": d.metrics, "charts": chart_list, "sd": d.supply_demand, "gaps": d.gaps, "hoarding": d.hoarding,
         "period": period or "", "period_label": d.metrics.period, "org_unit_id": org_unit_id, "units": units,
+        "found": found,
         "sd_csv": f"{API}/skills/supply-demand.csv{_query(org_unit_id=org_unit_id)}",
         "hoarding_csv": f"{API}/hoarding.csv{_query(period=period)}"})
 
