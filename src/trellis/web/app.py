@@ -3,12 +3,7 @@ under /api/v1, local static assets (no CDN, API docs included), one domain-error
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import threading
-import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -20,11 +15,9 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.exc import DataError, SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from trellis import __version__
-from trellis.analytics.warm import START_WAIT_SECONDS, keep_warm
 from trellis.architecture.service import organisation_counts
 from trellis.config import Settings, get_settings
 from trellis.db import is_connection_error, make_engine
@@ -38,13 +31,13 @@ from trellis.errors import (
     Unauthenticated,
     Unavailable,
 )
-from trellis.matching import service as matching
 from trellis.web.api import analytics as analytics_api
 from trellis.web.api import matching as matching_api
 from trellis.web.api import paths as paths_api
 from trellis.web.deps import SessionDep, permit
 from trellis.web.docs import mount_docs
 from trellis.web.headers import SecurityHeadersMiddleware
+from trellis.web.startup import lifespan_for
 from trellis.web.templating import render
 from trellis.web.writes import set_up as set_up_writes
 
@@ -81,41 +74,12 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith(("/api/", "/health")) or "application/json" in request.headers.get("accept", "")
 
 
-def warm_matching_index(factory: sessionmaker[Session], settings: Settings) -> None:
-    """Build this worker's matching index now (in a background thread at start-up) rather than on
-    the first request that needs it; requests that need it meanwhile wait for this build."""
-    started = time.perf_counter()
-    try:
-        with factory() as session:
-            matching.warm(session, settings=settings)
-    except Exception:  # the first request that needs the index tries again and shows the error
-        log.exception("warming the matching index failed")
-        return
-    log.info("matching index and text model ready %.1f s after the worker started", time.perf_counter() - started)
-
-
 def create_app(settings: Settings) -> FastAPI:
     engine = make_engine(settings.database_url, echo=settings.echo_sql)
 
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if settings.match_warm_on_start:
-            threading.Thread(target=warm_matching_index, args=(app.state.session_factory, settings),
-                             name="warm-matching-index", daemon=True).start()
-        stop, warmed = threading.Event(), threading.Event()
-        if settings.analytics_warm_on_start:
-            threading.Thread(target=keep_warm, args=(app.state.session_factory,), kwargs={
-                "max_age": settings.analytics_cache_seconds, "every": settings.analytics_refresh_seconds,
-                "keep_warm_for": settings.analytics_keep_warm_seconds, "stop": stop, "warmed": warmed},
-                name="warm-analytics", daemon=True).start()
-            # serve once the HR dashboard is computed (seconds at 100,000 people), not before
-            await asyncio.to_thread(warmed.wait, START_WAIT_SECONDS)
-        yield
-        stop.set()
-
     app = FastAPI(title="Trellis", version=__version__, description="Internal talent marketplace API. "
                   "Authenticate with `Authorization: Bearer <token>` (tokens: /admin/tokens).",
-                  docs_url=None, redoc_url=None, responses=ERROR_RESPONSES, lifespan=lifespan)
+                  docs_url=None, redoc_url=None, responses=ERROR_RESPONSES, lifespan=lifespan_for(settings))
     app.state.settings = settings
     app.state.engine = engine
     set_up_writes(app.state, engine)  # reader and writer sessions, the write gate (web/writes.py)

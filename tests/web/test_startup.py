@@ -1,5 +1,6 @@
 """What a web worker does as it starts: it builds the matching index in the background, so the
-first "For you" does not pay for it; and `trellis serve --workers N` hands its settings down."""
+first "For you" does not pay for it; it builds its routes before serving, so the first page does
+not either; and `trellis serve --workers N` hands its settings down."""
 
 from __future__ import annotations
 
@@ -91,3 +92,23 @@ def test_the_workers_share_a_socket_marked_as_tcp_so_replies_are_not_delayed(mon
         assert sock.proto == socket.IPPROTO_TCP and sock.get_inheritable()
     finally:
         sock.close()
+
+
+def test_a_starting_worker_builds_its_routes_before_the_first_request(world: World, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import fastapi.routing
+
+    context = getattr(fastapi.routing, "_EffectiveRouteContext", None)
+    if context is None:  # a FastAPI that builds its routes when they are included: nothing to do
+        pytest.skip("this FastAPI does not build included routes lazily")
+    built: list[Any] = []
+    real = context.from_api_route.__func__  # type: ignore[attr-defined]
+    monkeypatch.setattr(context, "from_api_route", classmethod(lambda cls, **kw: built.append(1) or real(cls, **kw)))
+    app = create_app(settings_for(world.url, tmp_path))
+    with TestClient(app) as client:
+        assert built  # built during start-up, by a request that matched nothing
+        built.clear()
+        assert client.get("/login").status_code == 200
+        assert client.get("/api/v1/counts").status_code in (200, 401)
+        assert built == []  # the first requests built nothing
+    app.state.engine.dispose()
