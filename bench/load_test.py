@@ -80,8 +80,9 @@ def sign_in(base: str, email: str, password: str) -> Session:
         return Session(email=email, cookies=client.cookies, csrf=page.group(1))
 
 
-def prepare(base: str, password: str, *, timeout: float) -> World:
-    """Sign in, take a token, collect ids, and make sure the manager has an open opening."""
+def prepare(base: str, password: str, *, timeout: float, people: bool = True) -> World:
+    """Sign in, take a token, collect ids (with ``people``, also people the matcher shortlists,
+    which needs the matching index), and make sure the manager has an open opening."""
     wait_for(base, seconds=120)
     sessions = {role: sign_in(base, email, password) for role, email in ACCOUNTS.items()}
     admin = sessions["admin"]
@@ -100,7 +101,7 @@ def prepare(base: str, password: str, *, timeout: float) -> World:
             if page * 100 >= got["total"]:
                 break
             page += 1
-        for ext in random.Random(1).sample(open_ext, 5):
+        for ext in random.Random(1).sample(open_ext, 5) if people else []:
             found = api.get(f"/api/v1/opportunities/{ext}/candidates", params={"k": 40}).json()
             people |= {m["employee"] for m in found["results"]}
     opening = manager_opening(base, sessions, timeout=timeout)
@@ -324,7 +325,8 @@ def main() -> None:
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
     mix = only(args.only) if args.only else [m for m in MIX if not (args.no_writes and m[1] == "writes")]
-    world = prepare(args.url, args.password, timeout=max(args.timeout, 600))
+    needs_people = any("{ext}/recommendations" in m[0] or "match/explain" in m[0] for m in mix)
+    world = prepare(args.url, args.password, timeout=max(args.timeout, 600), people=needs_people)
     print(f"prepared: {len(world.open_ids)} open openings, {len(world.people)} people, manager opening "
           f"{world.opening}, {len(world.to_apply)} left to apply to")
     load_before = os.getloadavg()
