@@ -157,6 +157,38 @@ def time_pages(url: str, period: Period, repeat: int) -> dict[str, list[tuple[fl
     return out
 
 
+def time_views(url: str, repeat: int) -> dict[str, list[tuple[float, float]]]:
+    """The whole dashboard (``analytics.dashboard``, every tile of /hr/analytics) for views other
+    than the default one, in a process that has done the warm-up (``warm.warm_dashboard``, as a
+    web worker does at start): these reuse the warm-up's bulk loads and compute the rest. The
+    cache is emptied and the warm-up redone before each run."""
+    from trellis.analytics import warm
+    from trellis.analytics.dashboard import dashboard
+
+    engine = make_engine(url)
+    factory = make_session_factory(engine)
+    with factory() as s:
+        dept = s.scalar(select(OrgUnit.id).where(OrgUnit.parent_id.is_not(None)).order_by(OrgUnit.id))
+    views = {"default period (last 365 days)": (Period.last_year(), None),
+             "period 2025": (Period.parse("2025"), None),
+             "period 2024, one department": (Period.parse("2024"), dept),
+             "default period, one department": (Period.last_year(), dept)}
+    out: dict[str, list[tuple[float, float]]] = {}
+
+    def fresh_warm_up() -> None:
+        cache.clear()
+        warm.warm_dashboard(factory, max_age=300)
+
+    for name, (period, unit) in views.items():
+        def view(period: Period = period, unit: int | None = unit) -> None:
+            with factory() as s:
+                cache.enable(s, 300)
+                dashboard(s, period=period, org_unit_id=unit)
+        out[f"after the warm-up: {name}"] = timed(view, repeat, before=fresh_warm_up)
+    engine.dispose()
+    return out
+
+
 def time_worker_start(url: str, tmp: Path, headers: dict[str, str],
                       repeat: int) -> dict[str, list[tuple[float, float]]]:
     """``/hr/analytics`` as HR first opens it (no period chosen: the last 365 days) in a worker
@@ -217,6 +249,8 @@ def main() -> None:
     ap.add_argument("--pages", action="store_true",
                     help="also time the /hr/analytics and /hr/fairness pages (TestClient, HR admin API token), "
                          "cold and warm")
+    ap.add_argument("--views", action="store_true",
+                    help="also time other dashboard views (periods, a department) after the warm-up")
     args = ap.parse_args()
     period = Period.parse(args.period)
     if args.synthetic:
@@ -262,6 +296,8 @@ def main() -> None:
                    if not args.only or args.only in name or name.startswith("baseline")}
     if args.pages:
         results.update(time_pages(url, period, args.repeat))
+    if args.views:
+        results.update(time_views(url, args.repeat))
     base = statistics.median(t[0] for t in results["baseline: scan employee_skills"])
     print(f"\n{'call':44} {'wall p50 s':>10} {'wall max s':>10} {'CPU p50 s':>9} {'× baseline':>10}")
     for name, times in results.items():
