@@ -17,7 +17,10 @@ def org(session: Session) -> Org:
 
 @pytest.fixture
 def org_db(request: pytest.FixtureRequest, engine: Engine) -> str:
-    """The scenario organisation committed to a database of its own, for tests that serve it."""
+    """The scenario organisation committed to a database of its own, for tests that serve it or
+    run the CLI on it."""
+    # PostgreSQL copies the template database only when nobody is connected to it: close the
+    # pooled connections that earlier session-based tests left open.
     engine.dispose()
     url: str = request.getfixturevalue("fresh_db_url")
     eng = make_engine(url)

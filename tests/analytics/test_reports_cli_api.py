@@ -11,8 +11,6 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from org_scenario import build_org
-from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from portal_world import hr_bearer
@@ -20,22 +18,8 @@ from trellis.analytics.reports import render_audit
 from trellis.analytics.schemas import BiasAudit
 from trellis.cli import app as cli
 from trellis.config import Settings
-from trellis.db import make_engine, make_session_factory, session_scope
 from trellis.errors import Invalid
 from trellis.web.app import create_app
-
-
-@pytest.fixture
-def org_db(request: pytest.FixtureRequest, engine: Engine) -> str:
-    # PostgreSQL copies the template database only when nobody is connected to it: close the
-    # pooled connections that earlier session-based tests left open.
-    engine.dispose()
-    fresh_db_url: str = request.getfixturevalue("fresh_db_url")
-    engine = make_engine(fresh_db_url)
-    with session_scope(make_session_factory(engine)) as session:
-        build_org(session)
-    engine.dispose()
-    return fresh_db_url
 
 
 def test_audit_bias_writes_json_csv_and_html_that_state_source_period_and_method(org_db: str, tmp_path: Path) -> None:
