@@ -3,9 +3,9 @@
 HR keeps using the dashboards, recompute what went stale — new data, or older than half the
 cache's ``max_age`` — in the background, so that a request finds it computed.
 
-Why: a cold dashboard on 100,000 people reads 1.3 million person-skills and 10⁵ job spells
-(about 1.7 s on SQLite and 2.4 s on PostgreSQL on 2 cores), while a computed one answers in
-about 0.3 s. Other periods and org units still compute on demand, but they reuse the bulk loads
+Why: a cold dashboard on 100,000 people reads 1.3 million person-skills and 2·10⁵ job spells
+(1.5–2.0 s on 2 cores, SQLite or PostgreSQL), while a computed one answers in 0.1–0.2 s
+(BENCHMARKS.md, "Kept warm"). Other periods and org units still compute on demand, but they reuse the bulk loads
 this warm-up leaves behind (``cache.shared``), so they skip most of that reading too.
 
 Demographics are not read here: the bias audit is computed when an auditor opens it (and is
