@@ -89,11 +89,11 @@ async def change_matching(request: Request, session: SessionDep, settings: Setti
     values = {k: str(form.get(k, ""))[:32] for k in MATCHING_KEYS if k in form}
     resets = frozenset(str(k) for k in form.getlist("reset") if k in MATCHING_KEYS)
     reason = str(form.get("reason", ""))[:2000]
-    return await in_own_thread(_change_matching, request, session, settings, actor, values=values, resets=resets,
+    return await in_own_thread(_change_matching, request, session, settings, actor=actor, values=values, resets=resets,
                                reason=reason, preview=form.get("action") == "preview")
 
 
-def _change_matching(request: Request, session: Session, settings: Settings, actor: Actor, *,
+def _change_matching(request: Request, session: Session, settings: Settings, *, actor: Actor,
                      values: dict[str, str], resets: frozenset[str], reason: str, preview: bool) -> Response:
     try:
         changes: dict[str, Any] = {**governance.parse_values(values), **dict.fromkeys(resets)}
