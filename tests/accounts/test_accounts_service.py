@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -41,6 +43,38 @@ def test_authentication_counts_failures_per_email_and_address(session: Session) 
     with pytest.raises(RateLimited):
         accounts.authenticate(session, email="rate@example.com", password="a long password", address="10.0.0.1",
                               max_failures=2, window_minutes=15)
+
+
+LIMITS: dict[str, Any] = {"address": "10.0.0.9", "max_failures": 1, "window_minutes": 15}
+
+
+def test_password_checks_made_side_by_side_lock_out_as_if_made_one_after_another(session: Session) -> None:
+    accounts.create_user(session, email="side@example.com", role="employee", password="a long password")
+    wrong = accounts.check_password(session, email="side@example.com", password="wrong password", **LIMITS)
+    right = accounts.check_password(session, email="Side@Example.com ", password="a long password", **LIMITS)
+    assert wrong.user_id is None and right.user_id is not None
+    with pytest.raises(Unauthenticated):
+        accounts.record_login(session, check=wrong, **LIMITS)
+    with pytest.raises(RateLimited):  # the right password, but the failure recorded first used up the limit
+        accounts.record_login(session, check=right, **LIMITS)
+    with pytest.raises(RateLimited):  # and a locked-out address is refused before its password is checked
+        accounts.check_password(session, email="side@example.com", password="a long password", **LIMITS)
+
+
+def test_a_password_changed_or_an_account_deactivated_after_the_check_does_not_sign_in(session: Session) -> None:
+    user = accounts.create_user(session, email="moved@example.com", role="employee", password="a long password")
+    limits = {**LIMITS, "max_failures": 5}
+    check = accounts.check_password(session, email="moved@example.com", password="a long password", **limits)
+    user.password_hash = accounts.hash_password("another long password")
+    with pytest.raises(Unauthenticated):
+        accounts.record_login(session, check=check, **limits)
+    check = accounts.check_password(session, email="moved@example.com", password="another long password", **limits)
+    user.active = False
+    with pytest.raises(Unauthenticated):
+        accounts.record_login(session, check=check, **limits)
+    user.active = True
+    assert accounts.record_login(session, check=check, **limits) is user
+    assert user.last_login_at is not None
 
 
 def test_a_session_id_works_until_it_is_replaced_or_ended(session: Session) -> None:

@@ -6,12 +6,8 @@ loopback port against a file database (SQLite, or PostgreSQL in CI): no request 
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -20,7 +16,8 @@ import httpx
 from sqlalchemy import func, select
 
 from builders import make_employee
-from portal_world import World, build_world, settings_for
+from portal_world import World, build_world
+from reliability.served import serving
 from reliability.together import all_at_once
 from trellis.accounts.permissions import Actor
 from trellis.accounts.service import create_api_token, create_user
@@ -57,33 +54,6 @@ def _people(url: str, world: World) -> tuple[list[dict[str, str]], dict[str, str
         hr = _token(s, email="hr-api@example.com", role="hr_admin")
     engine.dispose()
     return applicants, hugo, hr
-
-
-@contextmanager
-def serving(url: str, data: Path) -> Iterator[str]:
-    """The app under uvicorn on a free loopback port; leaving the block waits for in-flight
-    requests and their background tasks (the event logs) to finish."""
-    import uvicorn
-
-    from trellis.web.app import create_app
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    app = create_app(settings_for(url, data))
-    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not uv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    try:
-        assert uv.started, "uvicorn did not start"
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        uv.should_exit = True
-        thread.join(timeout=60)
-        app.state.engine.dispose()
 
 
 Call = Callable[[httpx.Client], httpx.Response]

@@ -47,3 +47,16 @@ class DemoAccount(BaseModel):
     email: str
     password: str
     name: str | None
+
+
+class PasswordCheck(BaseModel):
+    """What the slow half of signing in found (``check_password``), for the short write that
+    records it (``record_login``): the account the password opened, if any, with the hash it
+    was checked against (a change since makes it a failure) and a stronger hash to store."""
+
+    model_config = ConfigDict(frozen=True)
+
+    email: str
+    user_id: int | None = None
+    checked_hash: str | None = None
+    new_hash: str | None = None

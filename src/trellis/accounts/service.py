@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from trellis.accounts.permissions import ROLES, Actor
+from trellis.accounts.schemas import PasswordCheck
 from trellis.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited, Unauthenticated
 from trellis.models import (
     ApiToken,
@@ -108,30 +109,62 @@ def authenticate(
 ) -> User:
     """The active user with this e-mail and password. Failures are recorded; more than
     ``max_failures`` for the same e-mail from the same address within the window lock both out
-    until the window passes (the limit lives in the database, so it holds across workers)."""
-    email = email.strip().lower()
+    until the window passes (the limit lives in the database, so it holds across workers).
+    ``check_password`` then ``record_login``, in one unit of work."""
+    check = check_password(session, email=email, password=password, address=address,
+                           max_failures=max_failures, window_minutes=window_minutes)
+    return record_login(session, check=check, address=address, max_failures=max_failures,
+                        window_minutes=window_minutes)
+
+
+def _failures(session: Session, *, email: str, address: str, window_minutes: int) -> int:
     since = utcnow() - timedelta(minutes=window_minutes)
-    failures = session.scalar(
+    return session.scalar(
         select(func.count()).select_from(LoginAttempt).where(
             LoginAttempt.email == email, LoginAttempt.address == address,
             LoginAttempt.success.is_(False), LoginAttempt.at >= since)
     ) or 0
-    if failures >= max_failures:
+
+
+def check_password(
+    session: Session, *, email: str, password: str, address: str, max_failures: int, window_minutes: int,
+) -> PasswordCheck:
+    """The slow half of signing in, which only reads (so it needs no write lock): whether the
+    password opens the active account with this e-mail (argon2). Raises RateLimited when
+    (e-mail, address) is already locked out, without checking the password."""
+    email = email.strip().lower()
+    if _failures(session, email=email, address=address, window_minutes=window_minutes) >= max_failures:
         raise RateLimited(f"Too many failed sign-ins. Try again in {window_minutes} minutes.")
     user = session.scalar(select(User).where(User.email == email))
-    ok = False
-    if user is not None and user.active and user.password_hash:
-        try:
-            ok = _hasher.verify(user.password_hash, password)
-        except (VerificationError, InvalidHashError):
-            ok = False
-    else:
+    if user is None or not user.active or not user.password_hash:
         _hasher.hash(password or "x")  # same work whether or not the account exists
-    session.add(LoginAttempt(email=email, address=address, success=ok))
+        return PasswordCheck(email=email)
+    try:
+        _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return PasswordCheck(email=email)
+    new_hash = _hasher.hash(password) if _hasher.check_needs_rehash(user.password_hash) else None
+    return PasswordCheck(email=email, user_id=user.id, checked_hash=user.password_hash, new_hash=new_hash)
+
+
+def record_login(
+    session: Session, *, check: PasswordCheck, address: str, max_failures: int, window_minutes: int,
+) -> User:
+    """The short write of signing in: the limit is counted again here, so attempts that were
+    checked side by side lock out exactly as if they had come one after another (past the limit
+    the answer is RateLimited whatever the password was, and nothing is recorded); then the
+    attempt is recorded and, on success, the sign-in audited. Raises Unauthenticated on a wrong
+    e-mail or password (the failed attempt is added: commit it)."""
+    if _failures(session, email=check.email, address=address, window_minutes=window_minutes) >= max_failures:
+        raise RateLimited(f"Too many failed sign-ins. Try again in {window_minutes} minutes.")
+    user = session.get(User, check.user_id) if check.user_id is not None else None
+    ok = (user is not None and user.active and check.checked_hash is not None
+          and user.password_hash == check.checked_hash)  # not changed since it was checked
+    session.add(LoginAttempt(email=check.email, address=address, success=ok))
     if not ok or user is None:
         raise Unauthenticated("Wrong e-mail or password.")
-    if _hasher.check_needs_rehash(user.password_hash or ""):
-        user.password_hash = _hasher.hash(password)
+    if check.new_hash:
+        user.password_hash = check.new_hash
     user.last_login_at = utcnow()
     session.add(AuditEvent(actor=f"user:{user.id}", action="user.login", entity_type="user", entity_id=str(user.id)))
     return user

@@ -21,7 +21,7 @@ from trellis.errors import Forbidden, Unauthenticated
 from trellis.models import User
 from trellis.notifications.service import deliver_pending
 from trellis.web.security import SAFE_METHODS, SESSION_COOKIE, csrf_ok, read_cookie
-from trellis.web.writes import add_rows, gate, held_logs, in_own_thread, marked_writes, write_apart
+from trellis.web.writes import add_rows, gate, held_logs, in_own_thread, marked_reads, marked_writes, write_apart
 
 
 @dataclass(frozen=True)
@@ -62,11 +62,12 @@ def _end(session: Session, *, commit: bool) -> None:
 
 async def get_session(request: Request, background: BackgroundTasks) -> AsyncIterator[Session]:
     """One unit of work per request: committed when the route returns, rolled back on error. A
-    writer (unsafe method or ``@writes`` route) waits for this process's write gate first; a
-    reader's log rows follow in their own short write. E-mails owed by new notifications go out
+    writer (unsafe method not marked ``@reads``, or ``@writes`` route) waits for this process's
+    write gate first; a reader's log rows follow in their own short write. E-mails owed by new notifications go out
     after the commit, in the background."""
     state = request.app.state
-    writer = request.method not in SAFE_METHODS or marked_writes(request.scope.get("endpoint"))
+    endpoint = request.scope.get("endpoint")
+    writer = marked_writes(endpoint) or (request.method not in SAFE_METHODS and not marked_reads(endpoint))
     async with gate(state) if writer else nullcontext():
         session: Session = (state.writer_factory if writer else state.session_factory)()
         session.info["path"] = f"{request.method} {request.url.path}"

@@ -9,6 +9,8 @@ committed (its snapshot is stale: SQLite refuses at once, no waiting helps), so:
   application, demographics) and recommendation events (what was shown) — are held back at
   flush and written after the route in their own short write (``write_apart``). Anything else a
   reader writes raises ``ReaderWroteWarning`` (an error in the tests): mark the route ``@writes``.
+- An unsafe-method route marked ``@reads`` (signing in) is a reader too: its slow part (argon2)
+  runs without the write lock, and its writes go apart, in one short ``write_apart``.
 - Within one process, writers queue on the *write gate* before their first statement, in the
   event loop or a thread of their own, never in the shared thread pool: a writer holding the lock
   still needs a pool thread for its next step, and pool threads all waiting for that same lock
@@ -37,11 +39,13 @@ from trellis.errors import Unavailable
 from trellis.models import AuditEvent, RecommendationEvent
 
 WRITES = "trellis_writes"
+READS = "trellis_reads"
 READ_LOGS = "trellis_read_logs"
 LOG_ROWS = (AuditEvent, RecommendationEvent)  # append-only: nothing reads them back in the request
 GATE_WAIT_SECONDS = 30
 BUSY = "the database is busy with other changes; please try again in a few seconds"
 Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
+Result = TypeVar("Result")
 
 
 class ReaderWroteWarning(RuntimeWarning):
@@ -55,8 +59,20 @@ def writes(endpoint: Endpoint) -> Endpoint:
     return endpoint
 
 
+def reads(endpoint: Endpoint) -> Endpoint:
+    """Mark a POST route whose unit of work only reads (signing in: the password check must not
+    hold the write lock): it runs as a reader and does its writes with ``write_apart``. Put it
+    under the ``@router.post(...)`` line."""
+    setattr(endpoint, READS, True)
+    return endpoint
+
+
 def marked_writes(endpoint: object) -> bool:
     return bool(getattr(endpoint, WRITES, False))
+
+
+def marked_reads(endpoint: object) -> bool:
+    return bool(getattr(endpoint, READS, False))
 
 
 def _hold_read_logs(session: Session, _context: Any, _instances: Any) -> None:
@@ -84,7 +100,7 @@ def set_up(state: State, engine: Engine) -> None:
     state.write_gate = threading.Lock() if engine.dialect.name == "sqlite" else None
 
 
-async def in_own_thread(fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+async def in_own_thread(fn: Callable[..., Result], /, *args: Any, **kwargs: Any) -> Result:
     """Run blocking ``fn`` in a worker thread that does not wait for a place in the shared pool."""
     return await anyio.to_thread.run_sync(partial(fn, *args, **kwargs), limiter=CapacityLimiter(1))
 
@@ -104,11 +120,12 @@ async def gate(state: State) -> AsyncIterator[None]:
         lock.release()
 
 
-async def write_apart(state: State, fn: Callable[..., Any], /, **kwargs: Any) -> None:
+async def write_apart(state: State, fn: Callable[..., Any], /, **kwargs: Any) -> Any:
     """A short unit of work of its own: ``fn(writer_factory, **kwargs)`` opens, writes and
-    commits its session; it runs behind the write gate, in a worker thread."""
+    commits its session; it runs behind the write gate, in a worker thread. Returns what ``fn``
+    returns."""
     async with gate(state):
-        await in_own_thread(fn, state.writer_factory, **kwargs)
+        return await in_own_thread(fn, state.writer_factory, **kwargs)
 
 
 def add_rows(factory: sessionmaker[Session], *, rows: list[Any]) -> None:

@@ -17,7 +17,7 @@ from trellis.profiles.schemas import PreferencesIn, ProfileOut, ProfileSkill, Sk
 from trellis.recommendations import service as recommendations
 from trellis.recommendations.schemas import ForYou
 from trellis.web.deps import Permit, SessionDep, SettingsDep
-from trellis.web.writes import write_apart
+from trellis.web.writes import in_own_thread, write_apart
 
 router = APIRouter(tags=["me"])
 
@@ -63,8 +63,8 @@ async def upload_cv(cv: UploadFile, session: SessionDep, settings: SettingsDep,
         data = await cv.read(limit + 1)
     finally:
         await cv.close()
-    return profiles.suggest_from_cv(session, employee_id=_me(actor), data=data, filename=cv.filename or "upload",
-                                    max_bytes=limit)
+    return await in_own_thread(profiles.suggest_from_cv, session, employee_id=_me(actor), data=data,
+                               filename=cv.filename or "upload", max_bytes=limit)
 
 
 @router.get("/profile/suggestions")

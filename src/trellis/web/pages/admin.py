@@ -6,11 +6,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from trellis.accounts import service as accounts
 from trellis.accounts.permissions import ROLES, Actor
 from trellis.web.deps import Permit, SessionDep
 from trellis.web.templating import render
+from trellis.web.writes import in_own_thread
 
 router = APIRouter(prefix="/admin")
 
@@ -43,8 +45,11 @@ def tokens(request: Request, session: SessionDep, actor: Actor = Permit("tokens.
 @router.post("/tokens")
 async def create_token(request: Request, session: SessionDep, name: Annotated[str, Form()],
                        actor: Actor = Permit("tokens.manage")) -> Response:
-    form = await request.form()
-    scopes = [str(s) for s in form.getlist("scopes")] or ["read"]
+    scopes = [str(s) for s in (await request.form()).getlist("scopes")] or ["read"]
+    return await in_own_thread(_create_token, request, session, actor=actor, name=name, scopes=scopes)
+
+
+def _create_token(request: Request, session: Session, *, actor: Actor, name: str, scopes: list[str]) -> Response:
     user = accounts.get_user(session, user_id=actor.user_id)
     raw, _token = accounts.create_api_token(session, user=user, name=name, scopes=scopes)
     return render(request, "tokens.html", {"tokens": accounts.list_api_tokens(session, user=user), "new_token": raw})

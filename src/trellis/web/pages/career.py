@@ -19,6 +19,7 @@ from trellis.paths import service as paths
 from trellis.web.deps import Permit, SessionDep
 from trellis.web.pages.forms import validated
 from trellis.web.templating import render
+from trellis.web.writes import in_own_thread
 
 router = APIRouter()
 
@@ -77,11 +78,14 @@ def mentoring_page(request: Request, session: SessionDep, actor: Actor = Permit(
 
 @router.post("/mentoring")
 async def request_mentor(request: Request, session: SessionDep, actor: Actor = Permit("mentoring.request")) -> Response:
-    me = _me(session, actor)
     form = await request.form()
     goals = [str(g) for g in form.getlist("goals") if str(g).strip()] + _labels(str(form.get("goal_labels", "")))
-    data = validated(RequestIn, {"goals": {g: 1.0 for g in goals},
-                                 "languages": _labels(str(form.get("languages", ""))),
-                                 "topics": str(form.get("topics", "")).strip() or None})
-    mentoring.request_mentor(session, employee=me.external_id, data=data)
+    raw = {"goals": {g: 1.0 for g in goals}, "languages": _labels(str(form.get("languages", ""))),
+           "topics": str(form.get("topics", "")).strip() or None}
+    return await in_own_thread(_request_mentor, session, actor=actor, raw=raw)
+
+
+def _request_mentor(session: Session, *, actor: Actor, raw: dict[str, Any]) -> Response:
+    me = _me(session, actor)
+    mentoring.request_mentor(session, employee=me.external_id, data=validated(RequestIn, raw))
     return RedirectResponse("/mentoring#requests", status_code=303)

@@ -21,6 +21,7 @@ from trellis.governance.specs import GROUPS, MATCHING_KEYS, WEIGHT_KEYS
 from trellis.matching import service as matching
 from trellis.web.deps import Permit, SessionDep, SettingsDep
 from trellis.web.templating import render
+from trellis.web.writes import in_own_thread
 
 router = APIRouter(prefix="/hr")
 PAGE = "/hr/matching"
@@ -88,9 +89,15 @@ async def change_matching(request: Request, session: SessionDep, settings: Setti
     values = {k: str(form.get(k, ""))[:32] for k in MATCHING_KEYS if k in form}
     resets = frozenset(str(k) for k in form.getlist("reset") if k in MATCHING_KEYS)
     reason = str(form.get("reason", ""))[:2000]
+    return await in_own_thread(_change_matching, request, session, settings, actor=actor, values=values, resets=resets,
+                               reason=reason, preview=form.get("action") == "preview")
+
+
+def _change_matching(request: Request, session: Session, settings: Settings, *, actor: Actor,
+                     values: dict[str, str], resets: frozenset[str], reason: str, preview: bool) -> Response:
     try:
         changes: dict[str, Any] = {**governance.parse_values(values), **dict.fromkeys(resets)}
-        if form.get("action") == "preview":
+        if preview:
             shares = governance.preview_settings(session, changes=changes, settings=settings)
             return _page(request, session, settings, actor, values=values, resets=resets, reason=reason,
                          preview=shares)

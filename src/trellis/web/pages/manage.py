@@ -7,6 +7,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from trellis.accounts.permissions import STAGES, Actor
 from trellis.applications import service as applications
@@ -18,7 +20,7 @@ from trellis.recommendations import service as recommendations
 from trellis.web.deps import Permit, SessionDep, SettingsDep
 from trellis.web.pages.forms import SKILL_ROWS, opportunity_from_form, validated
 from trellis.web.templating import render
-from trellis.web.writes import write_apart
+from trellis.web.writes import in_own_thread, write_apart
 
 router = APIRouter(prefix="/manage")
 
@@ -46,8 +48,11 @@ def new_opening(request: Request, session: SessionDep, actor: Actor = Permit("op
 @router.post("/opportunities")
 async def create_opening(request: Request, session: SessionDep,
                          actor: Actor = Permit("opportunity.manage")) -> Response:
-    data = opportunity_from_form(session, await request.form())
-    opp = opportunities.create_opportunity(session, actor=actor, data=data)
+    return await in_own_thread(_create_opening, session, actor=actor, form=await request.form())
+
+
+def _create_opening(session: Session, *, actor: Actor, form: FormData) -> Response:
+    opp = opportunities.create_opportunity(session, actor=actor, data=opportunity_from_form(session, form))
     return RedirectResponse(f"/manage/opportunities/{opp.id}", status_code=303)
 
 
@@ -61,7 +66,12 @@ def edit_opening(request: Request, opportunity_id: int, session: SessionDep,
 @router.post("/opportunities/{opportunity_id}")
 async def update_opening(request: Request, opportunity_id: int, session: SessionDep,
                          actor: Actor = Permit("opportunity.manage")) -> Response:
-    data = opportunity_from_form(session, await request.form())
+    return await in_own_thread(_update_opening, session, actor=actor, opportunity_id=opportunity_id,
+                               form=await request.form())
+
+
+def _update_opening(session: Session, *, actor: Actor, opportunity_id: int, form: FormData) -> Response:
+    data = opportunity_from_form(session, form)
     opportunities.update_opportunity(session, actor=actor, opportunity_id=opportunity_id, data=data)
     return RedirectResponse(f"/manage/opportunities/{opportunity_id}", status_code=303)
 

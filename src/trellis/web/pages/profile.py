@@ -6,9 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile as StarletteUploadFile
 
 from trellis.accounts.permissions import Actor
+from trellis.config import Settings
 from trellis.errors import Invalid
 from trellis.opportunities.service import filter_choices
 from trellis.profiles import service as profiles
@@ -16,6 +18,7 @@ from trellis.profiles.schemas import PreferencesIn, SkillIn
 from trellis.web.deps import Permit, SessionDep, SettingsDep
 from trellis.web.pages.forms import validated
 from trellis.web.templating import render
+from trellis.web.writes import in_own_thread
 
 router = APIRouter()
 
@@ -45,7 +48,12 @@ async def upload_cv(request: Request, session: SessionDep, settings: SettingsDep
         data = await upload.read(settings.max_upload_mb * 1024 * 1024 + 1)
     finally:
         await upload.close()
-    profiles.suggest_from_cv(session, employee_id=_me(actor), data=data, filename=upload.filename or "upload",
+    return await in_own_thread(_upload_cv, session, settings, actor=actor, data=data,
+                               filename=upload.filename or "upload")
+
+
+def _upload_cv(session: Session, settings: Settings, *, actor: Actor, data: bytes, filename: str) -> Response:
+    profiles.suggest_from_cv(session, employee_id=_me(actor), data=data, filename=filename,
                              max_bytes=settings.max_upload_mb * 1024 * 1024)
     return RedirectResponse("/profile#suggestions", status_code=303)
 
@@ -63,6 +71,10 @@ def decide_suggestion(skill_id: int, session: SessionDep, decision: Annotated[st
 async def add_skill(request: Request, session: SessionDep, actor: Actor = Permit("profile.edit")) -> Response:
     form = await request.form()
     data = validated(SkillIn, {"label": form.get("skill"), "proficiency": form.get("proficiency") or 3})
+    return await in_own_thread(_add_skill, session, actor=actor, data=data)
+
+
+def _add_skill(session: Session, *, actor: Actor, data: SkillIn) -> Response:
     profiles.add_skill(session, employee_id=_me(actor), data=data)
     return RedirectResponse("/profile#skills", status_code=303)
 
@@ -84,5 +96,9 @@ async def preferences(request: Request, session: SessionDep, actor: Actor = Perm
         "remote": form.get("remote") or "any", "gig_hours_per_week": form.get("gig_hours_per_week") or 0,
         "visibility": form.get("visibility") or "company", "ai_opt_out": form.get("ai_opt_out") == "on",
     })
+    return await in_own_thread(_preferences, session, actor=actor, data=data)
+
+
+def _preferences(session: Session, *, actor: Actor, data: PreferencesIn) -> Response:
     profiles.update_preferences(session, employee_id=_me(actor), data=data)
     return RedirectResponse("/profile#preferences", status_code=303)
