@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from org_scenario import Org, build_org
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from trellis.analytics import cache
 from trellis.db import make_engine, make_session_factory, session_scope
 
 
@@ -28,3 +31,11 @@ def org_db(request: pytest.FixtureRequest, engine: Engine) -> str:
         build_org(s)
     eng.dispose()
     return url
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> Iterator[None]:
+    """Each analytics test starts and ends with an empty results cache (it is per process)."""
+    cache.clear()
+    yield
+    cache.clear()

@@ -5,7 +5,6 @@ gains, loses or updates (timestamped) rows; and an edit in place to a table with
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -27,13 +26,6 @@ from trellis.models import AuditEvent, Employee, JobHistory, OrgUnit
 from trellis.web.app import create_app
 
 YEAR = Period.parse("2025")
-
-
-@pytest.fixture(autouse=True)
-def empty_cache() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_without_opting_in_every_call_computes(session: Session, org: Org) -> None:

@@ -25,13 +25,6 @@ from trellis.db import make_engine, make_session_factory
 from trellis.web.app import create_app
 
 
-@pytest.fixture(autouse=True)
-def empty_cache() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def bulk_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The bulk reads made from now on (one per table load)."""
