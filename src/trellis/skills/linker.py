@@ -1,16 +1,21 @@
 """`ConceptLinker`: free text -> ranked taxonomy concepts (skills or occupations).
 
-Signals, fused linearly per concept (each concept scores the best of its labels):
-  * semantic: cosine between the text (and each candidate span of it) and every preferred and
-    alternative label (optionally through a projection fitted on the taxonomy's own
-    alternative -> preferred label pairs; off by default: no gain on the dev sets);
-  * lexical: character n-gram TF-IDF cosine between the spans and the labels (typos, "py");
-  * exact: a span equal to a label after normalisation;
-  * structure: a concept gains a share of its best broader/narrower neighbour's score (off by
-    default: no gain on the dev sets).
-The encoder is injected (anything with ``name`` and ``encode(texts) -> float32 rows``), so tests
-can use a tiny deterministic one and the label vectors are cached on disk per taxonomy and model.
-"""
+Two stages per text:
+  1. candidates: the text and each candidate span (runs of 1-4 words) look up their nearest
+     labels in the label vector index (`trellis.embedding.index`, memory-mapped, inverted file),
+     plus every concept one of whose labels a span equals, plus (titles) the best labels by
+     character n-grams;
+  2. re-ranking, exactly, over every label of every candidate concept, fusing linearly:
+     * semantic: cosine(whole text, label) and the best cosine(span, label);
+     * lexical: character 3-4-gram TF-IDF cosine of the best span (typos, "py");
+     * exact: a span equal to a label after normalisation.
+A concept scores the best of its labels. Span vectors come from one pass of the encoder over the
+sentence, each span pooling its contextual token vectors (``span_vectors="context"``), or from
+encoding every span on its own (``"separate"``, many times slower; what earlier versions did).
+Each result keeps its evidence: the span that scored best for it.
+
+The encoder is injected (anything with ``name`` and ``encode(texts) -> float32 rows``; one with
+``encode_tokens`` can pool spans in context), so tests use a tiny deterministic one."""
 
 from __future__ import annotations
 
@@ -20,40 +25,38 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from trellis.core.linking import (
     Concept,
     FloatArray,
+    IntArray,
     LabelTable,
+    Span,
     candidate_spans,
-    exact_matches,
-    fit_alias_projection,
-    max_per_concept,
     normalise,
-    project,
-    spread,
-    structure_matrix,
     top_k,
 )
-from trellis.embedding.cache import TextEncoder, cache_key, cached_encode
-
-_CHUNK = 64
+from trellis.core.vectors import IvfLayout
+from trellis.embedding.cache import TextEncoder, cache_key
+from trellis.embedding.index import Progress, label_index
+from trellis.skills.lexical import CharNgrams
 
 
 @dataclass(frozen=True)
 class LinkerParams:
-    """The few knobs of the fusion (defaults chosen on the development sets, see BENCHMARKS.md)."""
+    """The few knobs of the fusion (chosen by cross-validation over the development splits, see
+    BENCHMARKS.md "Skill and title linking")."""
 
     spans: bool = True  # score candidate spans of the text as well as the whole text
     max_span_tokens: int = 4
-    w_text: float = 1.0  # whole text vs labels (semantic)
+    span_vectors: str = "context"  # "context": pooled from one pass over the text; "separate"
+    w_text: float = 0.5  # whole text vs labels (semantic)
     w_span: float = 1.0  # best span vs labels (semantic)
     w_lexical: float = 0.1  # char n-gram TF-IDF (best span, or whole text)
     w_exact: float = 0.1  # a span equals a label
-    structure_share: float = 0.0  # lent by the best broader/narrower neighbour (tried: no gain)
-    projection_alpha: float | None = None  # alias projection ridge; None: off (tried: no gain)
+    candidates: int = 24  # labels retrieved per query (text or span) for re-ranking
+    lexical_candidates: int = 0  # labels retrieved per text by character n-grams (titles)
+    probes: int = 24  # clusters of the label index searched per query
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,31 @@ class Link:
     id: str
     label: str
     score: float
+    evidence: str = ""  # the part of the text that scored best for this concept
+    start: int = -1  # its character offsets in the text (-1: the whole text)
+    end: int = -1
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """One text's candidate concepts with their fused scores and best span (-1: whole text)."""
+
+    concepts: IntArray
+    scores: FloatArray
+    best_span: IntArray
+    spans: tuple[Span, ...]
+
+
+def _pool(tokens: object, spans: Sequence[Span], fallback: FloatArray) -> FloatArray:
+    """Unit vectors of spans, each the mean of the contextual tokens it overlaps."""
+    vectors = np.asarray(tokens.vectors)  # type: ignore[attr-defined]
+    offsets = np.asarray(tokens.offsets)  # type: ignore[attr-defined]
+    out = np.empty((len(spans), fallback.shape[0]), dtype=np.float32)
+    for row, span in enumerate(spans):
+        inside = (offsets[:, 0] < span.end) & (offsets[:, 1] > span.start)
+        pooled = vectors[inside].mean(axis=0) if inside.any() else fallback
+        out[row] = pooled / (np.linalg.norm(pooled) or 1.0)
+    return out
 
 
 class ConceptLinker:
@@ -81,72 +109,102 @@ class ConceptLinker:
         self.namespace = namespace
 
     # -- fitting -------------------------------------------------------------------------------
-    def fit(self, concepts: Sequence[Concept]) -> ConceptLinker:
+    def fit(self, concepts: Sequence[Concept], *, progress: Progress | None = None) -> ConceptLinker:
         table = LabelTable.from_concepts(concepts)
         source, version, kind = self.namespace
         key = cache_key(source=source, version=version, kind=kind, texts=table.texts, model=self.encoder.name)
-        label_vectors = cached_encode(self.encoder, table.texts, cache_dir=self.cache_dir, key=key)
         self.table_ = table
-        self.projection_ = self._fit_projection(table, label_vectors)
-        # queries and labels go through the same map, so both live in the adapted space
-        self.label_vectors_ = project(label_vectors, self.projection_)
-        self.vectoriser_ = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4), sublinear_tf=True, dtype=np.float32)
-        self.label_lexical_ = self.vectoriser_.fit_transform(table.texts).T.tocsr()
-        self.adjacency_ = structure_matrix(table.concepts)
-        self._build_completion(table)
+        self.index_: IvfLayout = label_index(self.encoder, table.texts, cache_dir=self.cache_dir, key=key,
+                                             progress=progress)
+        self.lexical_ = CharNgrams.cached(table.texts, cache_dir=self.cache_dir, key=key)
+        self.completion_keys_: list[str] | None = None
         return self
 
-    def _fit_projection(self, table: LabelTable, vectors: FloatArray) -> FloatArray | None:
-        alpha = self.params.projection_alpha
-        alternative = ~table.preferred
-        if alpha is None or alternative.sum() < 2 * vectors.shape[1]:
-            return None
-        preferred_rows = table.starts[table.owner[alternative]]
-        return fit_alias_projection(vectors[alternative], vectors[preferred_rows], alpha)
-
     # -- linking -------------------------------------------------------------------------------
-    def score(self, texts: Sequence[str]) -> FloatArray:
-        """(texts x concepts) fused scores; the texts and all their spans are encoded in one batch."""
+    def _vectors(self, texts: Sequence[str], span_lists: list[list[Span]]) -> tuple[FloatArray, list[FloatArray]]:
+        """Unit vectors of the texts and of each text's spans, from one encoder call."""
         p = self.params
-        span_lists = [[s.text for s in candidate_spans(t, p.max_span_tokens)] if p.spans else [] for t in texts]
-        flat = [*texts, *(s for spans in span_lists for s in spans)]
-        vectors = project(self.encoder.encode(flat), self.projection_)
-        out = np.empty((len(texts), len(self.table_)), dtype=np.float32)
-        for first in range(0, len(texts), _CHUNK):  # whole texts: one matrix product per chunk
-            block = vectors[first : min(first + _CHUNK, len(texts))] @ self.label_vectors_.T
-            out[first : first + _CHUNK] = p.w_text * max_per_concept(block, self.table_.starts)
-        if not p.spans and p.w_lexical:
-            for first in range(0, len(texts), _CHUNK):
-                lexical = (self.vectoriser_.transform(texts[first : first + _CHUNK]) @ self.label_lexical_).toarray()
-                out[first : first + _CHUNK] += p.w_lexical * max_per_concept(lexical, self.table_.starts)
-        offset = len(texts)
+        encode_tokens = getattr(self.encoder, "encode_tokens", None)
+        if p.span_vectors == "context" and encode_tokens is not None:
+            text_vectors, tokens = encode_tokens(list(texts))
+            return text_vectors, [_pool(t, s, v) for t, s, v in zip(tokens, span_lists, text_vectors, strict=True)]
+        flat = [*texts, *(s.text for spans in span_lists for s in spans)]
+        vectors = np.asarray(self.encoder.encode(flat), dtype=np.float32)
+        out, offset = [], len(texts)
+        for spans in span_lists:
+            out.append(vectors[offset : offset + len(spans)])
+            offset += len(spans)
+        return vectors[: len(texts)], out
+
+    def rank(self, texts: Sequence[str]) -> list[Ranked]:
+        """Every candidate concept of each text with its fused score (the texts and their spans
+        are encoded in one batch and looked up in the index together)."""
+        p = self.params
+        span_lists = [candidate_spans(t, p.max_span_tokens) if p.spans else [] for t in texts]
+        text_vectors, span_vectors = self._vectors(texts, span_lists)
+        queries = np.concatenate([text_vectors, *span_vectors]) if texts else text_vectors
+        found, _ = self.index_.search(queries, p.candidates, probes=p.probes)
+        lexical_found = self.lexical_.search(texts, p.lexical_candidates) if p.lexical_candidates else None
+        out, offset = [], len(texts)
         for row, text in enumerate(texts):
             spans = span_lists[row]
-            if spans:
-                block = vectors[offset : offset + len(spans)]
-                offset += len(spans)
-                best_label = (block @ self.label_vectors_.T).max(axis=0)
-                out[row] += p.w_span * max_per_concept(best_label, self.table_.starts)
-                if p.w_lexical:
-                    lexical = self.vectoriser_.transform(spans) @ self.label_lexical_
-                    out[row] += p.w_lexical * _sparse_concept_max(lexical, self.table_.starts)
-            if p.w_exact:
-                out[row] += p.w_exact * exact_matches(self.table_, [*spans, text])
-            if p.structure_share:
-                out[row] = spread(out[row], self.adjacency_, p.structure_share)
+            hits = [found[row], found[offset : offset + len(spans)].ravel()]
+            if lexical_found is not None:
+                hits.append(lexical_found[row])
+            offset += len(spans)
+            out.append(self._rerank(text, text_vectors[row], spans, span_vectors[row], np.concatenate(hits)))
         return out
 
+    def _rerank(self, text: str, text_vector: FloatArray, spans: list[Span], span_vectors: FloatArray,
+                hits: IntArray) -> Ranked:
+        p, table = self.params, self.table_
+        exact_keys = [normalise(s.text) for s in spans] + [normalise(text)]
+        exact_hits = {c for key in exact_keys for c in table.exact.get(key, ())}
+        concepts = np.unique(np.concatenate([table.owner[hits[hits >= 0]], np.fromiter(exact_hits, np.int64)]))
+        if len(concepts) == 0:
+            return Ranked(concepts, np.zeros(0, np.float32), np.zeros(0, np.int64), tuple(spans))
+        firsts, lasts = table.starts[concepts], np.append(table.starts, len(table.texts))[concepts + 1]
+        sizes = lasts - firsts
+        labels = np.repeat(firsts - np.cumsum(np.r_[0, sizes[:-1]]), sizes) + np.arange(int(sizes.sum()))
+        groups = np.r_[0, np.cumsum(sizes)[:-1]]
+        vectors = self.index_.rows_of(labels)
+        scores = p.w_text * np.maximum.reduceat(vectors @ text_vector, groups)
+        best_span = np.full(len(concepts), -1, dtype=np.int64)
+        if len(spans):
+            by_span = span_vectors @ vectors.T  # spans x labels
+            span_best = by_span.max(axis=0)
+            per_concept = np.maximum.reduceat(span_best, groups)
+            scores += p.w_span * per_concept
+            owner = np.repeat(np.arange(len(concepts)), sizes)
+            best_label = np.lexsort((-span_best, owner))[groups]  # each concept's best label
+            best_span = np.argmax(by_span[:, best_label], axis=0).astype(np.int64)
+        if p.w_lexical:
+            pieces = [s.text for s in spans] or [text]
+            lexical = self.lexical_.similarity(pieces, labels).max(axis=0)
+            scores += p.w_lexical * np.maximum.reduceat(lexical, groups)
+        if p.w_exact and exact_hits:
+            scores += p.w_exact * np.isin(concepts, np.fromiter(exact_hits, np.int64))
+        return Ranked(concepts, scores.astype(np.float32), best_span, tuple(spans))
+
     def link(self, texts: Sequence[str], k: int = 10) -> list[list[Link]]:
-        """The k best concepts for each text, best first."""
-        concepts = self.table_.concepts
+        """The k best concepts for each text, best first, each with its evidence span."""
         results = []
-        for scores in self.score(texts):
-            best = top_k(scores, k)
-            results.append([Link(int(i), concepts[i].id, concepts[i].label, float(scores[i])) for i in best])
+        for text, ranked in zip(texts, self.rank(texts), strict=True):
+            results.append([self._link(text, ranked, int(i)) for i in top_k(ranked.scores, k)])
         return results
 
+    def _link(self, text: str, ranked: Ranked, i: int) -> Link:
+        concept_index = int(ranked.concepts[i])
+        concept = self.table_.concepts[concept_index]
+        span_index = int(ranked.best_span[i])
+        if span_index < 0:
+            return Link(concept_index, concept.id, concept.label, float(ranked.scores[i]), text.strip())
+        span = ranked.spans[span_index]
+        return Link(concept_index, concept.id, concept.label, float(ranked.scores[i]), span.text, span.start, span.end)
+
     # -- autocomplete --------------------------------------------------------------------------
-    def _build_completion(self, table: LabelTable) -> None:
+    def _build_completion(self) -> None:
+        table = self.table_
         entries: list[tuple[str, int, int]] = []  # (key, concept, label rank: 0 preferred)
         for label, owner, preferred in zip(table.texts, table.owner.tolist(), table.preferred.tolist(), strict=True):
             key = normalise(label)
@@ -154,18 +212,22 @@ class ConceptLinker:
             for position in range(len(words)):  # every word start: "stak" finds "manage stakeholders"
                 entries.append((" ".join(words[position:]), owner, (0 if preferred else 2) + (position > 0)))
         entries.sort()
-        self.completion_keys_ = [entry[0] for entry in entries]
         self.completion_entries_ = entries
+        self.completion_keys_ = [entry[0] for entry in entries]
 
     def complete(self, prefix: str, k: int = 10) -> list[Link]:
         """Concepts with a label (or a word of a label) starting with ``prefix``: a label equal to
         the prefix first, then preferred labels and label starts, then shorter labels. Answers in
-        well under a millisecond on ESCO (bisect over a sorted key list)."""
+        well under a millisecond on ESCO (bisect over a sorted key list, built on first use)."""
         key = normalise(prefix)
         if not key:
             return []
-        lo = bisect.bisect_left(self.completion_keys_, key)
-        hi = bisect.bisect_left(self.completion_keys_, key + "\uffff", lo)
+        if self.completion_keys_ is None:
+            self._build_completion()
+        keys = self.completion_keys_
+        assert keys is not None
+        lo = bisect.bisect_left(keys, key)
+        hi = bisect.bisect_left(keys, key + "\uffff", lo)
         best: dict[int, tuple[int, int, int]] = {}
         for entry_key, owner, rank in self.completion_entries_[lo : min(hi, lo + 2000)]:
             candidate = (entry_key != key, rank, len(entry_key))
@@ -174,8 +236,3 @@ class ConceptLinker:
         ranked = sorted(best.items(), key=lambda item: (item[1], self.table_.concepts[item[0]].label))[:k]
         concepts = self.table_.concepts
         return [Link(i, concepts[i].id, concepts[i].label, 1.0 / (1 + whole + rank)) for i, (whole, rank, _) in ranked]
-
-
-def _sparse_concept_max(matrix: sparse.spmatrix, starts: np.ndarray) -> FloatArray:
-    dense = np.asarray(matrix.max(axis=0).todense()).ravel().astype(np.float32)
-    return max_per_concept(dense, starts)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from trellis.core.linking import Concept
 from trellis.embedding.cache import TextEncoder
+from trellis.embedding.index import Progress
 from trellis.errors import Invalid, NotFound
 from trellis.models import Skill, SkillRelation, Taxonomy
 from trellis.skills.linker import ConceptLinker, Link, LinkerParams
@@ -78,15 +79,16 @@ def get_skill_linker(
     data_dir: Path | None,
     encoder: TextEncoder | None = None,
     params: LinkerParams = SKILL_PARAMS,
+    progress: Progress | None = None,
 ) -> ConceptLinker:
     """The linker for the active skills taxonomy, built once per process and taxonomy (label
-    vectors cached under ``data_dir/embeddings``)."""
+    vectors cached under ``data_dir/embeddings``; ``progress`` hears of a first-ever encoding)."""
     taxonomy = active_taxonomy(session, kind="skills")
 
     def build(enc: TextEncoder) -> ConceptLinker:
         namespace = (taxonomy.source, taxonomy.version, "skills")
         linker = ConceptLinker(enc, params, cache_dir=embeddings_dir(data_dir), namespace=namespace)
-        return linker.fit(load_skill_concepts(session, taxonomy_id=taxonomy.id))
+        return linker.fit(load_skill_concepts(session, taxonomy_id=taxonomy.id), progress=progress)
 
     key = ("skills", taxonomy.id, taxonomy.source, taxonomy.version, str(taxonomy.imported_at), params)
     return cached_linker(key=key, build=build, encoder=encoder)
@@ -124,24 +126,41 @@ def complete_skills(linker: ConceptLinker, *, prefix: str, k: int = 10) -> list[
 
 
 def _linked(link: Link) -> LinkedSkill:
-    return LinkedSkill(uri=link.id, label=link.label, score=round(link.score, 4))
+    return LinkedSkill(uri=link.id, label=link.label, score=round(link.score, 4), evidence=link.evidence)
 
 
-def read_queries(lines: Iterable[str], *, batch_size: int = 256, source: str = "stdin") -> Iterator[list[LinkQuery]]:
-    """Parse JSON Lines ``{"id", "text"}`` in batches (blank lines skipped). A bad line raises
+MAX_LINE_BYTES = 100_000  # one JSON Lines record; a text itself is capped at 20,000 characters
+
+
+def read_queries(lines: Iterable[bytes | str], *, source: str = "stdin") -> list[LinkQuery]:
+    """Parse and check every JSON Lines ``{"id", "text"}`` record before anything is linked, so
+    bad input stops the command before it writes a line. A blank line, a line over
+    `MAX_LINE_BYTES`, bytes that are not UTF-8, bad JSON, a missing field or an empty text raise
     `Invalid` naming the line and the reason."""
-    batch: list[LinkQuery] = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
+    queries: list[LinkQuery] = []
+    for number, raw in enumerate(lines, start=1):
+        data = raw if isinstance(raw, bytes) else raw.encode("utf-8", "surrogateescape")
+        where = f"{source}:{number}"
+        if len(data) > MAX_LINE_BYTES:
+            raise Invalid(f"{where}: line is {len(data):,} bytes; at most {MAX_LINE_BYTES:,} per record")
         try:
-            batch.append(LinkQuery.model_validate_json(line))
+            line = data.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise Invalid(f"{where}: not UTF-8 text (byte 0x{data[err.start]:02x} at column {err.start + 1})") from None
+        if not line.strip():
+            raise Invalid(f"{where}: empty line; every line must be one JSON object {{\"id\", \"text\"}}")
+        try:
+            query = LinkQuery.model_validate_json(line)
         except ValidationError as err:
             first = err.errors()[0]
-            where = ".".join(str(part) for part in first["loc"]) or "line"
-            raise Invalid(f"{source}:{number}: {where}: {first['msg']}") from None
-        if len(batch) >= batch_size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+            field = ".".join(str(part) for part in first["loc"]) or "line"
+            raise Invalid(f"{where}: {field}: {first['msg']}") from None
+        if not query.text.strip():
+            raise Invalid(f"{where}: text: empty; give the text to link")
+        queries.append(query)
+    return queries
+
+
+def batches(items: Sequence[LinkQuery], size: int) -> Iterator[Sequence[LinkQuery]]:
+    for first in range(0, len(items), size):
+        yield items[first : first + size]

@@ -1,0 +1,130 @@
+"""Nearest-neighbour search over unit vectors (inner product = cosine), numpy only.
+
+An inverted-file layout: the vectors are clustered by k-means and stored sorted by cluster, so a
+query scores the centroids, then only the vectors of its ``probes`` nearest clusters. Below
+``exact_below`` vectors there is a single cluster and the search is exact. The layout is plain
+arrays (centroids, cluster starts, the original row of each sorted vector), so it can be saved
+with `numpy.save` and memory-mapped by every process that searches it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float32]
+IntArray = npt.NDArray[np.int64]
+
+
+def _normalised(rows: FloatArray) -> FloatArray:
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    out: FloatArray = (rows / norms).astype(np.float32)
+    return out
+
+
+def spherical_kmeans(vectors: FloatArray, clusters: int, *, iterations: int = 8, sample: int = 32768,
+                     seed: int = 0) -> FloatArray:
+    """Unit centroids fitted on a sample of the rows (cosine k-means, k-means++-like seeding by
+    a random choice of rows: enough for an index, where clusters only bound the search)."""
+    rng = np.random.default_rng(seed)
+    rows = vectors if len(vectors) <= sample else vectors[np.sort(rng.choice(len(vectors), sample, replace=False))]
+    rows = np.asarray(rows, dtype=np.float32)
+    centroids = rows[rng.choice(len(rows), clusters, replace=False)].copy()
+    for _ in range(iterations):
+        assign = np.argmax(rows @ centroids.T, axis=1)
+        sums = np.zeros_like(centroids)
+        np.add.at(sums, assign, rows)
+        empty = np.bincount(assign, minlength=clusters) == 0
+        sums[empty] = rows[rng.choice(len(rows), int(empty.sum()), replace=False)]
+        centroids = _normalised(sums)
+    return centroids
+
+
+def inverse(order: IntArray) -> IntArray:
+    out = np.empty_like(order)
+    out[order] = np.arange(len(order), dtype=order.dtype)
+    return out
+
+
+@dataclass(frozen=True)
+class IvfLayout:
+    """``vectors`` sorted by cluster; cluster ``c`` holds rows ``starts[c]`` to ``starts[c+1]``;
+    ``rows[i]`` is the original position of sorted vector ``i``."""
+
+    vectors: FloatArray
+    centroids: FloatArray
+    starts: IntArray
+    rows: IntArray
+    where: IntArray  # inverse of rows: the sorted position of each original row
+
+    @classmethod
+    def build(cls, vectors: FloatArray, *, list_size: int = 160, exact_below: int = 4096) -> IvfLayout:
+        vectors = np.asarray(vectors, dtype=np.float32)
+        n, dim = vectors.shape
+        if n < exact_below:
+            centroids = np.zeros((1, dim), dtype=np.float32)
+            same = np.arange(n, dtype=np.int64)
+            return cls(vectors, centroids, np.array([0, n], dtype=np.int64), same, same)
+        clusters = max(2, n // list_size)
+        centroids = spherical_kmeans(vectors, clusters)
+        assign = np.concatenate([np.argmax(vectors[i : i + 8192] @ centroids.T, axis=1) for i in range(0, n, 8192)])
+        order = np.argsort(assign, kind="stable").astype(np.int64)
+        counts = np.bincount(assign, minlength=clusters)
+        starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        return cls(np.ascontiguousarray(vectors[order]), centroids, starts, order, inverse(order))
+
+    def rows_of(self, original: IntArray) -> FloatArray:
+        """The vectors of the given original rows."""
+        return np.asarray(self.vectors[self.where[original]], dtype=np.float32)
+
+    @property
+    def clusters(self) -> int:
+        return len(self.starts) - 1
+
+    def search(self, queries: FloatArray, k: int, *, probes: int = 24) -> tuple[IntArray, FloatArray]:
+        """The ``k`` best (original row, score) per query, best first; -1 / -inf pad when fewer.
+        Queries are grouped by the clusters they probe, so each cluster is one matrix product."""
+        q = np.asarray(queries, dtype=np.float32)
+        nq = len(q)
+        out_rows = np.full((nq, k), -1, dtype=np.int64)
+        out_scores = np.full((nq, k), -np.inf, dtype=np.float32)
+        if nq == 0 or k == 0:
+            return out_rows, out_scores
+        probes = min(probes, self.clusters)
+        if self.clusters == 1:
+            probe = np.zeros((nq, 1), dtype=np.int64)
+        else:
+            near = q @ self.centroids.T
+            probe = np.argpartition(-near, probes - 1, axis=1)[:, :probes]
+        flat_q = np.repeat(np.arange(nq), probe.shape[1])
+        flat_c = probe.ravel()
+        by_cluster = np.argsort(flat_c, kind="stable")
+        flat_q, flat_c = flat_q[by_cluster], flat_c[by_cluster]
+        bounds = np.flatnonzero(np.diff(flat_c)) + 1
+        hit_q: list[IntArray] = []
+        hit_row: list[IntArray] = []
+        hit_score: list[FloatArray] = []
+        for group_q, cluster in zip(np.split(flat_q, bounds), flat_c[np.r_[0, bounds]], strict=True):
+            lo, hi = int(self.starts[cluster]), int(self.starts[cluster + 1])
+            if hi == lo:
+                continue
+            block = q[group_q] @ np.asarray(self.vectors[lo:hi]).T  # (queries in group) x (rows of cluster)
+            take = min(k, hi - lo)
+            best = np.argpartition(-block, take - 1, axis=1)[:, :take] if take < hi - lo else np.tile(
+                np.arange(hi - lo), (len(group_q), 1))
+            hit_q.append(np.repeat(group_q, best.shape[1]))
+            hit_row.append((best + lo).ravel())
+            hit_score.append(np.take_along_axis(block, best, axis=1).ravel())
+        if not hit_q:
+            return out_rows, out_scores
+        all_q, all_row, all_score = np.concatenate(hit_q), np.concatenate(hit_row), np.concatenate(hit_score)
+        order = np.lexsort((-all_score, all_q))
+        all_q, all_row, all_score = all_q[order], all_row[order], all_score[order]
+        first = np.searchsorted(all_q, np.arange(nq))
+        rank = np.arange(len(all_q)) - first[all_q]
+        keep = rank < k
+        out_rows[all_q[keep], rank[keep]] = self.rows[all_row[keep]]
+        out_scores[all_q[keep], rank[keep]] = all_score[keep]
+        return out_rows, out_scores

