@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from skills.conftest import TrigramEncoder
 from trellis.db import make_engine, make_session_factory, session_scope
-from trellis.models import Occupation, Skill, Taxonomy
+from trellis.models import Occupation, OccupationSkill, Skill, Taxonomy
 from trellis.skills import service
 
 runner = CliRunner()
@@ -51,22 +51,64 @@ def _app():  # type: ignore[no-untyped-def]
 
 
 def test_skills_link_streams_json_lines_in_and_out(db_url: str, tmp_path: Path) -> None:
-    lines = "".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in enumerate(["python", "", "budgeting", "JS"]))
+    texts = ["python", "Python and JS", "budgeting", "JS"]
+    lines = "".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in enumerate(texts))
     result = runner.invoke(_app(), ["skills", "link", "--top", "2", "--batch", "2", "--db", db_url], input=lines)
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["id"] for r in rows] == [0, 1, 2, 3]
     assert rows[0]["skills"][0] == {"uri": "http://x/skill/py", "label": "Python (computer programming)",
-                                    "score": rows[0]["skills"][0]["score"]}
+                                    "score": rows[0]["skills"][0]["score"], "evidence": "python"}
     assert rows[2]["skills"][0]["uri"] == "http://x/skill/budget"
     assert all(len(r["skills"]) == 2 for r in rows)
-    assert list((tmp_path / "data" / "embeddings").glob("esco-1.1.1-skills-*.npy"))
+    assert list((tmp_path / "data" / "embeddings").glob("esco-1.1.1-skills-*.ivf1"))
 
 
-def test_a_bad_input_line_exits_1_with_its_line_number(db_url: str) -> None:
-    result = runner.invoke(_app(), ["skills", "link", "--db", db_url], input='{"id": 1, "text": "x"}\nnot json\n')
+@pytest.mark.parametrize(
+    ("second_line", "reason"),
+    [
+        (b"not json", "stdin:2: line"),
+        (b"", "stdin:2: empty line"),
+        (b'{"id": 2, "text": "   "}', "stdin:2: text: empty"),
+        (b'{"id": 2, "text": "caf\xe9"}', "stdin:2: not UTF-8 text (byte 0xe9 at column 23)"),
+        (b'{"id": 2, "text": "' + b"a" * 1_000_000 + b'"}', "stdin:2: line is 1,000,022 bytes"),
+        (b'{"id": 2}', "stdin:2: text: Field required"),
+    ],
+)
+def test_a_bad_input_line_exits_1_naming_the_line_and_writes_nothing(
+    db_url: str, second_line: bytes, reason: str
+) -> None:
+    lines = b'{"id": 1, "text": "python"}\n' + second_line + b"\n" + b'{"id": 3, "text": "JS"}\n'
+    for command in (["skills", "link"], ["skills", "suggest-for-posting"], ["roles", "link-titles"]):
+        result = runner.invoke(_app(), [*command, "--db", db_url], input=lines)
+        assert result.exit_code == 1, (command, result.output)
+        assert reason in str(result.exception), (command, result.exception)
+        assert result.stdout == ""  # not even the good first line
+
+
+def test_linking_without_a_taxonomy_says_to_import_one(fresh_db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("trellis.embedding.get_encoder", TrigramEncoder)
+    service._linkers.clear()
+    result = runner.invoke(_app(), ["skills", "link", "--db", fresh_db_url], input='{"id": 1, "text": "python"}\n')
     assert result.exit_code == 1
-    assert "stdin:2" in str(result.exception)
+    assert "no active taxonomy with skills: import one first" in str(result.exception)
+    assert result.stdout == ""
+
+
+def test_suggest_for_posting_lends_the_skills_of_the_titles_occupation(db_url: str) -> None:
+    engine = make_engine(db_url)
+    with session_scope(make_session_factory(engine)) as session:
+        developer = session.query(Occupation).filter_by(external_id="http://x/occ/dev").one()
+        python = session.query(Skill).filter_by(external_id="http://x/skill/py").one()
+        session.add(OccupationSkill(occupation_id=developer.id, skill_id=python.id, relation="essential"))
+    engine.dispose()
+    lines = json.dumps({"id": "p1", "text": "Senior programmer\nYou will own the budgeting."}) + "\n"
+    result = runner.invoke(_app(), ["skills", "suggest-for-posting", "--top", "3", "--db", db_url], input=lines)
+    assert result.exit_code == 0, result.output
+    row = json.loads(result.stdout)
+    by_uri = {s["uri"]: s for s in row["skills"]}
+    assert by_uri["http://x/skill/py"]["evidence"] == "title: essential for software developer"
+    assert by_uri["http://x/skill/budget"]["evidence"] == "budgeting"
 
 
 def test_skills_search_and_complete_print_labels(db_url: str) -> None:

@@ -67,8 +67,10 @@ def test_without_a_taxonomy_linking_says_what_to_import(session: Session) -> Non
 
 
 def test_a_bad_query_line_is_named_with_its_number() -> None:
-    lines = ['{"id": 1, "text": "python"}\n', "\n", '{"id": 2}\n']
-    with pytest.raises(Invalid, match=r"stdin:3: text: Field required"):
-        list(service.read_queries(lines, batch_size=1))
-    batches = list(service.read_queries(lines[:1] * 5, batch_size=2))
-    assert [len(b) for b in batches] == [2, 2, 1]
+    lines = ['{"id": 1, "text": "python"}\n', '{"id": 2}\n']
+    with pytest.raises(Invalid, match=r"stdin:2: text: Field required"):
+        service.read_queries(lines)
+    with pytest.raises(Invalid, match=r"stdin:2: empty line"):
+        service.read_queries([lines[0], "\n"])
+    queries = service.read_queries(lines[:1] * 5)
+    assert [len(b) for b in service.batches(queries, 2)] == [2, 2, 1]

@@ -23,7 +23,8 @@ def link(
         db, batch=batch, field="skills",
         build=lambda session, settings: service.get_skill_linker(
             session, data_dir=settings.data_dir, progress=encoding_progress("encoding skill labels (once)")),
-        run=lambda linker, texts: [[s.model_dump() for s in row] for row in service.link_skills(linker, texts=texts, k=top)],
+        run=lambda linker, texts: [[s.model_dump() for s in row]
+                                   for row in service.link_skills(linker, texts=texts, k=top)],
     )
 
 

@@ -117,3 +117,43 @@ def find_mentions(text: str, index: LabelIndex, *, with_levels: bool = False) ->
             mentions.append(Mention(skill_id, start, end, surface, label.text, round(confidence, 3), level))
         i += n
     return mentions
+
+
+SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+|\n+|\s*[•·▪]\s*")
+MAX_SENTENCE = 400  # characters: longer runs (tables, run-on lists) are cut into pieces
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """``[start, end)`` of each sentence or bullet (at most `MAX_SENTENCE` characters), in order."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    for cut in [*(m.start() for m in SENTENCE_BREAK.finditer(text)), len(text)]:
+        piece = text[start:cut]
+        lead = len(piece) - len(piece.lstrip())
+        first, last = start + lead, start + len(piece.rstrip())
+        while last - first > MAX_SENTENCE:  # cut at the last space before the limit
+            space = text.rfind(" ", first, first + MAX_SENTENCE)
+            stop = space if space > first else first + MAX_SENTENCE
+            out.append((first, stop))
+            first = stop + 1
+        if last - first >= 2:
+            out.append((first, last))
+        match = SENTENCE_BREAK.match(text, cut)
+        start = match.end() if match else cut
+    return out
+
+
+def pick_semantic(scores: list[tuple[str, float, int, int]], *, threshold: float, per_sentence: int
+                  ) -> list[tuple[str, float, int, int]]:
+    """From one sentence's ``(concept, score, start, end)`` candidates, best first: those at or
+    above ``threshold``, at most ``per_sentence``, one concept per evidence span."""
+    kept: list[tuple[str, float, int, int]] = []
+    spans: set[tuple[int, int]] = set()
+    for item in sorted(scores, key=lambda s: -s[1]):
+        if item[1] < threshold or len(kept) >= per_sentence:
+            break
+        if (item[2], item[3]) in spans:
+            continue
+        spans.add((item[2], item[3]))
+        kept.append(item)
+    return kept

@@ -83,9 +83,11 @@ class IvfLayout:
     def clusters(self) -> int:
         return len(self.starts) - 1
 
-    def search(self, queries: FloatArray, k: int, *, probes: int = 24) -> tuple[IntArray, FloatArray]:
+    def search(self, queries: FloatArray, k: int, *, probes: int = 24, per_cluster: int | None = None
+               ) -> tuple[IntArray, FloatArray]:
         """The ``k`` best (original row, score) per query, best first; -1 / -inf pad when fewer.
-        Queries are grouped by the clusters they probe, so each cluster is one matrix product."""
+        Queries are grouped by the clusters they probe, so each cluster is one matrix product;
+        each cluster offers at most ``per_cluster`` rows per query (default ``k``)."""
         q = np.asarray(queries, dtype=np.float32)
         nq = len(q)
         out_rows = np.full((nq, k), -1, dtype=np.int64)
@@ -111,7 +113,7 @@ class IvfLayout:
             if hi == lo:
                 continue
             block = q[group_q] @ np.asarray(self.vectors[lo:hi]).T  # (queries in group) x (rows of cluster)
-            take = min(k, hi - lo)
+            take = min(per_cluster or k, k, hi - lo)
             best = np.argpartition(-block, take - 1, axis=1)[:, :take] if take < hi - lo else np.tile(
                 np.arange(hi - lo), (len(group_q), 1))
             hit_q.append(np.repeat(group_q, best.shape[1]))

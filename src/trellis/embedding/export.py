@@ -64,7 +64,8 @@ def build_graph(model_dir: Path):  # type: ignore[no-untyped-def]  # returns onn
         return node("LayerNormalization", [x, gamma, beta], out, axis=-1, epsilon=eps)
 
     # embeddings: word + position + token type 0 (the model is always fed one segment)
-    word = node("Gather", [const("word_embeddings", weights["embeddings.word_embeddings.weight"]), "input_ids"], "emb.word")
+    vocab = const("word_embeddings", weights["embeddings.word_embeddings.weight"])
+    word = node("Gather", [vocab, "input_ids"], "emb.word")
     shape = node("Shape", ["input_ids"], "emb.shape")
     length = node("Slice", [shape, const("c.one", np.array([1])), const("c.two", np.array([2]))], "emb.length")
     positions = node(
@@ -90,14 +91,16 @@ def build_graph(model_dir: Path):  # type: ignore[no-untyped-def]  # returns onn
     for i in range(layers):
         p = f"encoder.layer.{i}"
 
-        def heads_of(x: str, kind: str, perm: list[int], p: str = p) -> str:
+        def heads_of(x: str, kind: str, perm: list[int], p: str = p, i: int = i) -> str:
             projected = linear(x, f"{p}.attention.self.{kind}", f"l{i}.{kind}")
-            return node("Transpose", [node("Reshape", [projected, split], f"l{i}.{kind}.split")], f"l{i}.{kind}.t", perm=perm)
+            split_heads = node("Reshape", [projected, split], f"l{i}.{kind}.split")
+            return node("Transpose", [split_heads], f"l{i}.{kind}.t", perm=perm)
 
         q = heads_of(h, "query", [0, 2, 1, 3])
         k = heads_of(h, "key", [0, 2, 3, 1])
         v = heads_of(h, "value", [0, 2, 1, 3])
-        scores = node("Add", [node("Mul", [node("MatMul", [q, k], f"l{i}.qk"), scale], f"l{i}.scaled"), bias], f"l{i}.scores")
+        scaled = node("Mul", [node("MatMul", [q, k], f"l{i}.qk"), scale], f"l{i}.scaled")
+        scores = node("Add", [scaled, bias], f"l{i}.scores")
         probs = node("Softmax", [scores], f"l{i}.probs", axis=-1)
         context = node("Transpose", [node("MatMul", [probs, v], f"l{i}.ctx")], f"l{i}.ctx.t", perm=[0, 2, 1, 3])
         context = node("Reshape", [context, merge], f"l{i}.ctx.merged")
@@ -154,9 +157,17 @@ def build_model_file(
         onnx.save(build_graph(model_dir), str(fp32))
         result = fp32
         if quantize:
+            import logging
+
             from onnxruntime.quantization import QuantType, quantize_dynamic
 
             result = Path(scratch) / "int8.onnx"
-            quantize_dynamic(str(fp32), str(result), weight_type=QuantType.QInt8, per_channel=True)
+            root = logging.getLogger()
+            level = root.level
+            root.setLevel(logging.ERROR)  # the quantiser's advice to pre-process does not apply here
+            try:
+                quantize_dynamic(str(fp32), str(result), weight_type=QuantType.QInt8, per_channel=True)
+            finally:
+                root.setLevel(level)
         os.replace(result, target)
     return target

@@ -4,15 +4,29 @@ person (or their manager) accepts or rejects each one."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from trellis.core.extraction import Label, LabelIndex, Mention, find_mentions
+from trellis.core.extraction import (
+    Label,
+    LabelIndex,
+    Mention,
+    find_mentions,
+    pick_semantic,
+    sentence_spans,
+    suggest_level,
+)
 from trellis.errors import Invalid, NotFound
 from trellis.extraction.schemas import DocumentKind, PendingSkill, SkillSuggestion
 from trellis.models import AuditEvent, Employee, EmployeeSkill, Skill, Taxonomy
+
+if TYPE_CHECKING:
+    from trellis.skills.linker import ConceptLinker
 
 SENTENCE_END = re.compile(r"[.!?\n•]")
 
@@ -37,25 +51,78 @@ def _evidence(text: str, start: int, end: int, limit: int = 200) -> str:
     return snippet if len(snippet) <= limit else snippet[: limit - 1] + "…"
 
 
+@dataclass(frozen=True)
+class SemanticParams:
+    """When a linked span counts as a mention (chosen on the development splits, BENCHMARKS.md)."""
+
+    threshold: float = 1.25  # fused linker score (0.5 x sentence + 1 x span + lexical + exact)
+    per_sentence: int = 3
+
+
+SEMANTIC = SemanticParams()
+
+
+def semantic_mentions(linker: ConceptLinker, text: str, *, with_levels: bool = False,
+                      params: SemanticParams = SEMANTIC) -> list[tuple[str, Mention]]:
+    """``(concept id, mention)`` for each sentence span the linker ties to a skill strongly
+    enough: "built dashboards for sales" finds data visualisation without naming it."""
+    spans = sentence_spans(text)
+    pieces = [text[a:b] for a, b in spans]
+    out: list[tuple[str, Mention]] = []
+    for (offset, _), links in zip(spans, linker.link(pieces, k=10) if pieces else [], strict=True):
+        candidates = [(link.id, link.score, link.start, link.end) for link in links]
+        for concept, score, start, end in pick_semantic(candidates, threshold=params.threshold,
+                                                        per_sentence=params.per_sentence):
+            lo, hi = (offset + start, offset + end) if start >= 0 else (offset, offset + len(text[offset:]))
+            label = next(link.label for link in links if link.id == concept)
+            level = suggest_level(text, lo, hi) if with_levels else None
+            confidence = round(min(1.0, max(0.0, (score - params.threshold) / 0.5 * 0.4 + 0.5)), 3)
+            out.append((concept, Mention(-1, lo, hi, text[lo:hi], label, confidence, level)))
+    return out
+
+
 def extract_skills(
-    session: Session, *, text: str, kind: DocumentKind = "job", index: LabelIndex | None = None
+    session: Session, *, text: str, kind: DocumentKind = "job", index: LabelIndex | None = None,
+    data_dir: Path | None = None, linker: ConceptLinker | None = None, method: str = "semantic",
 ) -> list[SkillSuggestion]:
-    """Skills named in `text`, one entry per skill with its first evidence span, strongest first."""
+    """Skills in `text`, one entry per skill with its first evidence span, strongest first.
+
+    ``lexical``: exact label matches only. ``semantic`` (the default once a linker is at hand,
+    given or built for ``data_dir``): the exact matches plus every sentence span the skill
+    linker ties to a skill above `SemanticParams.threshold`."""
     if not text.strip():
         raise Invalid("the text is empty")
     index = index or build_label_index(session)
     mentions = find_mentions(text, index, with_levels=kind == "cv")
+    if method == "semantic" and (linker is not None or data_dir is not None):
+        if linker is None:
+            from trellis.skills.service import get_skill_linker
+
+            linker = get_skill_linker(session, data_dir=data_dir)
+        found = semantic_mentions(linker, text, with_levels=kind == "cv")
+        ids = dict(session.execute(select(Skill.external_id, Skill.id).where(
+            Skill.external_id.in_({concept for concept, _ in found}))).tuples().all()) if found else {}
+        lexical_spans = {(m.start, m.end, m.skill_id) for m in mentions}
+        for concept, mention in found:
+            skill_id = ids.get(concept)
+            if skill_id is not None and (mention.start, mention.end, skill_id) not in lexical_spans:
+                mentions.append(Mention(skill_id, mention.start, mention.end, mention.surface, mention.label,
+                                        mention.confidence, mention.suggested_level))
+    return _suggestions(session, text, mentions)
+
+
+def _suggestions(session: Session, text: str, mentions: list[Mention]) -> list[SkillSuggestion]:
     by_skill: dict[int, list[Mention]] = {}
-    for mention in mentions:
+    for mention in sorted(mentions, key=lambda m: m.start):
         by_skill.setdefault(mention.skill_id, []).append(mention)
     if not by_skill:
         return []
     skills = {s.id: s for s in session.scalars(select(Skill).where(Skill.id.in_(by_skill)))}
     out: list[SkillSuggestion] = []
     for skill_id, found in by_skill.items():
-        first = found[0]
+        first = max(found, key=lambda m: m.confidence)
         levels = [m.suggested_level for m in found if m.suggested_level]
-        confidence = min(1.0, max(m.confidence for m in found) + 0.05 * (len(found) - 1))
+        confidence = min(1.0, first.confidence + 0.05 * (len(found) - 1))
         out.append(
             SkillSuggestion(
                 skill_id=skill_id,

@@ -4,6 +4,8 @@ over preferred and alternative labels of the active taxonomies."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import ColumnElement, String, cast, delete, func, or_, select
 from sqlalchemy.orm import Session
 
@@ -138,11 +140,14 @@ def update_preferences(session: Session, *, employee_id: int, data: PreferencesI
 
 def suggest_from_cv(
     session: Session, *, employee_id: int, data: bytes, filename: str, max_bytes: int,
+    data_dir: Path | None = None,
 ) -> list[PendingSkill]:
     """Read an uploaded CV (text, PDF or DOCX; sniffed and size-limited), find the skills it
-    names and store them as pending suggestions the person accepts or rejects one by one."""
+    names or describes (semantic extraction with the skill linker whose vectors live under
+    ``data_dir``; exact names only without it) and store them as pending suggestions the person
+    accepts or rejects one by one."""
     text = read_document(data, filename, max_bytes=max_bytes)
-    found = extraction.extract_skills(session, text=text, kind="cv")
+    found = extraction.extract_skills(session, text=text, kind="cv", data_dir=data_dir)
     extraction.suggest_skills(session, employee_id=employee_id, suggestions=found, actor=f"employee:{employee_id}")
     return extraction.list_pending(session, employee_id=employee_id)
 
@@ -162,9 +167,37 @@ def decide_suggestion(
                         evidence=row.evidence, status=row.status)
 
 
-def suggest_for_text(session: Session, *, text: str, exclude: set[int] | None = None) -> list[SkillSuggestion]:
-    """Skills a job description names (for a manager to review when posting)."""
-    if not text.strip():
+def suggest_for_text(
+    session: Session, *, text: str, exclude: set[int] | None = None, title: str | None = None,
+    data_dir: Path | None = None,
+) -> list[SkillSuggestion]:
+    """Skills for a posting, for a manager to review: with ``data_dir`` (where the linkers keep
+    their vectors), the skills of the occupations its title names blended with those its
+    description mentions or describes (`trellis.skills.postings`); else the skills it names."""
+    if not text.strip() and not (title and title.strip()):
         return []
-    found = extraction.extract_skills(session, text=text, kind="job")
+    if data_dir is not None and title and title.strip():
+        found = _posting_suggestions(session, text=text, title=title, data_dir=data_dir)
+    elif text.strip():
+        found = extraction.extract_skills(session, text=text, kind="job", data_dir=data_dir)
+    else:
+        found = []
     return [s for s in found if s.skill_id not in (exclude or set())]
+
+
+def _posting_suggestions(session: Session, *, text: str, title: str, data_dir: Path) -> list[SkillSuggestion]:
+    from trellis.errors import NotFound
+    from trellis.skills.postings import get_posting_suggester
+
+    try:
+        suggester = get_posting_suggester(session, data_dir=data_dir)
+    except NotFound:  # no occupations imported: the description alone
+        return extraction.extract_skills(session, text=text, kind="job", data_dir=data_dir) if text.strip() else []
+    (ranked,) = suggester.suggest([text], titles=[title], k=15)
+    ids = dict(session.execute(select(Skill.external_id, Skill.id).where(
+        Skill.external_id.in_([r.uri for r in ranked]))).tuples().all())
+    return [
+        SkillSuggestion(skill_id=ids[r.uri], uri=r.uri, label=r.label, surface=r.evidence, start=-1, end=-1,
+                        confidence=round(min(1.0, r.score), 3), evidence=r.evidence)
+        for r in ranked if r.uri in ids
+    ]

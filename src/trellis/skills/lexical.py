@@ -68,7 +68,8 @@ class CharNgrams:
             data.extend((weights / norm).tolist())
             indptr.append(len(indices))
         return sparse.csr_matrix(
-            (np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int64)),
+            (np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int32),
+             np.asarray(indptr, dtype=np.int64)),
             shape=(len(counts), len(vocabulary)),
         )
 

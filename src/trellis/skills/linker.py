@@ -54,9 +54,11 @@ class LinkerParams:
     w_span: float = 1.0  # best span vs labels (semantic)
     w_lexical: float = 0.1  # char n-gram TF-IDF (best span, or whole text)
     w_exact: float = 0.1  # a span equals a label
-    candidates: int = 24  # labels retrieved per query (text or span) for re-ranking
+    candidates: int = 16  # labels retrieved per query (text or span) for re-ranking
+    per_cluster: int = 8  # of which at most this many from one cluster of the index
+    rerank_lexical: int = 50  # concepts, best first, that the lexical signal re-orders
     lexical_candidates: int = 0  # labels retrieved per text by character n-grams (titles)
-    probes: int = 24  # clusters of the label index searched per query
+    probes: int = 12  # clusters of the label index searched per query
 
 
 @dataclass(frozen=True)
@@ -143,47 +145,56 @@ class ConceptLinker:
         span_lists = [candidate_spans(t, p.max_span_tokens) if p.spans else [] for t in texts]
         text_vectors, span_vectors = self._vectors(texts, span_lists)
         queries = np.concatenate([text_vectors, *span_vectors]) if texts else text_vectors
-        found, _ = self.index_.search(queries, p.candidates, probes=p.probes)
+        found, scores = self.index_.search(queries, p.candidates, probes=p.probes, per_cluster=p.per_cluster)
         lexical_found = self.lexical_.search(texts, p.lexical_candidates) if p.lexical_candidates else None
         out, offset = [], len(texts)
         for row, text in enumerate(texts):
             spans = span_lists[row]
-            hits = [found[row], found[offset : offset + len(spans)].ravel()]
-            if lexical_found is not None:
-                hits.append(lexical_found[row])
+            block = slice(offset, offset + len(spans))
+            extra = [found[row]] if lexical_found is None else [found[row], lexical_found[row]]
             offset += len(spans)
-            out.append(self._rerank(text, text_vectors[row], spans, span_vectors[row], np.concatenate(hits)))
+            out.append(self._rerank(text, text_vectors[row], spans, found[block], scores[block], np.concatenate(extra)))
         return out
 
-    def _rerank(self, text: str, text_vector: FloatArray, spans: list[Span], span_vectors: FloatArray,
-                hits: IntArray) -> Ranked:
+    def _rerank(self, text: str, text_vector: FloatArray, spans: list[Span], span_rows: IntArray,
+                span_scores: FloatArray, text_rows: IntArray) -> Ranked:
+        """Fused scores of the candidate concepts: the whole text exactly against every label of
+        each candidate, the spans by the scores the index found (concepts no span found get the
+        lowest score any span's list kept), exact alias matches, then the lexical signal for the
+        best `rerank_lexical` of them."""
         p, table = self.params, self.table_
         exact_keys = [normalise(s.text) for s in spans] + [normalise(text)]
-        exact_hits = {c for key in exact_keys for c in table.exact.get(key, ())}
-        concepts = np.unique(np.concatenate([table.owner[hits[hits >= 0]], np.fromiter(exact_hits, np.int64)]))
+        exact_hits = np.fromiter({c for key in exact_keys for c in table.exact.get(key, ())}, np.int64)
+        valid = span_rows >= 0
+        hit_concepts = table.owner[span_rows[valid]]
+        concepts = np.unique(np.concatenate([hit_concepts, table.owner[text_rows[text_rows >= 0]], exact_hits]))
         if len(concepts) == 0:
             return Ranked(concepts, np.zeros(0, np.float32), np.zeros(0, np.int64), tuple(spans))
         firsts, lasts = table.starts[concepts], np.append(table.starts, len(table.texts))[concepts + 1]
         sizes = lasts - firsts
-        labels = np.repeat(firsts - np.cumsum(np.r_[0, sizes[:-1]]), sizes) + np.arange(int(sizes.sum()))
         groups = np.r_[0, np.cumsum(sizes)[:-1]]
-        vectors = self.index_.rows_of(labels)
-        scores = p.w_text * np.maximum.reduceat(vectors @ text_vector, groups)
+        labels = np.repeat(firsts - groups, sizes) + np.arange(int(sizes.sum()))
+        scores = p.w_text * np.maximum.reduceat(self.index_.rows_of(labels) @ text_vector, groups)
         best_span = np.full(len(concepts), -1, dtype=np.int64)
-        if len(spans):
-            by_span = span_vectors @ vectors.T  # spans x labels
-            span_best = by_span.max(axis=0)
-            per_concept = np.maximum.reduceat(span_best, groups)
-            scores += p.w_span * per_concept
-            owner = np.repeat(np.arange(len(concepts)), sizes)
-            best_label = np.lexsort((-span_best, owner))[groups]  # each concept's best label
-            best_span = np.argmax(by_span[:, best_label], axis=0).astype(np.int64)
+        if len(spans) and valid.any():
+            span_of = np.broadcast_to(np.arange(len(spans))[:, None], span_rows.shape)[valid]
+            position = np.searchsorted(concepts, hit_concepts)
+            span_best = np.full(len(concepts), float(span_scores[valid].min()), dtype=np.float32)
+            np.maximum.at(span_best, position, span_scores[valid])
+            order = np.lexsort((-span_scores[valid], position))  # per concept, its best hit first
+            firsts_hit = order[np.r_[0, np.flatnonzero(np.diff(position[order])) + 1]]
+            best_span[position[firsts_hit]] = span_of[firsts_hit]
+            scores += p.w_span * span_best
+        if p.w_exact and len(exact_hits):
+            scores += p.w_exact * np.isin(concepts, exact_hits)
         if p.w_lexical:
+            top = top_k(scores.astype(np.float32), p.rerank_lexical)
+            firsts_t, sizes_t = firsts[top], sizes[top]
+            groups_t = np.r_[0, np.cumsum(sizes_t)[:-1]]
+            labels_t = np.repeat(firsts_t - groups_t, sizes_t) + np.arange(int(sizes_t.sum()))
             pieces = [s.text for s in spans] or [text]
-            lexical = self.lexical_.similarity(pieces, labels).max(axis=0)
-            scores += p.w_lexical * np.maximum.reduceat(lexical, groups)
-        if p.w_exact and exact_hits:
-            scores += p.w_exact * np.isin(concepts, np.fromiter(exact_hits, np.int64))
+            lexical = self.lexical_.similarity(pieces, labels_t).max(axis=0)
+            scores[top] += p.w_lexical * np.maximum.reduceat(lexical, groups_t)
         return Ranked(concepts, scores.astype(np.float32), best_span, tuple(spans))
 
     def link(self, texts: Sequence[str], k: int = 10) -> list[list[Link]]:

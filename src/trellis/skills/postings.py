@@ -24,7 +24,7 @@ from trellis.models import Occupation, OccupationSkill, Skill
 from trellis.skills.linker import ConceptLinker
 from trellis.skills.schemas import LinkedSkill
 from trellis.skills.service import active_taxonomy, get_skill_linker
-from trellis.skills.titles import get_title_linker
+from trellis.skills.titles import get_title_linker, link_variants
 
 OPTIONAL = 0.5
 SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n+|\s*[•·▪]\s*")
@@ -66,22 +66,25 @@ class PostingSuggester:
                 k: int = 10) -> list[list[LinkedSkill]]:
         p = self.params
         pairs = [split_title(t, (titles or [None] * len(texts))[i]) for i, t in enumerate(texts)]
-        occupation_links = self.titles.link([title or "-" for title, _ in pairs], p.occupations)
+        occupation_links = link_variants(self.titles, [title or "-" for title, _ in pairs], p.occupations)
         out = []
         for (title, description), occupations in zip(pairs, occupation_links, strict=True):
             scores: dict[str, float] = defaultdict(float)
-            evidence: dict[str, str] = {}
+            evidence: dict[str, tuple[float, str]] = {}  # the larger contribution names the evidence
+
+            def lend(skill: str, share: float, why: str) -> None:
+                scores[skill] += share
+                if share > evidence.get(skill, (0.0, ""))[0]:
+                    evidence[skill] = (share, why)
+
             if occupations and title:
                 raw = np.array([o.score for o in occupations])
                 weights = np.exp((raw - raw.max()) / p.temperature)
                 weights /= weights.sum()
                 for occupation, weight in zip(occupations, weights, strict=True):
                     for skill, relation in self.relations.get(occupation.id, ()):
-                        share = p.w_title * float(weight) * relation
-                        scores[skill] += share
-                        if share >= scores[skill] / 2:
-                            kind = "essential" if relation == 1 else "optional"
-                            evidence.setdefault(skill, f"title: {kind} for {occupation.label}")
+                        kind = "essential" if relation == 1 else "optional"
+                        lend(skill, p.w_title * float(weight) * relation, f"title: {kind} for {occupation.label}")
             parts = sentences(description)
             if parts:
                 best: dict[str, tuple[float, str]] = {}
@@ -91,13 +94,12 @@ class PostingSuggester:
                             best[link.id] = (link.score, link.evidence)
                 top = max((s for s, _ in best.values()), default=1.0)
                 for skill, (score, span) in best.items():
-                    scores[skill] += p.w_text * score / top
-                    evidence[skill] = span
+                    lend(skill, p.w_text * score / top, span)
             ranked = sorted(scores.items(), key=lambda item: -item[1])[:k]
             concepts = self.skills.table_.concepts
             out.append([
                 LinkedSkill(uri=skill, label=concepts[self._skill_index[skill]].label, score=round(score, 4),
-                            evidence=evidence.get(skill, ""))
+                            evidence=evidence.get(skill, (0.0, ""))[1])
                 for skill, score in ranked if skill in self._skill_index
             ])
         return out

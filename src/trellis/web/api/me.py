@@ -64,7 +64,7 @@ async def upload_cv(cv: UploadFile, session: SessionDep, settings: SettingsDep,
     finally:
         await cv.close()
     return await in_own_thread(profiles.suggest_from_cv, session, employee_id=_me(actor), data=data,
-                               filename=cv.filename or "upload", max_bytes=limit)
+                               filename=cv.filename or "upload", max_bytes=limit, data_dir=settings.data_dir)
 
 
 @router.get("/profile/suggestions")

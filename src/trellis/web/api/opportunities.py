@@ -30,14 +30,16 @@ def search(session: SessionDep, filters: Annotated[SearchFilters, Query()], page
 
 
 class TextIn(BaseModel):
-    text: str = Field(max_length=100_000)
+    text: str = Field(default="", max_length=100_000)
+    title: str | None = Field(default=None, max_length=400)
 
 
 @router.post("/suggest-skills")
-def suggest_skills(data: TextIn, session: SessionDep,
+def suggest_skills(data: TextIn, session: SessionDep, settings: SettingsDep,
                    actor: Actor = Permit("opportunity.manage")) -> list[SkillSuggestion]:
-    """Skills a job description names, with evidence, for the poster to review and edit."""
-    return profiles.suggest_for_text(session, text=data.text)
+    """Skills for a posting, with evidence, for the poster to review and edit: those of the
+    occupations its title names, blended with those its description mentions or describes."""
+    return profiles.suggest_for_text(session, text=data.text, title=data.title, data_dir=settings.data_dir)
 
 
 @router.get("/{opportunity_id}")

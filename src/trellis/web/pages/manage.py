@@ -27,10 +27,11 @@ router = APIRouter(prefix="/manage")
 
 def _form(request: Request, session: SessionDep, opp: OpportunityOut | None = None) -> Response:
     suggested = []
-    if opp is not None and opp.description:
+    if opp is not None and (opp.description or opp.title):
         have = {s.skill_id for s in opp.skills}
         room = SKILL_ROWS - len(opp.skills)
-        suggested = profiles.suggest_for_text(session, text=opp.description, exclude=have)[:max(room, 0)]
+        suggested = profiles.suggest_for_text(session, text=opp.description or "", title=opp.title, exclude=have,
+                                              data_dir=request.app.state.settings.data_dir)[:max(room, 0)]
     return render(request, "opportunity_form.html", {"opp": opp, "rows": SKILL_ROWS, "suggested": suggested,
                                                      "choices": opportunities.filter_choices(session)})
 

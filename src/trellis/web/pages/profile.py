@@ -54,7 +54,7 @@ async def upload_cv(request: Request, session: SessionDep, settings: SettingsDep
 
 def _upload_cv(session: Session, settings: Settings, *, actor: Actor, data: bytes, filename: str) -> Response:
     profiles.suggest_from_cv(session, employee_id=_me(actor), data=data, filename=filename,
-                             max_bytes=settings.max_upload_mb * 1024 * 1024)
+                             max_bytes=settings.max_upload_mb * 1024 * 1024, data_dir=settings.data_dir)
     return RedirectResponse("/profile#suggestions", status_code=303)
 
 
