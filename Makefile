@@ -15,7 +15,7 @@ $(BIN)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q "torch==2.13.0"
-	$(BIN)/pip install -q -e ".[ml,web,scale,dev]"
+	$(BIN)/pip install -q -e ".[ml,web,scale,dev,peer]"
 	touch $@
 
 venv: $(BIN)/.installed

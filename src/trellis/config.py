@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -18,6 +19,14 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL. Unset: an embedded SQLite file under ./var/.",
     )
     data_dir: Path = Field(default=Path("var"), description="Where caches and uploads live.")
+    model_dir: Path | None = Field(
+        default=None,
+        description="Where the ONNX sentence encoder made from the packaged weights is kept. "
+                    "Unset: $XDG_CACHE_HOME/trellis/models (~/.cache/trellis/models).",
+    )
+    embedding_precision: Literal["int8", "fp32"] = Field(
+        default="int8", description="ONNX encoder: int8 (dynamic quantisation) or fp32 (exact)."
+    )
     secret_key: str = Field(
         default="change-me-in-production",
         description="Signs session cookies and CSRF tokens. Set a long random value in production.",

@@ -53,3 +53,21 @@ def test_words_near_a_mention_suggest_a_level_and_silence_suggests_none() -> Non
 def test_the_level_evidence_stops_at_the_sentence_boundary() -> None:
     text = "Expert chef. Python used at work."
     assert suggest_level(text, 13, 19) is None
+
+
+def test_a_text_is_cut_into_sentences_and_bullets_with_their_offsets() -> None:
+    from trellis.core.extraction import sentence_spans
+
+    text = "Built dashboards for sales. Led a team of 5!\n• Python\n• SQL;  Excel"
+    pieces = [text[a:b] for a, b in sentence_spans(text)]
+    assert pieces == ["Built dashboards for sales.", "Led a team of 5!", "Python", "SQL;", "Excel"]
+    long = "word " * 200
+    assert all(b - a <= 400 for a, b in sentence_spans(long))
+
+
+def test_semantic_picks_keep_the_strong_ones_one_concept_per_span() -> None:
+    from trellis.core.extraction import pick_semantic
+
+    scores = [("a", 1.5, 0, 5), ("b", 1.4, 0, 5), ("c", 1.3, 6, 9), ("d", 0.9, 10, 12)]
+    assert [c for c, *_ in pick_semantic(scores, threshold=1.0, per_sentence=3)] == ["a", "c"]
+    assert [c for c, *_ in pick_semantic(scores, threshold=1.35, per_sentence=3)] == ["a"]

@@ -69,7 +69,8 @@ from trellis.web.app import create_app
 create_app(Settings(database_url="sqlite://"))
 linker = ConceptLinker(get_encoder()).fit([Concept("a", "manage budgets"), Concept("b", "drive a forklift")])
 assert linker.link(["budgeting"], k=1)[0][0].id == "a"
-found = sorted(m for m in sys.modules if m == "torch" or m.startswith(("torch.", "sentence_transformers", "transformers")))
+found = sorted(m for m in sys.modules
+               if m == "torch" or m.startswith(("torch.", "sentence_transformers", "transformers")))
 print("imported:", found)
 sys.exit(1 if found else 0)
 """

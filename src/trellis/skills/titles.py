@@ -11,10 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trellis.core.linking import Concept
+from trellis.core.titles import title_variants
 from trellis.embedding.cache import TextEncoder
 from trellis.embedding.index import Progress
 from trellis.models import Occupation
-from trellis.core.titles import title_variants
 from trellis.skills.linker import ConceptLinker, Link, LinkerParams
 from trellis.skills.service import active_taxonomy, cached_linker, embeddings_dir
 
