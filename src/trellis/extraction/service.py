@@ -101,7 +101,7 @@ def extract_skills(
             linker = get_skill_linker(session, data_dir=data_dir)
         found = semantic_mentions(linker, text, with_levels=kind == "cv")
         ids = dict(session.execute(select(Skill.external_id, Skill.id).where(
-            Skill.external_id.in_({concept for concept, _ in found}))).tuples().all()) if found else {}
+            Skill.external_id.in_({concept for concept, _ in found}))).all()) if found else {}
         lexical_spans = {(m.start, m.end, m.skill_id) for m in mentions}
         for concept, mention in found:
             skill_id = ids.get(concept)

@@ -195,7 +195,7 @@ def _posting_suggestions(session: Session, *, text: str, title: str, data_dir: P
         return extraction.extract_skills(session, text=text, kind="job", data_dir=data_dir) if text.strip() else []
     (ranked,) = suggester.suggest([text], titles=[title], k=15)
     ids = dict(session.execute(select(Skill.external_id, Skill.id).where(
-        Skill.external_id.in_([r.uri for r in ranked]))).tuples().all())
+        Skill.external_id.in_([r.uri for r in ranked]))).all())
     return [
         SkillSuggestion(skill_id=ids[r.uri], uri=r.uri, label=r.label, surface=r.evidence, start=-1, end=-1,
                         confidence=round(min(1.0, r.score), 3), evidence=r.evidence)
