@@ -26,7 +26,7 @@ from trellis.skills.evaluation import read_skill_gold
 from trellis.skills.linker import ConceptLinker
 from trellis.skills.service import SKILL_PARAMS
 
-THRESHOLDS = (1.0, 1.1, 1.2, 1.25, 1.3, 1.4, 1.5)
+THRESHOLDS = (1.3, 1.4, 1.5, 1.6, 1.7, 1.8, 1.9)
 
 
 def read_conll(path: Path) -> list[tuple[str, list[tuple[int, int]]]]:

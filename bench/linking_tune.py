@@ -63,6 +63,7 @@ def main() -> None:
     parser.add_argument("--eval", type=Path, default=Path("../shared/data/eval"))
     parser.add_argument("--cache", type=Path, default=Path("var/embeddings"))
     parser.add_argument("--precisions", default="int8,fp32")
+    parser.add_argument("--only-default", action="store_true", help="score the default setting only")
     args = parser.parse_args()
 
     concepts = read_esco_skills(args.esco)
@@ -77,6 +78,9 @@ def main() -> None:
         for mode, wt, wl, we in itertools.product(("context", "separate"), (0.5, 1.0), (0.0, 0.1, 0.2), (0.0, 0.1))
     ]
     grid.append(replace(SKILL_PARAMS, candidates=200, probes=10_000))  # the default, searched exhaustively
+    grid.append(SKILL_PARAMS)
+    if args.only_default:
+        grid = [SKILL_PARAMS]
     results: dict[tuple[str, LinkerParams], dict[str, float]] = {}
     for precision in args.precisions.split(","):
         encoder = Memo(Encoder(precision=precision))
@@ -91,6 +95,8 @@ def main() -> None:
             print(f"[{precision}] {params.span_vectors:8} text={params.w_text} lex={params.w_lexical} "
                   f"exact={params.w_exact} cand={params.candidates}: TECH {scores['tech']:.4f} "
                   f"HOUSE {scores['house']:.4f}", flush=True)
+    if args.only_default:
+        return
     print("\nleave one split out (pick on one, score on the other):")
     for held, other in (("tech", "house"), ("house", "tech")):
         best = max(results, key=lambda key: results[key][other])

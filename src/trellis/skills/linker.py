@@ -50,9 +50,9 @@ class LinkerParams:
     spans: bool = True  # score candidate spans of the text as well as the whole text
     max_span_tokens: int = 4
     span_vectors: str = "context"  # "context": pooled from one pass over the text; "separate"
-    w_text: float = 0.5  # whole text vs labels (semantic)
+    w_text: float = 1.0  # whole text vs labels (semantic)
     w_span: float = 1.0  # best span vs labels (semantic)
-    w_lexical: float = 0.1  # char n-gram TF-IDF (best span, or whole text)
+    w_lexical: float = 0.2  # char n-gram TF-IDF (best span, or whole text)
     w_exact: float = 0.1  # a span equals a label
     candidates: int = 16  # labels retrieved per query (text or span) for re-ranking
     per_cluster: int = 8  # of which at most this many from one cluster of the index
