@@ -156,5 +156,6 @@ def test_skills_are_suggested_from_a_job_description_for_the_poster_to_edit(
             "csrf_token": manager.headers["x-csrf-token"]}
     created = manager.post("/manage/opportunities", data=form, follow_redirects=False)
     page = manager.get(created.headers["location"]).text
-    assert 'value="Kubernetes" aria-describedby="suggested-help"' in page
+    assert 'value="Kubernetes" aria-describedby="suggested-help evidence_1"' in page
+    assert "Found in the description: “Operate k8s clusters with Python tooling.”" in page  # evidence beside it
     assert page.count(">suggested</span>") == 1
