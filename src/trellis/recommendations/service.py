@@ -5,7 +5,7 @@ logged (``recommendation_events``) for the fairness audits, by ``record_shown`` 
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from trellis.accounts.permissions import Actor, can_manage_opportunity
@@ -13,7 +13,16 @@ from trellis.config import Settings
 from trellis.errors import Forbidden, Invalid, NotFound
 from trellis.matching import service as matching
 from trellis.matching.schemas import MatchList, MatchOut, SkillOut
-from trellis.models import Application, Employee, Opportunity, Preferences, RecommendationEvent
+from trellis.core.types import Filters
+from trellis.models import (
+    Application,
+    Employee,
+    EmployeeSkill,
+    Opportunity,
+    Preferences,
+    RecommendationEvent,
+    TargetRole,
+)
 from trellis.recommendations.schemas import ForYou, Recommended, ShortlistEntry
 
 RAISE_BY = 3
@@ -26,22 +35,51 @@ def _raise_by(match: MatchOut) -> list[SkillOut]:
 
 
 def for_you(session: Session, *, settings: Settings, actor: Actor, k: int = 20) -> ForYou:
-    """The actor's best open opportunities with the engine's explanation and what would raise each."""
+    """The actor's best open opportunities that reach the score floor, with the engine's
+    explanation and what would raise each; which rules keep other openings out and how many;
+    and, when nothing is good enough yet, the closest opening and what would help."""
     if actor.employee_id is None:
         raise Invalid("this account is not linked to an employee, so it has no recommendations")
     person = session.get(Employee, actor.employee_id)
     assert person is not None
+    floor = settings.recommend_min_score
     if session.scalar(select(Preferences.ai_opt_out).where(Preferences.employee_id == person.id)):
-        return ForYou(opted_out=True, model_version=None, items=[])
+        return ForYou(opted_out=True, model_version=None, items=[], floor=floor)
     try:
-        found = matching.recommend(session, settings=settings, employee=person.external_id, k=k)
+        found = matching.recommend(session, settings=settings, employee=person.external_id, k=k,
+                                   filters=Filters(min_score=floor))
+        hidden = matching.hidden(session, settings=settings, employee=person.external_id) if not found.notice else []
+        nearest = [] if found.results or found.notice else matching.recommend(
+            session, settings=settings, employee=person.external_id, k=1).results
     except NotFound:
-        return ForYou(opted_out=False, model_version=None, items=[])
+        return ForYou(opted_out=False, model_version=None, items=[], floor=floor)
+    items = _recommended(session, [*found.results, *nearest])
+    closest = items.pop() if nearest and items else None
+    return ForYou(opted_out=False, model_version=found.model_version, items=items, floor=floor, hidden=hidden,
+                  closest=closest, tips=_tips(session, employee_id=person.id) if not items else [])
+
+
+def _recommended(session: Session, found: list[MatchOut]) -> list[Recommended]:
     ids = dict(session.execute(select(Opportunity.external_id, Opportunity.id).where(
-        Opportunity.external_id.in_([m.opportunity for m in found.results]))).all())
-    items = [Recommended(opportunity_id=ids[m.opportunity], match=m, raise_by=_raise_by(m))
-             for m in found.results if m.opportunity in ids]
-    return ForYou(opted_out=False, model_version=found.model_version, items=items)
+        Opportunity.external_id.in_([m.opportunity for m in found]))).all())
+    return [Recommended(opportunity_id=ids[m.opportunity], match=m, raise_by=_raise_by(m))
+            for m in found if m.opportunity in ids]
+
+
+def _tips(session: Session, *, employee_id: int) -> list[str]:
+    """What would give the person better suggestions, from what their profile lacks."""
+    skills = session.scalar(select(func.count()).select_from(EmployeeSkill).where(
+        EmployeeSkill.employee_id == employee_id, EmployeeSkill.status == "accepted")) or 0
+    targets = session.scalar(select(func.count()).select_from(TargetRole).where(
+        TargetRole.employee_id == employee_id)) or 0
+    tips = []
+    if skills < 5:
+        tips.append(f"Add the skills you use at work to your profile, with their levels: it lists {skills} "
+                    f"so far, and skills count most in every match.")
+    if not targets:
+        tips.append("Say which roles you would like next, so openings on that path rank higher.")
+    tips.append("Upload your CV on your profile: it suggests skills for you to accept or reject.")
+    return tips
 
 
 def explain_for(session: Session, *, settings: Settings, actor: Actor, opportunity_id: int) -> Recommended | None:
@@ -54,7 +92,8 @@ def explain_for(session: Session, *, settings: Settings, actor: Actor, opportuni
     if session.scalar(select(Preferences.ai_opt_out).where(Preferences.employee_id == person.id)):
         return None
     try:
-        match = matching.explain(session, settings=settings, employee=person.external_id, opportunity=opp.external_id)
+        match = matching.explain(session, settings=settings, employee=person.external_id,
+                                 opportunity=opp.external_id, you=True)
     except NotFound:
         return None
     return Recommended(opportunity_id=opp.id, match=match, raise_by=_raise_by(match))
