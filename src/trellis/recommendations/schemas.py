@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from trellis.applications.schemas import ApplicationOut
 from trellis.matching.schemas import HiddenOut, MatchOut, SkillOut
 
 
@@ -29,3 +30,23 @@ class ShortlistEntry(BaseModel):
     employee_id: int
     applied: bool
     match: MatchOut
+
+
+class ApplicantSkill(BaseModel):
+    label: str
+    proficiency: int
+    verified: bool
+
+
+class Applicant(BaseModel):
+    """One application as its hiring manager (or HR) reviews it: who, how they match the posting
+    and their skills."""
+
+    application: ApplicationOut
+    job_title: str | None
+    match: MatchOut | None = Field(description="How they match the posting, in words about them; None when "
+                                   "they switched off automated matching or the opening is not open.")
+    no_match_reason: str | None = None
+    skills: list[ApplicantSkill] = Field(description="Their accepted skills, strongest first (none shown when "
+                                         "their profile is private and the reader is not HR).")
+    profile_private: bool = False

@@ -21,9 +21,11 @@ from trellis.models import (
     Opportunity,
     Preferences,
     RecommendationEvent,
+    Skill,
     TargetRole,
 )
-from trellis.recommendations.schemas import ForYou, Recommended, ShortlistEntry
+from trellis.applications import service as applications
+from trellis.recommendations.schemas import Applicant, ApplicantSkill, ForYou, Recommended, ShortlistEntry
 
 RAISE_BY = 3
 
@@ -97,6 +99,46 @@ def explain_for(session: Session, *, settings: Settings, actor: Actor, opportuni
     except NotFound:
         return None
     return Recommended(opportunity_id=opp.id, match=match, raise_by=_raise_by(match))
+
+
+def applicants(session: Session, *, settings: Settings, actor: Actor, opportunity_id: int,
+               skills: int = 12) -> list[Applicant]:
+    """The applications the actor may see (``applications.list_for_opportunity`` applies the
+    confidentiality rules), each with the applicant's match to the posting, explained in words
+    about them, and their skills (unless their profile is private and the actor is not HR)."""
+    apps = applications.list_for_opportunity(session, actor=actor, opportunity_id=opportunity_id)
+    if not apps:
+        return []
+    opp = session.get(Opportunity, opportunity_id)
+    assert opp is not None
+    ids = [a.employee_id for a in apps]
+    people = {i: (ext, title, opted, vis) for i, ext, title, opted, vis in session.execute(
+        select(Employee.id, Employee.external_id, Employee.job_title, Preferences.ai_opt_out, Preferences.visibility)
+        .outerjoin(Preferences, Preferences.employee_id == Employee.id).where(Employee.id.in_(ids)))}
+    held: dict[int, list[ApplicantSkill]] = {i: [] for i in ids}
+    for emp, label, level, verified in session.execute(
+            select(EmployeeSkill.employee_id, Skill.preferred_label, EmployeeSkill.proficiency,
+                   EmployeeSkill.verified_at).join(Skill, Skill.id == EmployeeSkill.skill_id)
+            .where(EmployeeSkill.employee_id.in_(ids), EmployeeSkill.status == "accepted")
+            .order_by(EmployeeSkill.proficiency.desc(), Skill.preferred_label)):
+        held[emp].append(ApplicantSkill(label=label, proficiency=level, verified=verified is not None))
+    out = []
+    for app in apps:
+        ext, title, opted_out, visibility = people[app.employee_id]
+        match, why = None, None
+        if opted_out:
+            why = "They switched off automated matching, so no score is worked out for them."
+        elif opp.status != "open":
+            why = "The match is worked out while the opening is open."
+        else:
+            try:
+                match = matching.explain(session, settings=settings, employee=ext, opportunity=opp.external_id)
+            except NotFound:
+                why = "They are not an active employee, so no match is worked out."
+        private = visibility == "private" and not actor.is_hr
+        out.append(Applicant(application=app, job_title=title, match=match, no_match_reason=why,
+                             skills=[] if private else held[app.employee_id][:skills], profile_private=private))
+    return out
 
 
 def shortlist(session: Session, *, settings: Settings, actor: Actor, opportunity_id: int,
