@@ -149,7 +149,8 @@ def skill_text(m: SkillMatch, labels: Labels, you: bool = True) -> str:
         return (f"{name}: partly covered by {say(you, 'your', 'their')} {via}, which counts as level "
                 f"{_level(m.have_level)} ({asked})")
     if m.status == "partial":
-        return f"{name}: {have} it at level {_level(m.have_level)} ({asked})"
+        return (f"{name}: {say(you, 'your', 'their')} level counts as {_level(m.have_level)} of the "
+                f"{m.required_level} asked for" + ("" if m.required else " (nice to have)"))
     return f"{name}: not on {say(you, 'your', 'their')} profile yet ({asked})"
 
 
@@ -178,8 +179,10 @@ def component_texts(values: Mapping[str, float], weights: Mapping[str, float], s
                     else "the opening lists no nice-to-have skills, so the required ones count here too")
         full = sum(m.status == "matched" for m in ms)
         part = sum(m.status == "partial" for m in ms)
-        return (f"{subject} meet {full} of the {len(ms)} {what} skills"
-                + (f" and {part} more partly" if part else ""))
+        if full == len(ms):
+            return f"{subject} meet all {len(ms)} {what} skills" if full > 1 else f"{subject} meet the {what} skill"
+        return (f"{subject} fully meet {full or 'none'} of the {len(ms)} {what} skills"
+                + (f", and {part} partly" if part else ""))
 
     sem = values["semantic"]
     how = "closely" if sem >= 0.6 else "somewhat" if sem >= 0.35 else "only loosely"
