@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_portal_e2e import sign_in
 
 from builders import make_application, make_employee, make_opportunity, make_skill
 from portal_world import World
-from test_portal_e2e import sign_in
 from trellis.accounts.service import create_user
 from trellis.db import make_engine, make_session_factory
 from trellis.models import Employee, Location, Opportunity, Skill

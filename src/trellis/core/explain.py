@@ -13,7 +13,7 @@ import scipy.sparse as sp
 from trellis.core.features import ASP_INTEREST, OpportunityArrays, PersonParts, Space, person_parts
 from trellis.core.rules import rule_hits, say
 from trellis.core.scoring import COMPONENT_LABELS, LOCATION_SHARE, NEUTRAL
-from trellis.core.types import Component, Match, OpportunityData, Profile, RuleHit, SkillMatch
+from trellis.core.types import Component, Match, OpportunityData, Profile, SkillMatch
 
 if TYPE_CHECKING:
     from trellis.core.matching import Matcher
@@ -181,6 +181,8 @@ def component_texts(values: Mapping[str, float], weights: Mapping[str, float], s
         part = sum(m.status == "partial" for m in ms)
         if full == len(ms):
             return f"{subject} meet all {len(ms)} {what} skills" if full > 1 else f"{subject} meet the {what} skill"
+        if len(ms) == 1:
+            return f"{subject} partly meet the {what} skill" if part else f"{subject} do not meet the {what} skill yet"
         return (f"{subject} fully meet {full or 'none'} of the {len(ms)} {what} skills"
                 + (f", and {part} partly" if part else ""))
 
@@ -223,11 +225,14 @@ def move_text(value: float, from_role: str, to_role: str) -> str:
     return f"an unusual step: few people have moved from {from_role} to {to_role}"
 
 
-def logistics_text(remote: str, same_place: bool, relocation: bool, hours: int | None, available: int,
+def logistics_text(remote: str, same_place: bool | None, relocation: bool, hours: int | None, available: int,
                    you: bool = True) -> str:
+    """Where and how much: ``same_place`` None when the opening names no location."""
     subject = say(you, "you", "they")
     if remote == "remote":
         where = "it can be done remotely"
+    elif same_place is None:
+        where = "it names no location"
     elif same_place:
         where = f"it is in a location {subject} work in or said {subject} would accept"
     else:
@@ -296,7 +301,7 @@ def explain_pairs(matcher: Matcher, profiles: list[Profile], pis: list[int], oa:
         final.sort(key=lambda m: ({"matched": 0, "partial": 1, "missing": 2}[m.status],
                                   -((m.score_if_added or score) - score), not m.required))
         profile, opp = profiles[pi], opps[n]
-        place = opp.location is None or opp.location in {profile.location, *profile.accepted_locations}
+        place = None if opp.location is None else opp.location in {profile.location, *profile.accepted_locations}
         context = {
             "semantic_neutral": not (parts.has_vec[pi] and oa.has_vec[oj]),
             "aspiration": aspiration_text(values["aspiration"], bool(np.isnan(parts.asp_const[pi])),
@@ -343,7 +348,8 @@ def _reasons(components: tuple[Component, ...], skills: list[SkillMatch], labels
     """The few sentences shown first: what counts most, the skills met, the partial credit. The
     rules that keep a pair out of suggestions and the skills that would raise the score are
     shown on their own (``excluded_by`` and each skill's ``score_if_added``), never repeated here."""
-    top = [c for c in sorted(components, key=lambda c: -c.points)[:2] if c.points > 0]
+    # the two parts that count most, leaving out those that only stand in for missing data
+    top = [c for c in sorted(components, key=lambda c: -c.points) if c.points > 0 and "neutral" not in c.text][:2]
     lines = [c.text[0].upper() + c.text[1:] for c in top]
     matched = [label(labels, "skill", m.skill) for m in skills if m.status == "matched"]
     if matched:

@@ -9,11 +9,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from trellis.accounts.permissions import Actor, can_manage_opportunity
+from trellis.applications import service as applications
 from trellis.config import Settings
+from trellis.core.types import Filters
 from trellis.errors import Forbidden, Invalid, NotFound
 from trellis.matching import service as matching
 from trellis.matching.schemas import MatchList, MatchOut, SkillOut
-from trellis.core.types import Filters
 from trellis.models import (
     Application,
     Employee,
@@ -24,7 +25,6 @@ from trellis.models import (
     Skill,
     TargetRole,
 )
-from trellis.applications import service as applications
 from trellis.recommendations.schemas import Applicant, ApplicantSkill, ForYou, Recommended, ShortlistEntry
 
 RAISE_BY = 3
