@@ -110,6 +110,8 @@ def test_cv_suggestions_stay_apart_until_accepted_and_native_spanish_is_not_a_be
     spanish = nina.get_by_label("Your level in Spanish")
     assert spanish.input_value() in ("", "5")  # "native" maps to the top level or to none, never to 2
     expect(suggestions.get_by_text("Found in: “Languages: Spanish (native).”")).to_be_visible()
+    nina.locator("#suggestions").scroll_into_view_if_needed()
+    shot(nina, "profile-suggestions-desktop")
     spanish.select_option("5")
     nina.get_by_role("button", name="Accept Spanish").click()
     row = skills.get_by_role("row", name=re.compile("Spanish"))
