@@ -85,3 +85,17 @@ def test_saving_preferences_unchanged_keeps_every_field(as_role: Callable[[str],
     assert before == prefs
     _post_unchanged(eve, "/profile", "/profile/preferences")
     assert stored() == before
+
+
+def test_saving_the_matching_settings_unchanged_keeps_every_setting(as_role: Callable[[str], TestClient]) -> None:
+    hr = as_role("hr_admin")
+    before = hr.get("/api/v1/matching/config").json()
+    data: dict[str, list[str]] = {}
+    for name, value in form_fields(hr.get("/hr/matching").text, "/hr/matching"):
+        data.setdefault(name, []).append(value)
+    data["reason"] = ["Saved unchanged, as a check"]
+    response = hr.post("/hr/matching", data=data, follow_redirects=False)  # type: ignore[arg-type]
+    assert response.status_code in (200, 303), response.text
+    after = hr.get("/api/v1/matching/config").json()
+    assert after["model_version"] == before["model_version"]
+    assert [(s["key"], s["value"]) for s in after["settings"]] == [(s["key"], s["value"]) for s in before["settings"]]
