@@ -147,12 +147,20 @@ def suggest_from_cv(
     never made up."""
     text = read_document(data, filename, max_bytes=max_bytes)
     found = extraction.extract_skills(session, text=text, kind="cv")
-    levels = {s.skill_id: s.suggested_level for s in found}
-    for row in extraction.suggest_skills(session, employee_id=employee_id, suggestions=found,
-                                         actor=f"employee:{employee_id}"):
+    store_suggestions(session, employee_id=employee_id, suggestions=found, actor=f"employee:{employee_id}")
+    return list_suggestions(session, employee_id=employee_id)
+
+
+def store_suggestions(session: Session, *, employee_id: int, suggestions: list[SkillSuggestion],
+                      actor: str) -> int:
+    """Keep extracted skills as suggestions (skills the person has, or rejected before, are left
+    alone), each with the level its words give or none; how many were new."""
+    levels = {s.skill_id: s.suggested_level for s in suggestions}
+    added = extraction.suggest_skills(session, employee_id=employee_id, suggestions=suggestions, actor=actor)
+    for row in added:
         row.suggested_level = levels.get(row.skill_id)
     session.flush()
-    return list_suggestions(session, employee_id=employee_id)
+    return len(added)
 
 
 def list_suggestions(session: Session, *, employee_id: int) -> list[Suggestion]:
@@ -166,6 +174,7 @@ def list_suggestions(session: Session, *, employee_id: int) -> list[Suggestion]:
 
 def decide_suggestion(
     session: Session, *, employee_id: int, skill_id: int, accept: bool, proficiency: int | None = None,
+    actor: str | None = None,
 ) -> PendingSkill:
     """Accept a suggestion at the level the person chose (or the one suggested), which puts it on
     the profile, or reject it (it is not suggested again)."""
@@ -178,7 +187,8 @@ def decide_suggestion(
         raise Invalid(f"proficiency: choose your level in {skill.preferred_label if skill else 'this skill'} "
                       "before accepting it")
     row = extraction.decide_suggestion(session, employee_id=employee_id, skill_id=skill_id, accept=accept,
-                                       proficiency=level if accept else None, actor=f"employee:{employee_id}")
+                                       proficiency=level if accept else None,
+                                       actor=actor or f"employee:{employee_id}")
     mark_changed(session, employee_ids=[employee_id])
     skill = session.get(Skill, skill_id)
     return PendingSkill(skill_id=skill_id, label=skill.preferred_label if skill else "?", proficiency=row.proficiency,
