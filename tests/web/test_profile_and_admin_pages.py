@@ -210,3 +210,15 @@ def test_a_cv_suggestion_keeps_the_level_its_words_give_or_none_and_never_a_made
     client.post(f"/profile/suggestions/{spanish}", data={"decision": "accept", "proficiency": "5", "csrf_token": csrf})
     skills = {s["label"]: s["proficiency"] for s in client.get("/api/v1/profile").json()["skills"]}
     assert skills == {"Spanish": 5}
+
+
+def test_bad_preferences_are_reported_beside_that_form_and_nothing_is_saved(
+    as_role: Callable[[str], TestClient],
+) -> None:
+    client = as_role("employee")
+    before = client.get("/api/v1/profile").json()["preferences"]
+    page = client.post("/profile/preferences", data={"gig_hours_per_week": "99", "remote": "any",
+                                                     "csrf_token": client.headers["x-csrf-token"]})
+    assert page.status_code == 422 and 'id="prefs-error"' in page.text and "gig_hours_per_week" in page.text
+    assert "<h1>Eve Employee</h1>" in page.text
+    assert client.get("/api/v1/profile").json()["preferences"] == before
