@@ -102,6 +102,8 @@ class Settings(BaseSettings):
     match_exclude_performance_plan: bool = Field(default=True,
                                                  description="Rule: no job moves during an open performance plan.")
     match_enforce_visibility: bool = Field(default=True, description="Rule: honour opportunity visibility limits.")
+    recommend_min_score: float = Field(default=50, ge=0, le=100, description="'For you' leaves out openings "
+                                       "scoring below this: no list filled with weak matches.")
 
 
 @lru_cache(maxsize=1)

@@ -91,3 +91,19 @@ def test_what_was_shown_is_logged_for_the_fairness_audits(
     before = shown()
     items = as_role("employee").get("/api/v1/recommendations").json()["items"]
     assert items and shown() == before + len(items)
+
+
+def test_for_you_leaves_out_weak_matches_and_says_what_would_help_and_which_rules_keep_openings_out(
+    world: World, tmp_path,  # type: ignore[no-untyped-def]
+) -> None:
+    from portal_world import app_for, login, settings_for
+
+    strict = login(app_for(settings_for(world.url, tmp_path, recommend_min_score=99)), "eve@example.com")
+    data = strict.get("/api/v1/recommendations").json()
+    assert data["items"] == [] and data["floor"] == 99
+    assert data["closest"]["match"]["score"] < 99 and data["tips"]
+    page = strict.get("/for-you").text
+    assert "Nothing good enough to suggest yet" in page and "The closest is" in page
+    assert "What would help" in page
+    usual = login(app_for(settings_for(world.url, tmp_path)), "eve@example.com").get("/api/v1/recommendations").json()
+    assert usual["floor"] == 50 and all(i["match"]["score"] >= 50 for i in usual["items"])

@@ -124,6 +124,8 @@ def test_a_cv_upload_suggests_skills_that_the_person_accepts_or_rejects(
     pending = {p["label"]: p for p in client.get("/api/v1/profile/suggestions").json()}
     assert set(pending) == {"Python", "PostgreSQL", "Kubernetes"}
     assert all(p["status"] == "pending" for p in pending.values())
+    # kept apart: nothing is on the profile (or counts in matching) until it is accepted
+    assert client.get("/api/v1/profile").json()["skills"] == []
     assert "Accept Python" in client.get("/profile").text
     accepted = client.post(f"/profile/suggestions/{world.python}",
                            data={"decision": "accept", "proficiency": "4", "csrf_token": csrf}, follow_redirects=False)
@@ -132,6 +134,7 @@ def test_a_cv_upload_suggests_skills_that_the_person_accepts_or_rejects(
     assert rejected.json()["status"] == "rejected"
     skills = {s["label"]: s for s in client.get("/api/v1/profile").json()["skills"]}
     assert skills["Python"]["proficiency"] == 4 and skills["Python"]["status"] == "accepted"
+    assert set(skills) == {"Python"}  # the rejected and the undecided suggestions are not on the profile
     assert [p["label"] for p in client.get("/api/v1/profile/suggestions").json()] == ["PostgreSQL"]
 
 
@@ -159,3 +162,64 @@ def test_skills_are_suggested_from_a_job_description_for_the_poster_to_edit(
     assert 'value="Kubernetes" aria-describedby="suggested-help evidence_1"' in page
     assert "Found in the description: “Operate k8s clusters with Python tooling.”" in page  # evidence beside it
     assert page.count(">suggested</span>") == 1
+
+
+def test_an_unknown_skill_is_reported_beside_the_form_on_the_profile_page_with_what_was_typed(
+    as_role: Callable[[str], TestClient],
+) -> None:
+    client = as_role("employee")
+    page = client.post("/profile/skills", data={"skill": "Kubernetez", "proficiency": "4",
+                                                "csrf_token": client.headers["x-csrf-token"]})
+    assert page.status_code == 422
+    html = page.text
+    assert "<h1>Eve Employee</h1>" in html and 'id="skill-error"' in html  # the profile, not an error page
+    assert "no skill called “Kubernetez”" in html and "Did you mean Kubernetes?" in html
+    assert 'value="Kubernetez"' in html and 'aria-invalid="true"' in html
+    assert 'action="/profile/preferences"' in html  # the rest of the page is still there
+
+
+def test_a_cv_suggestion_keeps_the_level_its_words_give_or_none_and_never_a_made_up_one(
+    as_role: Callable[[str], TestClient], world: World,
+) -> None:
+    from builders import make_skill
+    from trellis.db import make_engine, make_session_factory
+    from trellis.models import Skill
+
+    engine = make_engine(world.url)
+    with make_session_factory(engine)() as s:
+        python = s.get(Skill, world.python)
+        assert python is not None
+        spanish = make_skill(s, "Spanish", taxonomy_id=python.taxonomy_id).id
+        s.commit()
+    engine.dispose()
+    client = as_role("manager")  # a profile with no skills yet
+    csrf = client.headers["x-csrf-token"]
+    cv = b"Languages: Spanish (native).\nSkills: advanced Python."
+    client.post("/profile/cv", data={"csrf_token": csrf}, files={"cv": ("cv.txt", cv, "text/plain")})
+    pending = {p["label"]: p for p in client.get("/api/v1/profile/suggestions").json()}
+    assert pending["Spanish"]["suggested_level"] in (None, 5)  # "native" is not "beginner"
+    assert pending["Python"]["suggested_level"] == 4 and "advanced Python" in pending["Python"]["evidence"]
+    html = client.get("/profile").text
+    assert "Found in: “Skills: advanced Python.”" in html
+    if pending["Spanish"]["suggested_level"] is None:
+        assert "Choose a level" in html
+        # accepting without a level asks for one, beside that suggestion, and adds nothing
+        asked = client.post(f"/profile/suggestions/{spanish}", data={"decision": "accept", "csrf_token": csrf})
+        assert asked.status_code == 422 and f'id="sugg-error-{spanish}"' in asked.text
+        assert "choose your level in Spanish" in asked.text
+        assert not client.get("/api/v1/profile").json()["skills"]
+    client.post(f"/profile/suggestions/{spanish}", data={"decision": "accept", "proficiency": "5", "csrf_token": csrf})
+    skills = {s["label"]: s["proficiency"] for s in client.get("/api/v1/profile").json()["skills"]}
+    assert skills == {"Spanish": 5}
+
+
+def test_bad_preferences_are_reported_beside_that_form_and_nothing_is_saved(
+    as_role: Callable[[str], TestClient],
+) -> None:
+    client = as_role("employee")
+    before = client.get("/api/v1/profile").json()["preferences"]
+    page = client.post("/profile/preferences", data={"gig_hours_per_week": "99", "remote": "any",
+                                                     "csrf_token": client.headers["x-csrf-token"]})
+    assert page.status_code == 422 and 'id="prefs-error"' in page.text and "gig_hours_per_week" in page.text
+    assert "<h1>Eve Employee</h1>" in page.text
+    assert client.get("/api/v1/profile").json()["preferences"] == before

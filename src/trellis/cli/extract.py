@@ -25,6 +25,7 @@ def extract(
     """Find the skills a document names, with evidence spans and confidence."""
     from trellis.extraction import service
     from trellis.extraction.documents import read_document
+    from trellis.profiles import service as profiles
 
     if method not in ("semantic", "lexical"):
         raise Invalid(f'--method must be "semantic" or "lexical", not "{method}"')
@@ -38,8 +39,8 @@ def extract(
                                        data_dir=settings_for(db).data_dir, method=method)
         if employee:
             emp_id = service.employee_id_for(session, external_id=employee)
-            added = service.suggest_skills(session, employee_id=emp_id, suggestions=found, actor="cli")
-            console.print(f"{len(added)} pending suggestion(s) stored for {employee}")
+            added = profiles.store_suggestions(session, employee_id=emp_id, suggestions=found, actor="cli")
+            console.print(f"{added} pending suggestion(s) stored for {employee}")
     if as_json:
         typer.echo(json.dumps([s.model_dump() for s in found], ensure_ascii=False))
         return
@@ -53,20 +54,22 @@ def extract(
 def list_(employee: str, db: DbOption = None) -> None:
     """Pending suggestions of EMPLOYEE (external id)."""
     from trellis.extraction import service
+    from trellis.profiles import service as profiles
 
     with unit_of_work(db) as session:
-        rows = service.list_pending(session, employee_id=service.employee_id_for(session, external_id=employee))
-    table = Table("skill", "level", "evidence", title=f"Pending skills of {employee}")
+        rows = profiles.list_suggestions(session, employee_id=service.employee_id_for(session, external_id=employee))
+    table = Table("skill", "suggested level", "evidence", title=f"Pending skills of {employee}")
     for r in rows:
-        table.add_row(r.label, str(r.proficiency), r.evidence or "")
+        table.add_row(r.label, str(r.suggested_level or "— (choose one as you accept)"), r.evidence or "")
     console.print(table)
 
 
 def _decide(employee: str, skill: str, accept: bool, level: int | None, db: str | None) -> None:
     from trellis.extraction import service
+    from trellis.profiles import service as profiles
 
     with unit_of_work(db) as session:
-        service.decide_suggestion(
+        profiles.decide_suggestion(
             session, employee_id=service.employee_id_for(session, external_id=employee),
             skill_id=service.skill_id_for(session, ref=skill), accept=accept, actor="cli", proficiency=level)
     console.print(f"{'accepted' if accept else 'rejected'}: {skill}")

@@ -11,9 +11,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from trellis.core.features import ASP_INTEREST, OpportunityArrays, PersonParts, Space, person_parts
-from trellis.core.rules import rule_hits
-from trellis.core.scoring import COMPONENT_LABELS, LOCATION_SHARE, NEUTRAL, describe_level_gap
-from trellis.core.types import Component, Match, OpportunityData, Profile, RuleHit, SkillMatch
+from trellis.core.rules import rule_hits, say
+from trellis.core.scoring import COMPONENT_LABELS, LOCATION_SHARE, NEUTRAL
+from trellis.core.types import Component, Match, OpportunityData, Profile, SkillMatch
 
 if TYPE_CHECKING:
     from trellis.core.matching import Matcher
@@ -132,90 +132,125 @@ def _same_row(a: sp.csr_matrix, b: sp.csr_matrix, j: int) -> bool:
     return bool(np.array_equal(a.indices[sa], b.indices[sb]))
 
 
-def skill_text(m: SkillMatch, score: float, labels: Labels) -> str:
+def _level(value: float) -> str:
+    return f"{value:.1f}".removesuffix(".0")
+
+
+def skill_text(m: SkillMatch, labels: Labels, you: bool = True) -> str:
+    """How one of the posting's skills is met, in a sentence (what adding it would do is told
+    once, in the "what would raise this match" list, not here)."""
     name = label(labels, "skill", m.skill)
-    kind = "" if m.required else " (preferred)"
+    asked = f"asked for at level {m.required_level}" + ("" if m.required else ", nice to have")
+    have = say(you, "you have", "they have")
     if m.status == "matched":
-        return f"{name}{kind}: have {m.have_level:g}, need {m.required_level}"
+        return f"{name}: {have} it at level {_level(m.have_level)} ({asked})"
     if m.status == "partial" and m.via is not None:
         via = label(labels, "skill", m.via)
-        text = f"{name}{kind}: partly, through {via} (counts as {m.have_level:g} of {m.required_level})"
-    elif m.status == "partial":
-        text = f"{name}{kind}: have {m.have_level:g}, need {m.required_level}"
-    else:
-        text = f"{name}{kind}: missing"
-    if m.score_if_added is not None:
-        text += f"; add it at level {m.required_level}: {score:.0f} → {m.score_if_added:.0f}"
-    return text
+        return (f"{name}: partly covered by {say(you, 'your', 'their')} {via}, which counts as level "
+                f"{_level(m.have_level)} ({asked})")
+    if m.status == "partial":
+        return (f"{name}: {say(you, 'your', 'their')} level counts as {_level(m.have_level)} of the "
+                f"{m.required_level} asked for" + ("" if m.required else " (nice to have)"))
+    return f"{name}: not on {say(you, 'your', 'their')} profile yet ({asked})"
+
+
+def level_text(person_level: int | None, opportunity_level: int | None, you: bool = True) -> str:
+    if person_level is None or opportunity_level is None:
+        return "the opening has no level to compare with (counts as neutral)"
+    gap = opportunity_level - person_level
+    yours = say(you, "your", "their")
+    if gap == 0:
+        return f"the same level as {yours} current role ({person_level}): a sideways move"
+    steps = f"{abs(gap)} level{'s' if abs(gap) != 1 else ''}"
+    return f"{steps} {'above' if gap > 0 else 'below'} {yours} current level ({person_level} → {opportunity_level})"
 
 
 def component_texts(values: Mapping[str, float], weights: Mapping[str, float], skills: list[SkillMatch],
-                    context: Mapping[str, object]) -> tuple[Component, ...]:
-    """The named components with their points and one sentence each."""
+                    context: Mapping[str, object], you: bool = True) -> tuple[Component, ...]:
+    """The named components with their points and one sentence each, written to the person
+    (``you``) or about them (for a hiring manager)."""
     req = [m for m in skills if m.required]
     pref = [m for m in skills if not m.required]
+    subject = say(you, "you", "they")
 
     def count(ms: list[SkillMatch], what: str) -> str:
         if not ms:
-            return f"no {what} skills listed (neutral)" if what == "required" else "counted like the required skills"
+            return ("the opening lists no required skills (counts as neutral)" if what == "required"
+                    else "the opening lists no nice-to-have skills, so the required ones count here too")
         full = sum(m.status == "matched" for m in ms)
         part = sum(m.status == "partial" for m in ms)
-        return f"{full} of {len(ms)} {what} skills met" + (f", {part} partly" if part else "")
+        if full == len(ms):
+            return f"{subject} meet all {len(ms)} {what} skills" if full > 1 else f"{subject} meet the {what} skill"
+        if len(ms) == 1:
+            return f"{subject} partly meet the {what} skill" if part else f"{subject} do not meet the {what} skill yet"
+        return (f"{subject} fully meet {full or 'none'} of the {len(ms)} {what} skills"
+                + (f", and {part} partly" if part else ""))
 
     sem = values["semantic"]
+    how = "closely" if sem >= 0.6 else "somewhat" if sem >= 0.35 else "only loosely"
     texts = {
         "required_skills": count(req, "required"),
-        "preferred_skills": count(pref, "preferred"),
-        "semantic": "no profile or posting text (neutral)" if context.get("semantic_neutral")
-        else f"profile and history text is {'closely' if sem >= 0.6 else 'somewhat' if sem >= 0.35 else 'loosely'} "
-             f"related to the posting (similarity {sem:.2f})",
+        "preferred_skills": count(pref, "nice-to-have"),
+        "semantic": "there is no profile or posting text to compare (counts as neutral)"
+        if context.get("semantic_neutral")
+        else f"what {say(you, 'your', 'their')} profile and past roles describe is {how} related to the posting",
         "aspiration": str(context.get("aspiration", "")),
         "career_move": str(context.get("career_move", "")),
-        "level": describe_level_gap(context.get("person_level"), context.get("opportunity_level")),  # type: ignore[arg-type]
+        "level": level_text(context.get("person_level"), context.get("opportunity_level"), you),  # type: ignore[arg-type]
         "logistics": str(context.get("logistics", "")),
     }
     return tuple(Component(name=c, label=COMPONENT_LABELS[c], value=round(values[c], 4), weight=round(weights[c], 4),
                            points=round(100.0 * weights[c] * values[c], 2), text=texts[c]) for c in COMPONENTS)
 
 
-def aspiration_text(value: float, stated: bool, role_hit: bool, family_hit: bool) -> str:
+def aspiration_text(value: float, stated: bool, role_hit: bool, family_hit: bool, you: bool = True) -> str:
+    yours = say(you, "your", "their")
     if not stated:
-        return "no aspirations stated (neutral)"
+        return f"{say(you, 'you have', 'they have')} not said what {say(you, 'you', 'they')} would like next " \
+               "(counts as neutral)"
     if role_hit:
-        return "one of the person's target roles"
+        return f"it is one of {yours} target roles"
     if family_hit:
-        return "in a job family the person aims for"
-    return "shares interests with the person" if value > 0 else "not among the person's stated aspirations"
+        return f"it is in a job family {say(you, 'you', 'they')} would like to move into"
+    return f"it touches {yours} stated interests" if value > 0 else f"it is not among {yours} stated aspirations"
 
 
 def move_text(value: float, from_role: str, to_role: str) -> str:
     if abs(value - NEUTRAL) < 1e-6:
-        return "no observed moves to compare with (neutral)"
+        return "there are no past moves to compare with (counts as neutral)"
     if value >= 0.7:
-        return f"a common move: people often go from {from_role} to {to_role}"
+        return f"a common step: people often move from {from_role} to {to_role}"
     if value > 0.2 + 1e-6:
         return f"people sometimes move from {from_role} to {to_role}"
-    return f"an unusual move: few people went from {from_role} to {to_role}"
+    return f"an unusual step: few people have moved from {from_role} to {to_role}"
 
 
-def logistics_text(remote: str, same_place: bool, relocation: bool, hours: int | None, available: int) -> str:
+def logistics_text(remote: str, same_place: bool | None, relocation: bool, hours: int | None, available: int,
+                   you: bool = True) -> str:
+    """Where and how much: ``same_place`` None when the opening names no location."""
+    subject = say(you, "you", "they")
     if remote == "remote":
-        where = "remote opening"
+        where = "it can be done remotely"
+    elif same_place is None:
+        where = "it names no location"
     elif same_place:
-        where = "in a location the person works in or accepts"
+        where = f"it is in a location {subject} work in or said {subject} would accept"
     else:
-        where = "would need relocation (the person is open to it)" if relocation else \
-            "in a location the person did not choose"
+        where = f"it would mean relocating, which {subject} said {subject} are open to" if relocation else \
+            f"it is in a location {subject} did not choose"
     parts = [where]
     if hours:
-        parts.append(f"needs {hours} h/week, the person offers {available or 'unstated'}")
+        offer = f"{subject} said {subject} can give {available}" if available else \
+            f"{subject} have not said how many hours {subject} can give"
+        parts.append(f"it needs {hours} hours a week and {offer}")
     return "; ".join(parts)
 
 
 def explain_pairs(matcher: Matcher, profiles: list[Profile], pis: list[int], oa: OpportunityArrays,
                   ojs: list[int], opps: list[OpportunityData], *, what_if: int | None,
-                  people_side: bool) -> list[Match]:
-    """Matches with components, skills (re-scored what-ifs) and rule hits for pairs (pis[i], ojs[i])."""
+                  people_side: bool, you: bool = True) -> list[Match]:
+    """Matches with components, skills (re-scored what-ifs) and rule hits for pairs (pis[i], ojs[i]),
+    in words written to the person (``you``) or about them (for a hiring manager)."""
     space, w, labels = matcher.space_, matcher.weights_, matcher.labels_
     if not pis:
         return []
@@ -262,27 +297,27 @@ def explain_pairs(matcher: Matcher, profiles: list[Profile], pis: list[int], oa:
                             have_level=m.have_level, credit=m.credit, status=m.status, via=m.via,
                             score_if_added=None if after is None else round(after, 1))
             final.append(SkillMatch(m2.skill, m2.required_level, m2.required, m2.have_level, m2.credit, m2.status,
-                                    m2.via, m2.score_if_added, skill_text(m2, score, labels)))
+                                    m2.via, m2.score_if_added, skill_text(m2, labels, you)))
         final.sort(key=lambda m: ({"matched": 0, "partial": 1, "missing": 2}[m.status],
                                   -((m.score_if_added or score) - score), not m.required))
         profile, opp = profiles[pi], opps[n]
-        place = opp.location is None or opp.location in {profile.location, *profile.accepted_locations}
+        place = None if opp.location is None else opp.location in {profile.location, *profile.accepted_locations}
         context = {
             "semantic_neutral": not (parts.has_vec[pi] and oa.has_vec[oj]),
             "aspiration": aspiration_text(values["aspiration"], bool(np.isnan(parts.asp_const[pi])),
                                           bool(parts.asp_role[pi, oa.role[oj]] > 0),
-                                          bool(parts.asp_fam[pi, oa.family[oj]] > 0)),
+                                          bool(parts.asp_fam[pi, oa.family[oj]] > 0), you),
             "career_move": move_text(values["career_move"], label(labels, "role", profile.role),
                                      label(labels, "role", opp.role)),
             "person_level": profile.level, "opportunity_level": opp.level,
             "logistics": logistics_text(opp.remote, place, profile.relocation,
                                         opp.hours_per_week if opp.type in ("gig", "project") else None,
-                                        profile.gig_hours),
+                                        profile.gig_hours, you),
         }
-        components = component_texts(values, w, final, context)
-        hits = rule_hits(profile, opp, space.rules)
+        components = component_texts(values, w, final, context, you)
+        hits = rule_hits(profile, opp, space.rules, you=you)
         out.append(Match(id=profile.id if people_side else opp.id, score=round(score, 2), components=components,
-                         reasons=_reasons(components, final, hits, score, labels), skills=tuple(final),
+                         reasons=_reasons(components, final, labels, you), skills=tuple(final),
                          excluded_by=hits))
     return out
 
@@ -308,17 +343,17 @@ def with_skill(space: Space, eff_row: np.ndarray, direct_row: np.ndarray, raw_sk
     return eff, (vec / max(float(np.linalg.norm(vec)), 1e-12)).astype(np.float32)
 
 
-def _reasons(components: tuple[Component, ...], skills: list[SkillMatch], hits: tuple[RuleHit, ...],
-             score: float, labels: Labels) -> tuple[str, ...]:
-    lines = [f"Excluded: {h.text}" for h in hits]
-    top = sorted(components, key=lambda c: -c.points)[:2]
-    lines += [f"{c.label}: {c.text} (+{c.points:.1f})" for c in top]
+def _reasons(components: tuple[Component, ...], skills: list[SkillMatch], labels: Labels,
+             you: bool) -> tuple[str, ...]:
+    """The few sentences shown first: what counts most, the skills met, the partial credit. The
+    rules that keep a pair out of suggestions and the skills that would raise the score are
+    shown on their own (``excluded_by`` and each skill's ``score_if_added``), never repeated here."""
+    # the two parts that count most, leaving out those that only stand in for missing data
+    top = [c for c in sorted(components, key=lambda c: -c.points) if c.points > 0 and "neutral" not in c.text][:2]
+    lines = [c.text[0].upper() + c.text[1:] for c in top]
     matched = [label(labels, "skill", m.skill) for m in skills if m.status == "matched"]
     if matched:
-        lines.append("Has " + ", ".join(matched[:5]) + (" and more" if len(matched) > 5 else ""))
+        lines.append(say(you, "You have ", "They have ") + ", ".join(matched[:5])
+                     + (" and more of the skills asked for" if len(matched) > 5 else ""))
     lines += [m.text for m in skills if m.status == "partial" and m.via is not None][:2]
-    best = [m for m in skills if m.score_if_added is not None and m.score_if_added > score + 0.05]
-    best.sort(key=lambda m: -(m.score_if_added or 0.0))
-    lines += [f"Add {label(labels, 'skill', m.skill)} at level {m.required_level}: {score:.0f} → "
-              f"{m.score_if_added:.0f}" for m in best[:2]]
-    return tuple(lines)
+    return tuple(dict.fromkeys(lines))

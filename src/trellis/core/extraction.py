@@ -12,7 +12,7 @@ MAX_NGRAM = 6
 SHORT_LABEL = 2  # labels this short must match the text's case exactly ("R", "Go", "C")
 
 WORD_LEVELS = {
-    "expert": 5, "mastery": 5, "guru": 5, "authority": 5,
+    "expert": 5, "mastery": 5, "guru": 5, "authority": 5, "native": 5, "bilingual": 5, "fluent": 4,
     "advanced": 4, "extensive": 4, "deep": 4, "strong": 4, "senior": 4, "lead": 4,
     "proficient": 3, "solid": 3, "experienced": 3, "good": 3, "hands-on": 3, "working": 3,
     "intermediate": 2, "some": 2, "familiar": 2, "familiarity": 2,

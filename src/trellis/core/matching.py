@@ -34,6 +34,7 @@ from trellis.core.types import (
     Match,
     OpportunityData,
     Profile,
+    RuleHit,
     SkillLevel,
     SkillMatch,
 )
@@ -148,13 +149,30 @@ class Matcher(MatchIndex):
         rows = ranking.top(np.where(mask, scores, -np.inf), k, f.min_score / 100.0)
         return self._matches(j, rows, people_side=True)
 
-    def explain(self, person: int | Profile, opportunity: int | OpportunityData) -> Match:
-        """The full explanation of one pair, including every rule that excludes it."""
+    def explain(self, person: int | Profile, opportunity: int | OpportunityData, *, you: bool = True) -> Match:
+        """The full explanation of one pair, including every rule that excludes it, in words
+        written to the person (``you``) or about them (for a hiring manager or HR)."""
         p = person if isinstance(person, Profile) else self.people_[self._person_row(person)]
         o = opportunity if isinstance(opportunity, OpportunityData) else self.opportunities_[self._opp_row(opportunity)]
         oa, j = (self.oa_, self.opp_index_[o.id]) if isinstance(opportunity, int) else \
             (opportunity_arrays(self.space_, [o]), 0)
-        return ex.explain_pairs(self, [p], [0], oa, [j], [o], what_if=None, people_side=False)[0]
+        return ex.explain_pairs(self, [p], [0], oa, [j], [o], what_if=None, people_side=False,
+                                you=you)[0]
+
+    def hidden(self, person_id: int) -> list[tuple[RuleHit, int]]:
+        """The rules that keep open opportunities out of this person's suggestions, each with
+        how many it hides (an opening two rules exclude counts under both), most first, in
+        words written to the person."""
+        profile = self.people_[self._person_row(person_id)]
+        rules = self.space_.rules
+        counts: dict[tuple[str, str], int] = {}
+        for j in np.flatnonzero(self.opp_active_):
+            for hit in rule_hits(profile, self.opportunities_[int(j)], rules, you=True):
+                text = hit.text if hit.rule != "level_band" else (
+                    f"they are outside the levels suggestions stay within (up to {rules.max_levels_up} up or "
+                    f"{rules.max_levels_down} down from your level {profile.level})")
+                counts[(hit.rule, text)] = counts.get((hit.rule, text), 0) + 1
+        return [(RuleHit(rule, text), n) for (rule, text), n in sorted(counts.items(), key=lambda kv: -kv[1])]
 
     def score(self, person: Profile, opportunity: OpportunityData) -> float:
         """The score of any pair (re-scored from scratch; rules do not apply)."""
@@ -189,7 +207,7 @@ class Matcher(MatchIndex):
             profiles = [self.people_[int(r)] for r in rows]
             opp = self.opportunities_[fixed]
             matches = ex.explain_pairs(self, profiles, list(range(len(rows))), self.oa_, [fixed] * len(rows),
-                                       [opp] * len(rows), what_if=0, people_side=True)
+                                       [opp] * len(rows), what_if=0, people_side=True, you=False)
         else:
             ojs = [int(r) for r in rows]
             matches = ex.explain_pairs(self, [self.people_[fixed]], [0] * len(rows), self.oa_, ojs,

@@ -23,6 +23,11 @@ class Rules:
     respect_preferences: bool = True
 
 
+def say(you: bool, second: str, third: str) -> str:
+    """The sentence for the person themselves ("you") or for someone reading about them."""
+    return second if you else third
+
+
 def type_exclusions(profile: Profile, rules: Rules) -> dict[str, RuleHit]:
     """Rules that depend on the person only: which opportunity types they are excluded from."""
     out: dict[str, RuleHit] = {}
@@ -33,20 +38,25 @@ def type_exclusions(profile: Profile, rules: Rules) -> dict[str, RuleHit]:
     return out
 
 
-def _type_hit(profile: Profile, kind: str, rules: Rules) -> RuleHit | None:
+def _type_hit(profile: Profile, kind: str, rules: Rules, you: bool = False) -> RuleHit | None:
     if profile.opted_out:
-        return RuleHit("opted_out", "the person has opted out of automated recommendations")
+        return RuleHit("opted_out", say(you, "you switched off automated recommendations",
+                                         "they switched off automated recommendations"))
     if rules.respect_preferences and kind not in profile.open_to:
-        return RuleHit("preferences", f"the person is not open to {kind}s")
+        return RuleHit("preferences", say(you, f"your preferences say you are not open to {kind}s",
+                                           f"their preferences say they are not open to {kind}s"))
     if kind != "job":
         return None
     if rules.exclude_open_performance_plan and profile.open_performance_plan:
-        return RuleHit("performance_plan", "an open performance plan rules out job moves until it is closed")
+        return RuleHit("performance_plan", say(
+            you, "jobs are not suggested while your performance plan is open",
+            "jobs are not suggested while their performance plan is open"))
     months = profile.months_in_role
     if rules.min_months_in_role > 0 and months is not None and months < rules.min_months_in_role:
-        return RuleHit("min_months_in_role",
-                       f"{months:.0f} months in the current role; job moves need at least "
-                       f"{rules.min_months_in_role:.0f}")
+        need = f"{rules.min_months_in_role:.0f}"
+        return RuleHit("min_months_in_role", say(
+            you, f"jobs are suggested after {need} months in a role, and you have been in yours for {months:.0f}",
+            f"jobs are suggested after {need} months in a role, and they have been in theirs for {months:.0f}"))
     return None
 
 
@@ -89,20 +99,25 @@ def opportunity_visibility_keys(opportunity: OpportunityData) -> set[str]:
     return {f"u{u}" for u in opportunity.visible_org_units} | {f"l{loc}" for loc in opportunity.visible_locations}
 
 
-def rule_hits(profile: Profile, opportunity: OpportunityData, rules: Rules) -> tuple[RuleHit, ...]:
-    """Every rule that excludes this pair (empty: eligible)."""
+def rule_hits(profile: Profile, opportunity: OpportunityData, rules: Rules, *,
+              you: bool = False) -> tuple[RuleHit, ...]:
+    """Every rule that excludes this pair (empty: eligible), in words for the person themselves
+    (``you``) or for someone reading about them."""
     hits: list[RuleHit] = []
-    kind_hit = _type_hit(profile, opportunity.type, rules)
+    kind_hit = _type_hit(profile, opportunity.type, rules, you)
     if kind_hit is not None:
         hits.append(kind_hit)
     if not level_band_ok(profile.level, opportunity.level, rules):
-        hits.append(RuleHit("level_band",
-                            f"level {profile.level} → {opportunity.level} is outside the allowed band "
-                            f"({rules.max_levels_down} down to {rules.max_levels_up} up)"))
+        gap = (opportunity.level or 0) - (profile.level or 0)
+        far = f"{abs(gap)} level{'s' if abs(gap) != 1 else ''} {'above' if gap > 0 else 'below'}"
+        band = f"up to {rules.max_levels_up} up or {rules.max_levels_down} down"
+        hits.append(RuleHit("level_band", say(
+            you, f"it is {far} your level ({profile.level} → {opportunity.level}); suggestions stay within {band}",
+            f"it is {far} their level ({profile.level} → {opportunity.level}); suggestions stay within {band}")))
     key = opportunity_team_key(opportunity)
     if rules.exclude_own_team and key is not None and key in team_keys(profile):
-        hits.append(RuleHit("own_team", "the opening is in the person's own team"))
+        hits.append(RuleHit("own_team", say(you, "it is in your own team", "it is in their own team")))
     vis = opportunity_visibility_keys(opportunity)
     if rules.enforce_visibility and vis and not (vis & visibility_keys(profile)):
-        hits.append(RuleHit("visibility", "the opening is visible only to other org units or locations"))
+        hits.append(RuleHit("visibility", "it is offered only to other parts of the company or other locations"))
     return tuple(hits)

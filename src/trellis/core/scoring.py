@@ -84,16 +84,6 @@ def level_fit(person_level: int | None, opportunity_level: int | None) -> float:
     return 0.15 if gap > 0 else 0.1
 
 
-def describe_level_gap(person_level: int | None, opportunity_level: int | None) -> str:
-    if person_level is None or opportunity_level is None:
-        return "level unknown (neutral)"
-    gap = opportunity_level - person_level
-    if gap == 0:
-        return f"same level ({person_level}): a lateral move"
-    direction = "up" if gap > 0 else "down"
-    return f"level {person_level} → {opportunity_level}: {abs(gap)} step{'s' if abs(gap) > 1 else ''} {direction}"
-
-
 def location_fit(profile: Profile, mode: str, location: int | None) -> float:
     """Whether the person can work where the opening is, given their remote preference."""
     if mode == "remote":

@@ -282,6 +282,7 @@ class People:
             rows.append({
                 "employee_id": emp_id, "skill_id": self.skill_ids[skill], "proficiency": level, "source": source,
                 "status": "pending" if source == "inferred" and d < 0.4 else "accepted",
+                "suggested_level": level if source == "inferred" and d < 0.4 else None,
                 "verified_by_id": manager_id if verified else None,
                 "verified_at": datetime.combine(date.fromordinal(self.today - int(e * 540)), datetime.min.time(),
                                                 UTC) if verified else None,

@@ -30,6 +30,12 @@ class RuleOut(BaseModel):
     text: str
 
 
+class HiddenOut(BaseModel):
+    rule: str
+    text: str = Field(description="Why the rule keeps these openings out, written to the person.")
+    count: int = Field(description="How many open opportunities it keeps out of the person's suggestions.")
+
+
 class MatchOut(BaseModel):
     employee: str
     employee_name: str

@@ -32,11 +32,11 @@ from trellis.matching.index import (
     reset_cache,
     warm,
 )
-from trellis.matching.schemas import ComponentOut, MatchList, MatchOut, RuleOut, SkillOut
+from trellis.matching.schemas import ComponentOut, HiddenOut, MatchList, MatchOut, RuleOut, SkillOut
 from trellis.models import Employee, Opportunity, RecommendationEvent
 
 __all__ = ["ENGINE_VERSION", "build_index", "candidates", "configure", "current_version",
-           "describe_config", "effective_settings", "explain", "fingerprint", "get_index",
+           "describe_config", "effective_settings", "explain", "fingerprint", "get_index", "hidden",
            "make_matcher", "mark_changed", "model_version", "recommend", "record_event", "record_shown",
            "reset_cache", "warm"]
 
@@ -109,6 +109,14 @@ def recommend(session: Session, *, settings: Settings, employee: str, k: int = 2
                      results=[_out(index, m, eid, m.id) for m in matches])
 
 
+def hidden(session: Session, *, settings: Settings, employee: str) -> list[HiddenOut]:
+    """Which eligibility rules keep open opportunities out of an employee's suggestions, and
+    how many each keeps out (an opening two rules exclude counts under both)."""
+    index = get_index(session, settings=settings)
+    eid = _employee(index, employee)
+    return [HiddenOut(rule=h.rule, text=h.text, count=n) for h, n in index.matcher.hidden(eid)]
+
+
 def candidates(session: Session, *, settings: Settings, opportunity: str, k: int = 50,
                filters: Filters | None = None) -> MatchList:
     """The k best internal candidates for an open opportunity (by external id); none, with the
@@ -134,11 +142,13 @@ def candidates(session: Session, *, settings: Settings, opportunity: str, k: int
                      results=[_out(index, m, m.id, oid) for m in matches])
 
 
-def explain(session: Session, *, settings: Settings, employee: str, opportunity: str) -> MatchOut:
-    """One pair in full: every component, every skill with re-scored gaps, every excluding rule."""
+def explain(session: Session, *, settings: Settings, employee: str, opportunity: str,
+            you: bool = False) -> MatchOut:
+    """One pair in full: every component, every skill with re-scored gaps, every excluding rule,
+    in words about the person (for HR or a hiring manager) or, with ``you``, to the person."""
     index = get_index(session, settings=settings)
     eid, oid = _employee(index, employee), _opportunity(index, opportunity)
-    return _out(index, index.matcher.explain(eid, oid), eid, oid)
+    return _out(index, index.matcher.explain(eid, oid, you=you), eid, oid)
 
 
 def record_shown(session: Session, *, results: MatchList, source: str, actor: str | None = None) -> int:

@@ -70,6 +70,9 @@ class EmployeeSkill(Timestamped, Base):
     verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_used: Mapped[date | None] = mapped_column(Date)
     evidence: Mapped[str | None] = mapped_column(Text)
+    # a pending suggestion from a document: the level its words suggest (None: they say nothing
+    # about it, and the person chooses one as they accept the skill)
+    suggested_level: Mapped[int | None]
 
     employee: Mapped[Employee] = relationship(back_populates="skills", foreign_keys=[employee_id])
 

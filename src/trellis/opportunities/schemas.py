@@ -46,7 +46,9 @@ class OpportunityOut(BaseModel):
     role_id: int | None
     role_title: str | None
     family: str | None
+    location_id: int | None = None
     location: str | None
+    org_unit_id: int | None = None
     remote: str
     hours_per_week: int | None
     duration_weeks: int | None

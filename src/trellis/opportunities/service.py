@@ -20,6 +20,7 @@ from trellis.models import (
     Location,
     Opportunity,
     OpportunitySkill,
+    OrgUnit,
     Role,
     Skill,
     User,
@@ -92,7 +93,8 @@ def to_out_many(session: Session, opps: list[Opportunity]) -> list[OpportunityOu
             id=opp.id, external_id=opp.external_id, type=opp.type, title=opp.title, description=opp.description,
             status=opp.status, role_id=opp.role_id, role_title=role.title if role else None,
             family=families.get(role.family_id) if role and role.family_id else None,
-            location=locations.get(opp.location_id) if opp.location_id else None, remote=opp.remote,
+            location_id=opp.location_id, location=locations.get(opp.location_id) if opp.location_id else None,
+            org_unit_id=opp.org_unit_id, remote=opp.remote,
             hours_per_week=opp.hours_per_week, duration_weeks=opp.duration_weeks,
             hiring_manager_id=opp.hiring_manager_id,
             hiring_manager=managers.get(opp.hiring_manager_id) if opp.hiring_manager_id else None,
@@ -102,6 +104,7 @@ def to_out_many(session: Session, opps: list[Opportunity]) -> list[OpportunityOu
 
 def _check_refs(session: Session, data: OpportunityIn) -> None:
     for field, model, value in (("role_id", Role, data.role_id), ("location_id", Location, data.location_id),
+                                ("org_unit_id", OrgUnit, data.org_unit_id),
                                 ("hiring_manager_id", Employee, data.hiring_manager_id)):
         if value is not None and session.get(model, value) is None:
             raise Invalid(f"{field}: {value} does not exist")
@@ -118,8 +121,15 @@ def _apply(opp: Opportunity, data: OpportunityIn) -> None:
     for field in ("type", "title", "description", "role_id", "org_unit_id", "location_id", "remote",
                   "hours_per_week", "duration_weeks", "closes_on"):
         setattr(opp, field, getattr(data, field))
-    opp.skills = [OpportunitySkill(skill_id=s.skill_id, min_proficiency=s.min_proficiency, required=s.required)
-                  for s in data.skills]
+    # kept skills are updated in place: replacing the rows would insert a (opening, skill) pair
+    # before deleting the old one, which the unique constraint refuses
+    old = {s.skill_id: s for s in opp.skills}
+    rows = []
+    for s in data.skills:
+        row = old.get(s.skill_id) or OpportunitySkill(skill_id=s.skill_id)
+        row.min_proficiency, row.required = s.min_proficiency, s.required
+        rows.append(row)
+    opp.skills = rows
 
 
 def create_opportunity(session: Session, *, actor: Actor, data: OpportunityIn) -> Opportunity:
@@ -263,10 +273,11 @@ def list_pending_approval(session: Session) -> list[Opportunity]:
 
 
 def filter_choices(session: Session, *, roles: bool = True) -> dict[str, list[tuple[int, str]]]:
-    """Job families and locations for the marketplace filters (and roles for the forms)."""
+    """Job families and locations for the marketplace filters (and roles and teams for the forms)."""
     def pairs(stmt: Any) -> list[tuple[int, str]]:
         return [(i, n) for i, n in session.execute(stmt)]
 
     return {"families": pairs(select(JobFamily.id, JobFamily.name).order_by(JobFamily.name)),
             "locations": pairs(select(Location.id, Location.name).order_by(Location.name)),
-            "roles": pairs(select(Role.id, Role.title).order_by(Role.title).limit(2000)) if roles else []}
+            "roles": pairs(select(Role.id, Role.title).order_by(Role.title).limit(2000)) if roles else [],
+            "org_units": pairs(select(OrgUnit.id, OrgUnit.name).order_by(OrgUnit.name).limit(2000)) if roles else []}

@@ -169,9 +169,10 @@ def complete_item(session: Session, *, item_id: int, actor: Employee | None = No
             row = existing.get(skill_id)
             if row is None:
                 session.add(EmployeeSkill(employee_id=plan.employee_id, skill_id=skill_id, proficiency=level,
-                                          source="inferred", status="pending", evidence=evidence))
+                                          suggested_level=level, source="inferred", status="pending",
+                                          evidence=evidence))
             elif row.source == "inferred" and row.status == "pending" and row.proficiency < level:
-                row.proficiency, row.evidence = level, evidence
+                row.proficiency, row.suggested_level, row.evidence = level, level, evidence
             else:
                 held.append(label)
                 continue

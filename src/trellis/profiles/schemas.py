@@ -22,6 +22,18 @@ class ProfileSkill(BaseModel):
     verified: bool
 
 
+class Suggestion(BaseModel):
+    """A skill suggested from a CV (or a completed course), kept apart from the profile until
+    the person accepts it."""
+
+    skill_id: int
+    label: str
+    suggested_level: int | None = Field(description="The level the words suggest; None: they say nothing "
+                                        "about it, and the person chooses one as they accept.")
+    evidence: str | None = Field(description="The words the suggestion was found in.")
+    status: str = "pending"
+
+
 class SkillIn(BaseModel):
     skill_id: int | None = None
     label: str | None = Field(default=None, description="Used when skill_id is absent: an exact label or alias.")

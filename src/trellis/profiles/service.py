@@ -15,7 +15,7 @@ from trellis.extraction.documents import read_document
 from trellis.extraction.schemas import PendingSkill, SkillSuggestion
 from trellis.matching.service import mark_changed
 from trellis.models import AuditEvent, Employee, EmployeeSkill, Preferences, Role, Skill, TargetRole, Taxonomy
-from trellis.profiles.schemas import PreferencesIn, ProfileOut, ProfileSkill, SkillHit, SkillIn
+from trellis.profiles.schemas import PreferencesIn, ProfileOut, ProfileSkill, SkillHit, SkillIn, Suggestion
 
 
 def _active_skills() -> ColumnElement[bool]:
@@ -58,7 +58,9 @@ def resolve_skill(session: Session, *, data: SkillIn) -> Skill:
         skill = session.get(Skill, hit.id)
         if skill is not None and text.lower() in {a.lower() for a in skill.alt_labels or []}:
             return skill
-    raise Invalid(f"skill: no skill called {text!r}; pick one from the suggestions")
+    near = [h.label for h in search_skills(session, q=text[:3], limit=3)] if len(text) >= 3 else []
+    hint = f" Did you mean {' or '.join(near)}?" if near else " Start typing and pick one from the list."
+    raise Invalid(f"skill: there is no skill called “{text}” in the skills library.{hint}")
 
 
 def get_profile(session: Session, *, employee_id: int) -> ProfileOut:
@@ -66,7 +68,7 @@ def get_profile(session: Session, *, employee_id: int) -> ProfileOut:
     if person is None:
         raise NotFound(f"employee {employee_id} does not exist")
     rows = session.execute(select(EmployeeSkill, Skill.preferred_label).join(Skill, Skill.id == EmployeeSkill.skill_id)
-                           .where(EmployeeSkill.employee_id == employee_id)
+                           .where(EmployeeSkill.employee_id == employee_id, EmployeeSkill.status == "accepted")
                            .order_by(EmployeeSkill.proficiency.desc(), Skill.preferred_label)).all()
     skills = [ProfileSkill(skill_id=es.skill_id, label=label, proficiency=es.proficiency, source=es.source,
                            status=es.status, verified=es.verified_at is not None) for es, label in rows]
@@ -141,26 +143,56 @@ def update_preferences(session: Session, *, employee_id: int, data: PreferencesI
 def suggest_from_cv(
     session: Session, *, employee_id: int, data: bytes, filename: str, max_bytes: int,
     data_dir: Path | None = None,
-) -> list[PendingSkill]:
+) -> list[Suggestion]:
     """Read an uploaded CV (text, PDF or DOCX; sniffed and size-limited), find the skills it
     names or describes (semantic extraction with the skill linker whose vectors live under
-    ``data_dir``; exact names only without it) and store them as pending suggestions the person
-    accepts or rejects one by one."""
+    ``data_dir``; exact names only without it) and keep them as suggestions, apart from the
+    profile, that the person accepts or rejects one by one. A suggestion keeps the level the
+    CV's words give, or none: a level is never made up."""
     text = read_document(data, filename, max_bytes=max_bytes)
     found = extraction.extract_skills(session, text=text, kind="cv", data_dir=data_dir)
-    extraction.suggest_skills(session, employee_id=employee_id, suggestions=found, actor=f"employee:{employee_id}")
-    return extraction.list_pending(session, employee_id=employee_id)
+    store_suggestions(session, employee_id=employee_id, suggestions=found, actor=f"employee:{employee_id}")
+    return list_suggestions(session, employee_id=employee_id)
 
 
-def list_suggestions(session: Session, *, employee_id: int) -> list[PendingSkill]:
-    return extraction.list_pending(session, employee_id=employee_id)
+def store_suggestions(session: Session, *, employee_id: int, suggestions: list[SkillSuggestion],
+                      actor: str) -> int:
+    """Keep extracted skills as suggestions (skills the person has, or rejected before, are left
+    alone), each with the level its words give or none; how many were new."""
+    levels = {s.skill_id: s.suggested_level for s in suggestions}
+    added = extraction.suggest_skills(session, employee_id=employee_id, suggestions=suggestions, actor=actor)
+    for row in added:
+        row.suggested_level = levels.get(row.skill_id)
+    session.flush()
+    return len(added)
+
+
+def list_suggestions(session: Session, *, employee_id: int) -> list[Suggestion]:
+    """The person's suggestions waiting for a decision (none of them is on the profile yet)."""
+    rows = session.execute(select(EmployeeSkill, Skill.preferred_label).join(Skill, Skill.id == EmployeeSkill.skill_id)
+                           .where(EmployeeSkill.employee_id == employee_id, EmployeeSkill.status == "pending")
+                           .order_by(Skill.preferred_label))
+    return [Suggestion(skill_id=r.skill_id, label=label, suggested_level=r.suggested_level, evidence=r.evidence)
+            for r, label in rows]
 
 
 def decide_suggestion(
     session: Session, *, employee_id: int, skill_id: int, accept: bool, proficiency: int | None = None,
+    actor: str | None = None,
 ) -> PendingSkill:
+    """Accept a suggestion at the level the person chose (or the one suggested), which puts it on
+    the profile, or reject it (it is not suggested again)."""
+    row = session.scalar(select(EmployeeSkill).where(EmployeeSkill.employee_id == employee_id,
+                                                     EmployeeSkill.skill_id == skill_id,
+                                                     EmployeeSkill.status == "pending"))
+    level = proficiency if proficiency is not None else (row.suggested_level if row is not None else None)
+    if accept and row is not None and level is None:
+        skill = session.get(Skill, skill_id)
+        raise Invalid(f"proficiency: choose your level in {skill.preferred_label if skill else 'this skill'} "
+                      "before accepting it")
     row = extraction.decide_suggestion(session, employee_id=employee_id, skill_id=skill_id, accept=accept,
-                                       proficiency=proficiency, actor=f"employee:{employee_id}")
+                                       proficiency=level if accept else None,
+                                       actor=actor or f"employee:{employee_id}")
     mark_changed(session, employee_ids=[employee_id])
     skill = session.get(Skill, skill_id)
     return PendingSkill(skill_id=skill_id, label=skill.preferred_label if skill else "?", proficiency=row.proficiency,

@@ -13,7 +13,7 @@ from trellis.extraction.schemas import PendingSkill
 from trellis.notifications import service as notifications
 from trellis.notifications.schemas import NotificationOut
 from trellis.profiles import service as profiles
-from trellis.profiles.schemas import PreferencesIn, ProfileOut, ProfileSkill, SkillHit, SkillIn
+from trellis.profiles.schemas import PreferencesIn, ProfileOut, ProfileSkill, SkillHit, SkillIn, Suggestion
 from trellis.recommendations import service as recommendations
 from trellis.recommendations.schemas import ForYou
 from trellis.web.deps import Permit, SessionDep, SettingsDep
@@ -56,8 +56,9 @@ def preferences(data: PreferencesIn, session: SessionDep, actor: Actor = Permit(
 
 @router.post("/profile/cv", status_code=201)
 async def upload_cv(cv: UploadFile, session: SessionDep, settings: SettingsDep,
-                    actor: Actor = Permit("profile.edit")) -> list[PendingSkill]:
-    """Upload a CV (.txt, .pdf, .docx): the skills it names become pending suggestions."""
+                    actor: Actor = Permit("profile.edit")) -> list[Suggestion]:
+    """Upload a CV (.txt, .pdf, .docx): the skills it names become suggestions, kept apart from
+    the profile until accepted, each with the level its words give (or none) and the words."""
     limit = settings.max_upload_mb * 1024 * 1024
     try:
         data = await cv.read(limit + 1)
@@ -68,7 +69,7 @@ async def upload_cv(cv: UploadFile, session: SessionDep, settings: SettingsDep,
 
 
 @router.get("/profile/suggestions")
-def suggestions(session: SessionDep, actor: Actor = Permit("profile.view")) -> list[PendingSkill]:
+def suggestions(session: SessionDep, actor: Actor = Permit("profile.view")) -> list[Suggestion]:
     return profiles.list_suggestions(session, employee_id=_me(actor))
 
 

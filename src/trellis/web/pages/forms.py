@@ -39,7 +39,7 @@ def opportunity_from_form(session: Session, form: FormData) -> OpportunityIn:
                                        required=form.get(f"required_{i}") == "on"))
     raw = {k: form.get(k) for k in ("type", "title", "description", "remote", "closes_on")}
     data: dict[str, Any] = {k: v for k, v in raw.items() if v not in (None, "")}
-    for k in ("role_id", "location_id", "hours_per_week", "duration_weeks"):
+    for k in ("role_id", "location_id", "org_unit_id", "hours_per_week", "duration_weeks"):
         data[k] = _int(form.get(k))
     return validated(OpportunityIn, {**data, "skills": [s.model_dump() for s in skills]})
 

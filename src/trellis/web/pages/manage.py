@@ -96,12 +96,13 @@ def close_opening(opportunity_id: int, session: SessionDep, reason: Annotated[st
 def applicants(request: Request, opportunity_id: int, session: SessionDep, settings: SettingsDep,
                background: BackgroundTasks, actor: Actor = Permit("application.view")) -> Response:
     opp = opportunities.get_opportunity(session, actor=actor, opportunity_id=opportunity_id)
-    apps = applications.list_for_opportunity(session, actor=actor, opportunity_id=opportunity_id)
+    apps = recommendations.applicants(session, settings=settings, actor=actor, opportunity_id=opportunity_id)
     shortlist = recommendations.shortlist(session, settings=settings, actor=actor, opportunity_id=opportunity_id, k=10)
     background.add_task(write_apart, request.app.state, recommendations.record_shown,
                         shown=[(e.employee_id, opportunity_id, e.match) for e in shortlist], model_version=None,
                         source="candidates", actor=actor)
-    return render(request, "applicants.html", {"opp": opp, "apps": apps, "stages": [*STAGES[1:], "rejected"],
+    return render(request, "applicants.html", {"opp": opportunities.to_out(session, opp), "apps": apps,
+                                               "stages": [*STAGES[1:], "rejected"],
                                                "shortlist": shortlist})
 
 

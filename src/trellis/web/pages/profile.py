@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 from starlette.datastructures import UploadFile as StarletteUploadFile
 
 from trellis.accounts.permissions import Actor
@@ -29,12 +30,22 @@ def _me(actor: Actor) -> int:
     return actor.employee_id
 
 
+def _page(request: Request, session: Session, actor: Actor, *, form: str | None = None, error: Invalid | None = None,
+          typed: dict[str, Any] | None = None) -> Response:
+    """The profile page; after a form's bad input, again with the error beside that form, what was
+    typed still in it, and nothing written (422)."""
+    if error is not None:
+        session.rollback()
+    me = _me(actor)
+    return render(request, "profile.html", {
+        "profile": profiles.get_profile(session, employee_id=me), "pending": profiles.list_suggestions(
+            session, employee_id=me), "roles": filter_choices(session)["roles"],
+        "form": form, "error": error, "typed": typed or {}}, status_code=200 if error is None else 422)
+
+
 @router.get("/profile")
 def profile(request: Request, session: SessionDep, actor: Actor = Permit("profile.view")) -> Response:
-    me = _me(actor)
-    return render(request, "profile.html", {"profile": profiles.get_profile(session, employee_id=me),
-                                            "pending": profiles.list_suggestions(session, employee_id=me),
-                                            "roles": filter_choices(session)["roles"]})
+    return _page(request, session, actor)
 
 
 @router.post("/profile/cv")
@@ -42,14 +53,17 @@ async def upload_cv(request: Request, session: SessionDep, settings: SettingsDep
                     actor: Actor = Permit("profile.edit")) -> Response:
     form = await request.form()
     upload = form.get("cv")
-    if not isinstance(upload, StarletteUploadFile):
-        raise Invalid("cv: choose a file to upload")
     try:
-        data = await upload.read(settings.max_upload_mb * 1024 * 1024 + 1)
-    finally:
-        await upload.close()
-    return await in_own_thread(_upload_cv, session, settings, actor=actor, data=data,
-                               filename=upload.filename or "upload")
+        if not isinstance(upload, StarletteUploadFile):
+            raise Invalid("cv: choose a file to upload")
+        try:
+            data = await upload.read(settings.max_upload_mb * 1024 * 1024 + 1)
+        finally:
+            await upload.close()
+        return await in_own_thread(_upload_cv, session, settings, actor=actor, data=data,
+                                   filename=upload.filename or "upload")
+    except Invalid as err:
+        return await in_own_thread(_page, request, session, actor, form="cv", error=err)
 
 
 def _upload_cv(session: Session, settings: Settings, *, actor: Actor, data: bytes, filename: str) -> Response:
@@ -59,19 +73,25 @@ def _upload_cv(session: Session, settings: Settings, *, actor: Actor, data: byte
 
 
 @router.post("/profile/suggestions/{skill_id}")
-def decide_suggestion(skill_id: int, session: SessionDep, decision: Annotated[str, Form()],
-                      proficiency: Annotated[int | None, Form()] = None,
-                      actor: Actor = Permit("profile.edit")) -> Response:
-    profiles.decide_suggestion(session, employee_id=_me(actor), skill_id=skill_id, accept=decision == "accept",
-                               proficiency=proficiency)
+def decide_suggestion(request: Request, skill_id: int, session: SessionDep, decision: Annotated[str, Form()],
+                      proficiency: Annotated[str, Form()] = "", actor: Actor = Permit("profile.edit")) -> Response:
+    try:
+        profiles.decide_suggestion(session, employee_id=_me(actor), skill_id=skill_id, accept=decision == "accept",
+                                   proficiency=int(proficiency) if proficiency.isdigit() else None)
+    except Invalid as err:
+        return _page(request, session, actor, form=f"suggestion-{skill_id}", error=err)
     return RedirectResponse("/profile#suggestions", status_code=303)
 
 
 @router.post("/profile/skills")
 async def add_skill(request: Request, session: SessionDep, actor: Actor = Permit("profile.edit")) -> Response:
     form = await request.form()
-    data = validated(SkillIn, {"label": form.get("skill"), "proficiency": form.get("proficiency") or 3})
-    return await in_own_thread(_add_skill, session, actor=actor, data=data)
+    typed = {"skill": str(form.get("skill") or ""), "proficiency": str(form.get("proficiency") or "3")}
+    try:
+        data = validated(SkillIn, {"label": typed["skill"], "proficiency": typed["proficiency"]})
+        return await in_own_thread(_add_skill, session, actor=actor, data=data)
+    except Invalid as err:
+        return await in_own_thread(_page, request, session, actor, form="skill", error=err, typed=typed)
 
 
 def _add_skill(session: Session, *, actor: Actor, data: SkillIn) -> Response:
@@ -88,7 +108,14 @@ def remove_skill(skill_id: int, session: SessionDep, actor: Actor = Permit("prof
 @router.post("/profile/preferences")
 async def preferences(request: Request, session: SessionDep, actor: Actor = Permit("profile.edit")) -> Response:
     form = await request.form()
-    data = validated(PreferencesIn, {
+    try:
+        return await in_own_thread(_preferences, session, actor=actor, data=_preferences_in(form))
+    except Invalid as err:
+        return await in_own_thread(_page, request, session, actor, form="preferences", error=err)
+
+
+def _preferences_in(form: FormData) -> PreferencesIn:
+    return validated(PreferencesIn, {
         "interests": [i for i in str(form.get("interests", "")).split(",") if i.strip()],
         "target_role_ids": [int(str(v)) for v in form.getlist("target_role_ids") if str(v).isdigit()],
         "open_to_jobs": form.get("open_to_jobs") == "on", "open_to_gigs": form.get("open_to_gigs") == "on",
@@ -96,7 +123,6 @@ async def preferences(request: Request, session: SessionDep, actor: Actor = Perm
         "remote": form.get("remote") or "any", "gig_hours_per_week": form.get("gig_hours_per_week") or 0,
         "visibility": form.get("visibility") or "company", "ai_opt_out": form.get("ai_opt_out") == "on",
     })
-    return await in_own_thread(_preferences, session, actor=actor, data=data)
 
 
 def _preferences(session: Session, *, actor: Actor, data: PreferencesIn) -> Response:
