@@ -36,7 +36,7 @@ class PostingParams:
     temperature: float = 0.05  # softmax of their scores (lower: the best one takes more)
     w_title: float = 0.6
     w_text: float = 0.4
-    min_text_score: float = 1.6  # a description skill below this fused linker score is noise (see extraction)
+    min_text_score: float = 1.4  # a description skill below this fused linker score is noise (see extraction)
 
 
 def split_title(text: str, title: str | None) -> tuple[str, str]:
