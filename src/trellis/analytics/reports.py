@@ -119,10 +119,11 @@ def _chart(title: str, svg: str, file: str, header: list[str], rows: list[list[A
             "uri": charts.csv_data_uri(charts.to_csv(header, rows)), "table": None}
 
 
-def mobility_report(session: Session, *, period: Period, org_unit_id: int | None = None) -> str:
+def mobility_report(session: Session, *, period: Period, org_unit_id: int | None = None,
+                    hidden: frozenset[int] = frozenset()) -> str:
     """The self-contained HTML mobility report: KPIs, trend lines, the flow diagram and matrix,
     the skills supply/demand heatmap, gaps, emerging skills, funnels and hoarding flags."""
-    m = mobility_metrics(session, period=period, org_unit_id=org_unit_id)
+    m = mobility_metrics(session, period=period, org_unit_id=org_unit_id, hidden=hidden)
     trend = mobility_trend(session, period=period, org_unit_id=org_unit_id)
     flows = talent_flows(session, period=period)
     heat = skills_heatmap(session, org_unit_id=org_unit_id)
