@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -21,7 +20,7 @@ from portal_world import app_for, login, settings_for
 from trellis.accounts.permissions import ROLES
 from trellis.accounts.service import actor_for, create_user
 from trellis.applications import service as applications
-from trellis.applications.schemas import ApplyIn, MoveIn
+from trellis.applications.schemas import ApplyIn
 from trellis.config import Settings
 from trellis.db import make_engine, make_session_factory
 
@@ -197,7 +196,7 @@ def test_the_owner_and_hr_see_each_applicant_flagged_applied_on_the_shortlist(
 
 
 def test_at_the_offer_the_hr_current_manager_learns_of_their_report_everywhere(
-    org: Org, client_of: dict[str, TestClient], tmp_path: Path,
+    org: Org, client_of: dict[str, TestClient],
 ) -> None:
     app_id = org.applicant_of["hr_admin"]
     owner = client_of["owner"]
