@@ -50,6 +50,12 @@ class Settings(BaseSettings):
     )
     login_max_failures: int = Field(default=5, description="Failed logins per e-mail and address before a lock-out.")
     login_window_minutes: int = Field(default=15, description="Window (and lock-out length) for failed logins.")
+    login_max_account_failures: int = Field(
+        default=20, ge=1, description="Failed logins for one e-mail from any addresses within the window before "
+        "that account is locked out for the window (changing addresses does not get round it).")
+    forwarded_allow_ips: str = Field(
+        default="", description="Reverse proxies whose X-Forwarded-For/-Proto headers `trellis serve` believes: "
+        "comma-separated addresses or networks (`*`: any). Empty: none; the client address is the connection's.")
     public_url: str = Field(default="http://127.0.0.1:8000", description="Base URL used in e-mailed links.")
     smtp_host: str | None = Field(default=None, description="SMTP server for e-mail notifications; unset: no e-mail.")
     smtp_port: int = Field(default=25, description="SMTP port.")

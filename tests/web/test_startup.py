@@ -71,6 +71,25 @@ def test_serve_with_several_workers_hands_the_database_url_to_them(monkeypatch: 
     assert config.timeout_worker_healthcheck >= 30  # building the index must not look like a hung worker
 
 
+def test_serve_believes_forwarded_headers_only_from_the_configured_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+
+    from trellis.config import get_settings
+
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append(kw))
+    monkeypatch.setenv("TRELLIS_SECRET_KEY", "a-real-secret-for-this-test-only")
+    for proxies in ("", "10.0.0.5,10.0.1.0/24"):
+        monkeypatch.setenv("TRELLIS_FORWARDED_ALLOW_IPS", proxies)
+        get_settings.cache_clear()
+        result = CliRunner().invoke(cli, ["serve", "--db", "sqlite:///:memory:"])
+        assert result.exit_code == 0, result.output
+    get_settings.cache_clear()
+    off, on = (uvicorn.Config(app=None, **kw) for kw in calls)  # type: ignore[arg-type]
+    assert off.proxy_headers is False  # uvicorn's own default: True, believing 127.0.0.1
+    assert on.proxy_headers is True and on.forwarded_allow_ips == "10.0.0.5,10.0.1.0/24"
+
+
 def test_the_workers_share_a_socket_marked_as_tcp_so_replies_are_not_delayed(monkeypatch: pytest.MonkeyPatch) -> None:
     import socket
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 import copy
 import os
 import socket
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from trellis.cli.common import DbOption, settings_for
+
+if TYPE_CHECKING:
+    from trellis.config import Settings
 
 # uvicorn's supervisor kills a worker that does not answer its ping within this many seconds
 # (default 5). A worker building its matching index (100,000 people) on a busy machine can hold
@@ -41,9 +44,19 @@ def serve(
         os.environ["TRELLIS_DATABASE_URL"] = settings.database_url
         run_workers(uvicorn.Config("trellis.web.app:app_from_env", factory=True, host=settings.host,
                                    port=settings.port, workers=workers, log_config=log_config,
-                                   timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS))
+                                   timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
+                                   **proxy_options(settings)))
     else:
-        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=log_config)
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=log_config,
+                    **proxy_options(settings))
+
+
+def proxy_options(settings: Settings) -> dict[str, Any]:
+    """Whose X-Forwarded-For / X-Forwarded-Proto to believe: only the configured proxies
+    (``forwarded_allow_ips``). uvicorn's own default believes 127.0.0.1, so anyone on the machine
+    could pick their client address and step round the sign-in lock-out per address."""
+    proxies = settings.forwarded_allow_ips.strip()
+    return {"proxy_headers": bool(proxies), "forwarded_allow_ips": proxies or None}
 
 
 def run_workers(config: Any) -> None:
