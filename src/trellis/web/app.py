@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.exc import DataError, SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp
 
 from trellis import __version__
 from trellis.architecture.service import organisation_counts
@@ -70,6 +71,15 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     }.items()}
 
 
+class TrellisApp(FastAPI):
+    """FastAPI with the security headers outside everything, the server-error handler included:
+    middleware added with ``add_middleware`` sits inside Starlette's ServerErrorMiddleware, so a
+    500 it answers would go out without them."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeadersMiddleware(super().build_middleware_stack())
+
+
 def _wants_json(request: Request) -> bool:
     return request.url.path.startswith(("/api/", "/health")) or "application/json" in request.headers.get("accept", "")
 
@@ -77,13 +87,12 @@ def _wants_json(request: Request) -> bool:
 def create_app(settings: Settings) -> FastAPI:
     engine = make_engine(settings.database_url, echo=settings.echo_sql)
 
-    app = FastAPI(title="Trellis", version=__version__, description="Internal talent marketplace API. "
+    app = TrellisApp(title="Trellis", version=__version__, description="Internal talent marketplace API. "
                   "Authenticate with `Authorization: Bearer <token>` (tokens: /admin/tokens).",
                   docs_url=None, redoc_url=None, responses=ERROR_RESPONSES, lifespan=lifespan_for(settings))
     app.state.settings = settings
     app.state.engine = engine
     set_up_writes(app.state, engine)  # reader and writer sessions, the write gate (web/writes.py)
-    app.add_middleware(SecurityHeadersMiddleware)
     mount_docs(app)  # before /static, which would otherwise shadow /static/swagger
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
