@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from fastapi.testclient import TestClient
 
 from builders import billion_laughs_docx
@@ -44,3 +45,28 @@ def test_a_server_error_still_carries_the_security_headers(settings: Settings) -
     assert response.status_code == 500
     assert _has_security_headers(response) and response.headers["Cache-Control"] == "no-store"
 
+
+
+LONG = "x" * 60_000
+SEARCHES = [  # (method, path, field, how the value is sent)
+    ("GET", "/api/v1/opportunities", "q", "params"),
+    ("GET", "/api/v1/skills", "q", "params"),
+    ("GET", "/marketplace", "q", "params"),
+    ("GET", "/hr/analytics", "unit", "params"),
+    ("GET", "/api/v1/audit", "text", "params"),
+    ("POST", "/api/v1/profile/skills", "label", "json"),
+    ("PUT", "/api/v1/profile/preferences", "interests.0", "json"),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "field", "via"), SEARCHES)
+def test_text_too_long_for_a_field_is_a_422_naming_the_field_not_a_database_outage(
+    as_role: Callable[[str], TestClient], method: str, path: str, field: str, via: str,
+) -> None:
+    client = as_role("hr_admin")
+    value: object = [LONG] if field == "interests.0" else LONG
+    name = field.split(".")[0]
+    response = (client.request(method, path, params={name: LONG}) if via == "params" else
+                client.request(method, path, json={name: value, "proficiency": 3}))
+    assert response.status_code == 422, (path, response.status_code, response.text[:200])
+    assert field in response.text and "not reachable" not in response.text

@@ -21,7 +21,7 @@ from starlette.types import ASGIApp
 from trellis import __version__
 from trellis.architecture.service import organisation_counts
 from trellis.config import Settings, get_settings
-from trellis.db import is_connection_error, make_engine
+from trellis.db import is_connection_error, is_too_big, make_engine
 from trellis.errors import (
     Conflict,
     Forbidden,
@@ -157,7 +157,7 @@ def _as_domain_error(exc: Exception) -> TrellisError:
         return exc
     if is_connection_error(exc):
         return Unavailable(DATABASE_DOWN)
-    if isinstance(exc, OverflowError | DataError):  # an id beyond 64 bits, a text longer than its column
+    if isinstance(exc, OverflowError | DataError) or is_too_big(exc):  # an id beyond 64 bits, a text too long
         return Invalid("a value is out of range or too long for its field")
     raise exc  # anything else from the database is a bug: a 500, logged by the server
 

@@ -38,7 +38,7 @@ def _query(**params: Any) -> str:
 @router.get("/analytics")
 def analytics(request: Request, session: SessionDep, settings: SettingsDep,
               period: Annotated[str | None, Query()] = None, org_unit_id: Annotated[int | None, Query()] = None,
-              unit: Annotated[str | None, Query()] = None,
+              unit: Annotated[str | None, Query(max_length=200)] = None,
               actor: Actor = Permit("analytics.view")) -> Response:
     cache.enable(session, settings.analytics_cache_seconds)
     found = find_units(session, text=unit) if unit and unit.strip() else None  # the text box, if used
