@@ -9,6 +9,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+DEFAULT_SECRET_KEY = "change-me-in-production"  # refused by `trellis serve` outside demo mode
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TRELLIS_", env_file=".env", extra="ignore")
@@ -19,8 +21,9 @@ class Settings(BaseSettings):
     )
     data_dir: Path = Field(default=Path("var"), description="Where caches and uploads live.")
     secret_key: str = Field(
-        default="change-me-in-production",
-        description="Signs session cookies and CSRF tokens. Set a long random value in production.",
+        default=DEFAULT_SECRET_KEY,
+        description="Signs session cookies and CSRF tokens. Set a long random value: the portal refuses to serve "
+        "with the default (`trellis serve --demo` generates one instead).",
     )
     host: str = Field(default="127.0.0.1", description="Address `trellis serve` binds to.")
     port: int = Field(default=8000, description="Port `trellis serve` listens on.")

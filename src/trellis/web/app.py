@@ -20,7 +20,7 @@ from starlette.types import ASGIApp
 
 from trellis import __version__
 from trellis.architecture.service import organisation_counts
-from trellis.config import Settings, get_settings
+from trellis.config import DEFAULT_SECRET_KEY, Settings, get_settings
 from trellis.db import is_connection_error, is_too_big, make_engine
 from trellis.errors import (
     Conflict,
@@ -38,6 +38,7 @@ from trellis.web.api import paths as paths_api
 from trellis.web.deps import SessionDep, permit
 from trellis.web.docs import mount_docs
 from trellis.web.headers import SecurityHeadersMiddleware
+from trellis.web.security import serving_settings
 from trellis.web.startup import lifespan_for
 from trellis.web.templating import render
 from trellis.web.writes import set_up as set_up_writes
@@ -85,6 +86,9 @@ def _wants_json(request: Request) -> bool:
 
 
 def create_app(settings: Settings) -> FastAPI:
+    if settings.secret_key == DEFAULT_SECRET_KEY:
+        log.warning("THE SECRET KEY IS THE PUBLIC DEFAULT: anyone can forge sessions and CSRF tokens. "
+                    "Set TRELLIS_SECRET_KEY (trellis serve refuses to start without it outside --demo).")
     engine = make_engine(settings.database_url, echo=settings.echo_sql)
 
     app = TrellisApp(title="Trellis", version=__version__, description="Internal talent marketplace API. "
@@ -163,5 +167,6 @@ def _as_domain_error(exc: Exception) -> TrellisError:
 
 
 def app_from_env() -> FastAPI:
-    """Factory for multi-worker servers: each worker reads the settings from the environment."""
-    return create_app(get_settings())
+    """Factory for multi-worker servers: each worker reads the settings from the environment
+    (the default secret key is refused: see ``serving_settings``)."""
+    return create_app(serving_settings(get_settings()))
