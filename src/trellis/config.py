@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", description="Address `trellis serve` binds to.")
     port: int = Field(default=8000, description="Port `trellis serve` listens on.")
     max_upload_mb: int = Field(default=100, description="Largest file accepted by import and upload.")
+    max_request_kb: int = Field(
+        default=1024, ge=1, description="Largest web request body other than a file upload (JSON, forms), in KiB; "
+        "a larger one is refused with 413.")
     max_import_errors: int = Field(default=50, description="Errors listed before an import stops.")
     retention_applications_months: int = Field(
         default=24, ge=1, description="Closed applications older than this are purged by `maintenance purge`."

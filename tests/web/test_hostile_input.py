@@ -8,9 +8,11 @@ from collections.abc import Callable
 import pytest
 from fastapi.testclient import TestClient
 
-from builders import billion_laughs_docx
-from portal_world import csrf_of
+from builders import billion_laughs_docx, make_skill
+from portal_world import World, csrf_of
 from trellis.config import Settings
+from trellis.db import make_engine, make_session_factory
+from trellis.models import OpportunitySkill, Skill
 from trellis.web.app import create_app
 from trellis.web.headers import HEADERS
 
@@ -70,3 +72,45 @@ def test_text_too_long_for_a_field_is_a_422_naming_the_field_not_a_database_outa
                 client.request(method, path, json={name: value, "proficiency": 3}))
     assert response.status_code == 422, (path, response.status_code, response.text[:200])
     assert field in response.text and "not reachable" not in response.text
+
+
+def test_a_request_body_over_the_limit_is_refused_with_413_declared_or_streamed(
+    as_role: Callable[[str], TestClient], portal_settings: Settings,
+) -> None:
+    client = as_role("manager")
+    huge = b'{"title": "' + b"x" * (portal_settings.max_request_kb * 1024 + 1) + b'"}'
+    declared = client.post("/api/v1/opportunities", content=huge, headers={"content-type": "application/json"})
+    streamed = client.post("/api/v1/opportunities", content=iter([huge[:1000], huge[1000:]]),
+                           headers={"content-type": "application/json"})
+    for response in (declared, streamed):
+        assert response.status_code == 413 and "limit" in response.json()["detail"]
+        assert _has_security_headers(response)
+
+
+def test_an_e_mail_address_that_is_markup_is_refused_at_account_creation(as_role: Callable[[str], TestClient]) -> None:
+    admin = as_role("sysadmin")
+    for email in ('"><img src=x onerror=alert(1)>@example.com', "two words@example.com", "no-at-sign.example.com"):
+        response = admin.post("/api/v1/users", json={"email": email, "role": "employee"})
+        assert response.status_code == 422 and "email" in response.text, email
+    assert admin.post("/api/v1/users", json={"email": "new.person+tag@example.com"}).status_code == 201
+
+
+def test_a_manager_cannot_open_the_edit_form_of_someone_elses_posting(
+    as_role: Callable[[str], TestClient], world: World,
+) -> None:
+    assert as_role("manager").get(f"/manage/opportunities/{world.gig}").status_code == 403  # Hugo's gig
+    assert as_role("hr_partner").get(f"/manage/opportunities/{world.gig}").status_code == 200
+
+
+def test_csv_exports_neutralise_cells_a_spreadsheet_would_run_as_formulas(
+    as_role: Callable[[str], TestClient], world: World,
+) -> None:
+    engine = make_engine(world.url)
+    with make_session_factory(engine)() as s:
+        formula = make_skill(s, "=HYPERLINK(\"http://evil.example\",\"x\")", taxonomy_id=s.get(Skill, world.python)
+                             .taxonomy_id)  # type: ignore[union-attr]
+        s.add(OpportunitySkill(opportunity_id=world.gig, skill_id=formula.id, min_proficiency=2))
+        s.commit()
+    engine.dispose()
+    text = as_role("hr_admin").get("/api/v1/analytics/skills/supply-demand.csv").text
+    assert "'=HYPERLINK(" in text and ",=HYPERLINK(" not in text

@@ -5,6 +5,7 @@ digests are stored, so a copy of the database opens no session."""
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from datetime import UTC, datetime, timedelta
 
@@ -32,6 +33,10 @@ from trellis.models.base import utcnow
 _hasher = PasswordHasher()  # argon2id with the library's RFC 9106 defaults
 TOKEN_PREFIX = "trl_"
 MIN_PASSWORD = 10
+# An address as HTML forms accept one (WHATWG "valid e-mail address"): no quotes, spaces or
+# angle brackets, so an address is never markup.
+EMAIL = re.compile(r"[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+                   r"(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*")
 
 
 def digest(secret: str) -> str:
@@ -62,7 +67,7 @@ def create_user(
     email = email.strip().lower()
     if role not in ROLES:
         raise Invalid(f"role: {role!r} is not one of {', '.join(ROLES)}")
-    if "@" not in email:
+    if not EMAIL.fullmatch(email):
         raise Invalid(f"email: {email!r} is not an e-mail address")
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise Conflict(f"an account for {email} already exists")

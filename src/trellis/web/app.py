@@ -38,6 +38,7 @@ from trellis.web.api import paths as paths_api
 from trellis.web.deps import SessionDep, permit
 from trellis.web.docs import mount_docs
 from trellis.web.headers import SecurityHeadersMiddleware
+from trellis.web.limits import BodyLimitMiddleware
 from trellis.web.security import serving_settings
 from trellis.web.startup import lifespan_for
 from trellis.web.templating import render
@@ -50,6 +51,7 @@ STATUS_FOR: dict[type[TrellisError], int] = {
 HERE = Path(__file__).parent
 log = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 5
+UPLOAD_OVERHEAD = 64 * 1024  # multipart boundaries and the other fields of an upload form
 DATABASE_DOWN = "the database is not reachable right now; please try again in a few seconds"
 
 
@@ -67,7 +69,8 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
     for code, text in {
         400: "Bad request", 401: "Not signed in", 403: "Not allowed", 404: "Not found",
-        409: "Conflict with the current state (duplicate, stale version)", 422: "Invalid input",
+        409: "Conflict with the current state (duplicate, stale version)", 413: "Request body too large",
+        422: "Invalid input",
         429: "Too many requests", 503: "The database is unreachable; retry after the Retry-After seconds",
     }.items()}
 
@@ -97,6 +100,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     set_up_writes(app.state, engine)  # reader and writer sessions, the write gate (web/writes.py)
+    app.add_middleware(BodyLimitMiddleware, max_body=settings.max_request_kb * 1024,
+                       max_upload=settings.max_upload_mb * 1024 * 1024 + UPLOAD_OVERHEAD)
     mount_docs(app)  # before /static, which would otherwise shadow /static/swagger
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
