@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     retention_ai_log_months: int = Field(
         default=12, ge=6, description="Recommendation logs older than this are purged (at least 6 months)."
     )
+    analytics_min_group_size: int = Field(
+        default=5, ge=1, description="Fewest people a group of the fairness CSV export (web and CLI) must have for its "
+        "figures to be shown; smaller groups keep their row without them.")
     echo_sql: bool = Field(default=False, description="Log every SQL statement (debugging).")
     analytics_cache_seconds: int = Field(
         default=300, ge=0, description="Longest the HR dashboards reuse a computed result; 0: always recompute."

@@ -84,7 +84,7 @@ def org(world_url: str) -> Org:
 
 @pytest.fixture(scope="module")
 def org_settings(org: Org, tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return settings_for(org.url, tmp_path_factory.mktemp("confidential"))
+    return settings_for(org.url, tmp_path_factory.mktemp("confidential"), analytics_min_group_size=1)
 
 
 @pytest.fixture(scope="module")

@@ -180,9 +180,10 @@ def fairness(session: PortalSessionDep, period: PeriodQuery = None,
 
 
 @fairness_router.get(".csv", response_class=Response)
-def fairness_csv(session: PortalSessionDep, period: PeriodQuery = None,
+def fairness_csv(request: Request, session: PortalSessionDep, period: PeriodQuery = None,
                  actor: Actor = Permit("fairness.audit")) -> Response:
     audit = audit_bias(session, period=_period(period), actor=f"user:{actor.user_id}",
                        hidden=hidden_application_ids(session, actor=actor))
-    return csv_response("bias_audit", AUDIT_COLUMNS, audit_rows(audit))
+    min_group_size = request.app.state.settings.analytics_min_group_size
+    return csv_response("bias_audit", AUDIT_COLUMNS, audit_rows(audit, min_group_size=min_group_size))
 
