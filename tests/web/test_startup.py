@@ -103,26 +103,9 @@ def test_serve_believes_forwarded_headers_only_from_the_configured_proxies(envir
     assert on.proxy_headers is True and on.forwarded_allow_ips == "10.0.0.5,10.0.1.0/24"
 
 
-def test_serve_refuses_the_default_secret_key_outside_demo_mode(environment: pytest.MonkeyPatch,
-                                                                tmp_path: Path) -> None:
-    import uvicorn
-
-    from trellis.errors import Invalid
-
-    served: list[Any] = []
-    environment.setattr(uvicorn, "run", lambda app, **kw: served.append(app))
-    environment.delenv("TRELLIS_SECRET_KEY", raising=False)
-    environment.setenv("TRELLIS_DATA_DIR", str(tmp_path / "var"))
-    environment.chdir(tmp_path)  # no .env file of the working copy
-    result = CliRunner().invoke(cli, ["serve", "--db", "sqlite:///:memory:"])
-    assert isinstance(result.exception, Invalid) and "TRELLIS_SECRET_KEY" in str(result.exception)
-    assert served == []
-    with pytest.raises(Invalid, match="default secret key"):
-        app_from_env()
-
-
-def test_serve_in_demo_mode_generates_a_private_key_once_and_warns(environment: pytest.MonkeyPatch,
-                                                                    tmp_path: Path) -> None:
+@pytest.fixture
+def served_without_a_key(environment: pytest.MonkeyPatch, tmp_path: Path) -> list[Any]:
+    """The apps `trellis serve` would run, with no TRELLIS_SECRET_KEY (nor a .env file) about."""
     import uvicorn
 
     served: list[Any] = []
@@ -130,6 +113,23 @@ def test_serve_in_demo_mode_generates_a_private_key_once_and_warns(environment: 
     environment.delenv("TRELLIS_SECRET_KEY", raising=False)
     environment.setenv("TRELLIS_DATA_DIR", str(tmp_path / "var"))
     environment.chdir(tmp_path)
+    return served
+
+
+def test_serve_refuses_the_default_secret_key_outside_demo_mode(served_without_a_key: list[Any]) -> None:
+    from trellis.errors import Invalid
+
+    served = served_without_a_key
+    result = CliRunner().invoke(cli, ["serve", "--db", "sqlite:///:memory:"])
+    assert isinstance(result.exception, Invalid) and "TRELLIS_SECRET_KEY" in str(result.exception)
+    assert served == []
+    with pytest.raises(Invalid, match="default secret key"):
+        app_from_env()
+
+
+def test_serve_in_demo_mode_generates_a_private_key_once_and_warns(served_without_a_key: list[Any],
+                                                                    tmp_path: Path) -> None:
+    served = served_without_a_key
     runs = [CliRunner().invoke(cli, ["serve", "--demo", "--db", "sqlite:///:memory:"]) for _ in range(2)]
     assert all(r.exit_code == 0 for r in runs), runs[0].output
     key_file = tmp_path / "var" / "secret_key"
