@@ -30,7 +30,7 @@ demo: venv
 			$(if $(filter sqlite:///$(DB_FILE),$(DEMO_DB)),--replace,) && mkdir -p var && touch $(DEMO_MARK); \
 	fi
 	$(BIN)/trellis users demo-accounts --db $(DEMO_DB)
-	$(BIN)/trellis serve --db $(DEMO_DB)
+	$(BIN)/trellis serve --demo --db $(DEMO_DB)
 
 ## make test: install, lint, type-check, run the whole suite (SQLite, then PostgreSQL)
 test: venv

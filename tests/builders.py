@@ -194,3 +194,29 @@ def make_demographics(session: Session, employee: Employee, **kw: Any) -> Any:
     session.add(row)
     session.flush()
     return row
+
+
+# --- hostile files ------------------------------------------------------------------------------
+
+def billion_laughs_docx() -> bytes:
+    """A real DOCX whose document part declares nested entities that would expand a thousand
+    million times (the "billion laughs" XML bomb)."""
+    import io
+    import zipfile
+
+    import docx
+
+    buf = io.BytesIO()
+    document = docx.Document()
+    document.add_paragraph("LAUGH")
+    document.save(buf)
+    entities = '<!ENTITY lol0 "lol">' + "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10))
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "word/document.xml":
+                body = data.decode().split("?>", 1)[-1].replace("LAUGH", "&lol9;")
+                data = f'<?xml version="1.0"?><!DOCTYPE lolz [{entities}]>{body}'.encode()
+            dst.writestr(info, data)
+    return out.getvalue()

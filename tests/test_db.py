@@ -91,3 +91,16 @@ def test_the_demo_command_refreshes_the_statistics_when_it_is_done(fresh_db_url:
     result = CliRunner().invoke(app, ["demo", "--employees", "80", "--db", fresh_db_url])
     assert result.exit_code == 0, result.output
     assert called == [fresh_db_url]
+
+
+def test_a_statement_too_big_for_sqlite_is_bad_input_not_a_lost_database() -> None:
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from trellis.db import is_connection_error, is_too_big
+
+    too_complex = OperationalError("SELECT ...", {}, sqlite3.OperationalError("LIKE or GLOB pattern too complex"))
+    gone = OperationalError("SELECT ...", {}, sqlite3.OperationalError("unable to open database file"))
+    assert is_too_big(too_complex) and not is_connection_error(too_complex)
+    assert is_connection_error(gone) and not is_too_big(gone)

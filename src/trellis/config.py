@@ -10,6 +10,8 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+DEFAULT_SECRET_KEY = "change-me-in-production"  # refused by `trellis serve` outside demo mode
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TRELLIS_", env_file=".env", extra="ignore")
@@ -28,12 +30,16 @@ class Settings(BaseSettings):
         default="int8", description="ONNX encoder: int8 (dynamic quantisation) or fp32 (exact)."
     )
     secret_key: str = Field(
-        default="change-me-in-production",
-        description="Signs session cookies and CSRF tokens. Set a long random value in production.",
+        default=DEFAULT_SECRET_KEY,
+        description="Signs session cookies and CSRF tokens. Set a long random value: the portal refuses to serve "
+        "with the default (`trellis serve --demo` generates one instead).",
     )
     host: str = Field(default="127.0.0.1", description="Address `trellis serve` binds to.")
     port: int = Field(default=8000, description="Port `trellis serve` listens on.")
     max_upload_mb: int = Field(default=100, description="Largest file accepted by import and upload.")
+    max_request_kb: int = Field(
+        default=1024, ge=1, description="Largest web request body other than a file upload (JSON, forms), in KiB; "
+        "a larger one is refused with 413.")
     max_import_errors: int = Field(default=50, description="Errors listed before an import stops.")
     retention_applications_months: int = Field(
         default=24, ge=1, description="Closed applications older than this are purged by `maintenance purge`."
@@ -41,6 +47,9 @@ class Settings(BaseSettings):
     retention_ai_log_months: int = Field(
         default=12, ge=6, description="Recommendation logs older than this are purged (at least 6 months)."
     )
+    analytics_min_group_size: int = Field(
+        default=5, ge=1, description="Fewest people a group of the fairness CSV export (web and CLI) must have for its "
+        "figures to be shown; smaller groups keep their row without them.")
     echo_sql: bool = Field(default=False, description="Log every SQL statement (debugging).")
     analytics_cache_seconds: int = Field(
         default=300, ge=0, description="Longest the HR dashboards reuse a computed result; 0: always recompute."
@@ -59,6 +68,12 @@ class Settings(BaseSettings):
     )
     login_max_failures: int = Field(default=5, description="Failed logins per e-mail and address before a lock-out.")
     login_window_minutes: int = Field(default=15, description="Window (and lock-out length) for failed logins.")
+    login_max_account_failures: int = Field(
+        default=20, ge=1, description="Failed logins for one e-mail from any addresses within the window before "
+        "that account is locked out for the window (changing addresses does not get round it).")
+    forwarded_allow_ips: str = Field(
+        default="", description="Reverse proxies whose X-Forwarded-For/-Proto headers `trellis serve` believes: "
+        "comma-separated addresses or networks (`*`: any). Empty: none; the client address is the connection's.")
     public_url: str = Field(default="http://127.0.0.1:8000", description="Base URL used in e-mailed links.")
     smtp_host: str | None = Field(default=None, description="SMTP server for e-mail notifications; unset: no e-mail.")
     smtp_port: int = Field(default=25, description="SMTP port.")

@@ -110,6 +110,19 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
         session.close()
 
 
+# What SQLite says of a statement too big for it (a huge search text, too many values): that
+# is bad input, although the driver raises it as an OperationalError like a lost connection.
+TOO_BIG = ("pattern too complex", "string or blob too big", "too many sql variables", "expression tree is too large",
+           "parser stack overflow", "too many terms")
+
+
+def is_too_big(err: BaseException) -> bool:
+    """True when the database refused a statement because an input was too big for it."""
+    from sqlalchemy import exc
+
+    return isinstance(err, exc.OperationalError) and any(m in str(err.orig).lower() for m in TOO_BIG)
+
+
 def is_connection_error(err: BaseException) -> bool:
     """True when ``err`` means the database cannot be reached (down, restarting, connection
     dropped, pool exhausted) rather than a bug or bad data: callers answer "try again later"."""
@@ -117,4 +130,6 @@ def is_connection_error(err: BaseException) -> bool:
 
     if isinstance(err, exc.DBAPIError) and err.connection_invalidated:
         return True
+    if is_too_big(err):
+        return False
     return isinstance(err, exc.OperationalError | exc.InterfaceError | exc.DisconnectionError | exc.TimeoutError)

@@ -96,3 +96,27 @@ def check_api(client: TestClient) -> None:
         assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv"), path
     assert client.get("/api/v1/analytics/mobility/report.html", params={"period": "2025"}).text.startswith(
         "<!doctype html>")
+
+
+def test_the_fairness_csv_withholds_the_figures_of_groups_smaller_than_the_minimum(org_db: str,
+                                                                                  tmp_path: Path) -> None:
+    import csv
+    import io
+
+    def rows(min_group_size: int) -> list[dict[str, str]]:
+        app = create_app(Settings(database_url=org_db, data_dir=tmp_path, secret_key="x",
+                                  analytics_min_group_size=min_group_size))
+        try:
+            text = TestClient(app, headers=hr_bearer(org_db)).get("/api/v1/analytics/fairness.csv",
+                                                                  params={"period": "2025"}).text
+        finally:
+            app.state.engine.dispose()
+        return list(csv.DictReader(io.StringIO("\n".join(x for x in text.splitlines() if not x.startswith("#")))))
+
+    exact = rows(1)
+    small = [r for r in exact if 0 < int(r["assessed"]) < 5]
+    assert small  # the scenario has groups of one to four people
+    withheld = {(r["outcome"], r["dimension"], r["group"]): r for r in rows(5)}
+    for r in small:
+        row = withheld[(r["outcome"], r["dimension"], r["group"])]
+        assert row["assessed"] == row["selected"] == row["rate"] == "" and "withheld" in row["exclusion_reason"]

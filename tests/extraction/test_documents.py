@@ -10,6 +10,7 @@ import pytest
 from fpdf import FPDF
 from pypdf import PdfReader, PdfWriter
 
+from builders import billion_laughs_docx
 from trellis.errors import Invalid
 from trellis.extraction.documents import read_document, sniff
 
@@ -85,6 +86,11 @@ def test_a_docx_zip_bomb_is_refused_before_it_is_expanded() -> None:
         zf.writestr("word/media/bomb.bin", b"\0" * (60 * 1024 * 1024))
     with pytest.raises(Invalid, match="zip bomb"):
         read_document(buf.getvalue(), "cv.docx", max_bytes=LIMIT)
+
+
+def test_a_billion_laughs_docx_is_refused_with_the_reason() -> None:
+    with pytest.raises(Invalid, match="DTD or entities"):
+        read_document(billion_laughs_docx(), "cv.docx", max_bytes=LIMIT)
 
 
 def test_a_damaged_docx_is_refused() -> None:

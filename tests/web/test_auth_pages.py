@@ -9,9 +9,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from portal_world import PASSWORD, ROLE_EMAILS, app_for, csrf_of, login
+from trellis.accounts.service import create_user
 from trellis.config import Settings
 from trellis.db import make_engine, make_session_factory
 from trellis.models import ApiToken, User, UserSession
+from trellis.web.app import create_app
 
 
 def test_signing_in_sets_an_httponly_samesite_session_cookie_and_redirects_to_next(portal_settings: Settings) -> None:
@@ -66,6 +68,32 @@ def test_repeated_failures_lock_the_account_out_from_that_address(portal_setting
         assert codes == [401, 401, 401]
         locked = client.post("/login", data={"email": "sam@example.com", "password": PASSWORD, "csrf_token": token})
         assert locked.status_code == 429 and "Too many" in locked.text
+
+
+def test_failures_spread_over_many_addresses_lock_the_account_out_all_the_same(portal_settings: Settings) -> None:
+    """uvicorn believes X-Forwarded-For from 127.0.0.1 unless told otherwise: the per-account
+    cap holds even where a client can claim any address."""
+    from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+    engine = make_engine(portal_settings.database_url)
+    with make_session_factory(engine)() as s:
+        create_user(s, email="spread@example.com", role="employee", password=PASSWORD)
+        s.commit()
+    engine.dispose()
+    app = create_app(portal_settings)
+    try:
+        with TestClient(ProxyHeadersMiddleware(app, trusted_hosts="*")) as client:
+            token = csrf_of(client, "/login")
+            wrong = [{"email": "spread@example.com", "password": f"wrong{i}xxxxxx", "csrf_token": token}
+                     for i in range(portal_settings.login_max_account_failures)]
+            codes = [client.post("/login", headers={"X-Forwarded-For": f"203.0.113.{i % 4}"}, data=form).status_code
+                     for i, form in enumerate(wrong)]
+            assert set(codes) == {401}  # never more than login_max_failures from one address
+            locked = client.post("/login", headers={"X-Forwarded-For": "198.51.100.7"},
+                                 data={"email": "spread@example.com", "password": PASSWORD, "csrf_token": token})
+            assert locked.status_code == 429 and "Too many" in locked.text
+    finally:
+        app.state.engine.dispose()
 
 
 def test_signing_in_replaces_a_planted_session_id_and_signing_out_ends_the_session(

@@ -5,6 +5,7 @@ digests are stored, so a copy of the database opens no session."""
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from datetime import UTC, datetime, timedelta
 
@@ -32,6 +33,10 @@ from trellis.models.base import utcnow
 _hasher = PasswordHasher()  # argon2id with the library's RFC 9106 defaults
 TOKEN_PREFIX = "trl_"
 MIN_PASSWORD = 10
+# An address as HTML forms accept one (WHATWG "valid e-mail address"): no quotes, spaces or
+# angle brackets, so an address is never markup.
+EMAIL = re.compile(r"[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+                   r"(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*")
 
 
 def digest(secret: str) -> str:
@@ -62,7 +67,7 @@ def create_user(
     email = email.strip().lower()
     if role not in ROLES:
         raise Invalid(f"role: {role!r} is not one of {', '.join(ROLES)}")
-    if "@" not in email:
+    if not EMAIL.fullmatch(email):
         raise Invalid(f"email: {email!r} is not an e-mail address")
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise Conflict(f"an account for {email} already exists")
@@ -106,35 +111,48 @@ def set_user_active(session: Session, *, user_id: int, active: bool, actor: Acto
 
 def authenticate(
     session: Session, *, email: str, password: str, address: str, max_failures: int, window_minutes: int,
+    max_account_failures: int | None = None,
 ) -> User:
-    """The active user with this e-mail and password. Failures are recorded; more than
-    ``max_failures`` for the same e-mail from the same address within the window lock both out
-    until the window passes (the limit lives in the database, so it holds across workers).
-    ``check_password`` then ``record_login``, in one unit of work."""
-    check = check_password(session, email=email, password=password, address=address,
-                           max_failures=max_failures, window_minutes=window_minutes)
+    """The active user with this e-mail and password. Failures are recorded; ``max_failures``
+    for the same e-mail from the same address within the window lock both out until the window
+    passes, and ``max_account_failures`` for the e-mail from any addresses lock the account out
+    (so rotating addresses does not help). The limits live in the database, so they hold across
+    workers. ``check_password`` then ``record_login``, in one unit of work."""
+    check = check_password(session, email=email, password=password, address=address, max_failures=max_failures,
+                           window_minutes=window_minutes, max_account_failures=max_account_failures)
     return record_login(session, check=check, address=address, max_failures=max_failures,
-                        window_minutes=window_minutes)
+                        window_minutes=window_minutes, max_account_failures=max_account_failures)
 
 
-def _failures(session: Session, *, email: str, address: str, window_minutes: int) -> int:
+def _failures(session: Session, *, email: str, address: str | None, window_minutes: int) -> int:
+    """Failed sign-ins for ``email`` within the window: from ``address``, or from anywhere (None)."""
     since = utcnow() - timedelta(minutes=window_minutes)
-    return session.scalar(
-        select(func.count()).select_from(LoginAttempt).where(
-            LoginAttempt.email == email, LoginAttempt.address == address,
-            LoginAttempt.success.is_(False), LoginAttempt.at >= since)
-    ) or 0
+    where = [LoginAttempt.email == email, LoginAttempt.success.is_(False), LoginAttempt.at >= since]
+    if address is not None:
+        where.append(LoginAttempt.address == address)
+    return session.scalar(select(func.count()).select_from(LoginAttempt).where(*where)) or 0
+
+
+def _check_not_locked(session: Session, *, email: str, address: str, max_failures: int, window_minutes: int,
+                      max_account_failures: int | None) -> None:
+    """RateLimited when (e-mail, address) or, past ``max_account_failures``, the e-mail is locked out."""
+    locked = _failures(session, email=email, address=address, window_minutes=window_minutes) >= max_failures
+    if not locked and max_account_failures is not None:
+        locked = _failures(session, email=email, address=None, window_minutes=window_minutes) >= max_account_failures
+    if locked:
+        raise RateLimited(f"Too many failed sign-ins. Try again in {window_minutes} minutes.")
 
 
 def check_password(
     session: Session, *, email: str, password: str, address: str, max_failures: int, window_minutes: int,
+    max_account_failures: int | None = None,
 ) -> PasswordCheck:
     """The slow half of signing in, which only reads (so it needs no write lock): whether the
     password opens the active account with this e-mail (argon2). Raises RateLimited when
-    (e-mail, address) is already locked out, without checking the password."""
+    (e-mail, address) or the e-mail is already locked out, without checking the password."""
     email = email.strip().lower()
-    if _failures(session, email=email, address=address, window_minutes=window_minutes) >= max_failures:
-        raise RateLimited(f"Too many failed sign-ins. Try again in {window_minutes} minutes.")
+    _check_not_locked(session, email=email, address=address, max_failures=max_failures,
+                      window_minutes=window_minutes, max_account_failures=max_account_failures)
     user = session.scalar(select(User).where(User.email == email))
     if user is None or not user.active or not user.password_hash:
         _hasher.hash(password or "x")  # same work whether or not the account exists
@@ -149,14 +167,15 @@ def check_password(
 
 def record_login(
     session: Session, *, check: PasswordCheck, address: str, max_failures: int, window_minutes: int,
+    max_account_failures: int | None = None,
 ) -> User:
     """The short write of signing in: the limit is counted again here, so attempts that were
     checked side by side lock out exactly as if they had come one after another (past the limit
     the answer is RateLimited whatever the password was, and nothing is recorded); then the
     attempt is recorded and, on success, the sign-in audited. Raises Unauthenticated on a wrong
     e-mail or password (the failed attempt is added: commit it)."""
-    if _failures(session, email=check.email, address=address, window_minutes=window_minutes) >= max_failures:
-        raise RateLimited(f"Too many failed sign-ins. Try again in {window_minutes} minutes.")
+    _check_not_locked(session, email=check.email, address=address, max_failures=max_failures,
+                      window_minutes=window_minutes, max_account_failures=max_account_failures)
     user = session.get(User, check.user_id) if check.user_id is not None else None
     ok = (user is not None and user.active and check.checked_hash is not None
           and user.password_hash == check.checked_hash)  # not changed since it was checked

@@ -38,10 +38,12 @@ class Dashboard:
     hoarding: Hoarding
 
 
-def dashboard(session: Session, *, period: Period, org_unit_id: int | None = None) -> Dashboard:
+def dashboard(session: Session, *, period: Period, org_unit_id: int | None = None,
+              hidden: frozenset[int] = frozenset()) -> Dashboard:
     """Mobility, trend, flows between departments, skills heatmap, supply vs demand, gaps by
-    unit and hoarding indicators (flows and hoarding are organisation-wide)."""
-    metrics = mobility_metrics(session, period=period, org_unit_id=org_unit_id)
+    unit and hoarding indicators (flows and hoarding are organisation-wide); the applications in
+    ``hidden`` (those the viewer may not see) are left out of the funnels."""
+    metrics = mobility_metrics(session, period=period, org_unit_id=org_unit_id, hidden=hidden)
     trend = mobility_trend(session, period=period, org_unit_id=org_unit_id)
     flows = talent_flows(session, period=period)
     hoarding = hoarding_indicators(session, period=period, limit=HOARDING_ROWS)

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from trellis.analytics import frames
 from trellis.analytics.cache import cacheable
 from trellis.analytics.schemas import AuditOutcome, BiasAudit, FairnessGroup, FairnessTable, Period
-from trellis.analytics.service import APPLICATION_RANK, APPLICATION_STAGES, EVENT_STAGES
+from trellis.analytics.service import APPLICATION_RANK, APPLICATION_STAGES, EVENT_STAGES, hidden_pairs
 from trellis.audit.service import record
 from trellis.core import fairness as core
 from trellis.models import Application, ProtectedAttributes
@@ -90,20 +90,22 @@ def _demographics(session: Session) -> Demographics:
     return Demographics(labels, codes)
 
 
-def _event_pairs(session: Session, period: Period) -> np.ndarray:
+def _event_pairs(session: Session, period: Period, hidden: frozenset[int]) -> np.ndarray:
     """One row per person × opportunity pair: employee id, furthest stage rank, best score
-    when shown (NaN if none)."""
+    when shown (NaN if none); less the pairs of the applications in ``hidden``."""
     lo, hi = period.bounds()
     pairs = frames.event_pairs(session, lo=lo, hi=hi, stages=EVENT_STAGES, scores=True)
     assert pairs.score is not None
-    return np.stack([pairs.employee, pairs.stage, pairs.score], axis=1).astype(np.float64).reshape(-1, 3)
+    kept = ~hidden_pairs(session, employees=pairs.employee, opportunities=pairs.opportunity, hidden=hidden)
+    return (np.stack([pairs.employee[kept], pairs.stage[kept], pairs.score[kept]], axis=1)
+            .astype(np.float64).reshape(-1, 3))
 
 
-def _application_ranks(session: Session, period: Period) -> np.ndarray:
+def _application_ranks(session: Session, period: Period, hidden: frozenset[int]) -> np.ndarray:
     lo, hi = period.bounds()
     submitted = func.coalesce(Application.submitted_at, Application.created_at)
     stmt = (select(Application.employee_id, case(APPLICATION_RANK, value=Application.status, else_=0))
-            .where(submitted >= lo, submitted < hi))
+            .where(submitted >= lo, submitted < hi, Application.id.not_in(sorted(hidden))))
     return frames.fetch_array(session, stmt)
 
 
@@ -137,21 +139,23 @@ def _outcome(demo: Demographics, employees: np.ndarray, values: np.ndarray, *, n
                         selected=int(chosen.sum()), tables=tables)
 
 
-def audit_bias(session: Session, *, period: Period, actor: str = "system") -> BiasAudit:
+def audit_bias(session: Session, *, period: Period, actor: str = "system",
+               hidden: frozenset[int] = frozenset()) -> BiasAudit:
     """Selection rates and impact ratios by sex, race/ethnicity and their intersection for each
     funnel stage and application stage, and scoring rates for the engine's scores. Reading the
     demographics is itself audited (who, when, for which period) — also when the figures come
-    from the dashboards' cache."""
+    from the dashboards' cache. The applications in ``hidden`` (those the viewer may not see,
+    ``applications.service.hidden_application_ids``) are left out of every count."""
     record(session, actor=actor, action="demographics.read", entity_type="report", entity_id="bias_audit",
            reason="fairness audit (aggregates only)", data={"period": str(period)})
-    return _audit(session, period=period)
+    return _audit(session, period=period, hidden=hidden)
 
 
 @cacheable(ProtectedAttributes.__tablename__, "recommendation_events", "applications")
-def _audit(session: Session, *, period: Period) -> BiasAudit:
+def _audit(session: Session, *, period: Period, hidden: frozenset[int] = frozenset()) -> BiasAudit:
     demo = _demographics(session)
-    pairs = _event_pairs(session, period)
-    apps = _application_ranks(session, period)
+    pairs = _event_pairs(session, period, hidden)
+    apps = _application_ranks(session, period, hidden)
     outcomes = []
     for k in range(1, len(EVENT_STAGES)):
         a, b = EVENT_STAGES[k - 1], EVENT_STAGES[k]

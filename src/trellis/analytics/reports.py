@@ -92,13 +92,24 @@ def _check(fmt: str) -> None:
         raise Invalid(f'format "{fmt}": expected one of {", ".join(FORMATS)}')
 
 
-def audit_rows(audit: BiasAudit) -> list[list[Any]]:
-    return [[o.name, o.kind, t.dimension, g.group, g.total, g.selected, g.rate, g.impact_ratio, g.below_four_fifths,
-             g.excluded, g.exclusion_reason, g.fisher_p, g.z, g.z_p]
-            for o in audit.outcomes for t in o.tables for g in t.groups]
+def audit_rows(audit: BiasAudit, *, min_group_size: int = 1) -> list[list[Any]]:
+    """One CSV row per outcome × dimension × group. A group of fewer than ``min_group_size``
+    people (but some) keeps its row without figures: in a file that leaves the system, one
+    person's outcome would otherwise be theirs for anyone to read."""
+    rows: list[list[Any]] = []
+    for o in audit.outcomes:
+        for t in o.tables:
+            for g in t.groups:
+                if 0 < g.total < min_group_size:
+                    rows.append([o.name, o.kind, t.dimension, g.group, None, None, None, None, None, True,
+                                 f"fewer than {min_group_size} people: figures withheld", None, None, None])
+                    continue
+                rows.append([o.name, o.kind, t.dimension, g.group, g.total, g.selected, g.rate, g.impact_ratio,
+                             g.below_four_fifths, g.excluded, g.exclusion_reason, g.fisher_p, g.z, g.z_p])
+    return rows
 
 
-def render_audit(audit: BiasAudit, fmt: str) -> str:
+def render_audit(audit: BiasAudit, fmt: str, *, min_group_size: int = 1) -> str:
     """The audit as ``html`` (with impact-ratio charts), ``csv`` (one row per category, the
     source, period and method as leading ``#`` lines) or ``json``."""
     _check(fmt)
@@ -107,7 +118,7 @@ def render_audit(audit: BiasAudit, fmt: str) -> str:
     if fmt == "csv":
         head = [f"# {audit.title}", f"# period: {audit.period}", f"# data source: {audit.data_source}",
                 *[f"# method: {m}" for m in audit.method], *[f"# note: {n}" for n in audit.notes]]
-        return "\n".join(head) + "\n" + charts.to_csv(AUDIT_COLUMNS, audit_rows(audit))
+        return "\n".join(head) + "\n" + charts.to_csv(AUDIT_COLUMNS, audit_rows(audit, min_group_size=min_group_size))
     bars = {f"{i}-{o.name}": Markup(charts.bar_chart([g.group for g in t.groups], [g.impact_ratio for g in t.groups],
                                                       title=f"Impact ratios: {o.name}, {t.dimension}", threshold=0.8))
             for o in audit.outcomes for i, t in enumerate(o.tables)}
@@ -119,10 +130,11 @@ def _chart(title: str, svg: str, file: str, header: list[str], rows: list[list[A
             "uri": charts.csv_data_uri(charts.to_csv(header, rows)), "table": None}
 
 
-def mobility_report(session: Session, *, period: Period, org_unit_id: int | None = None) -> str:
+def mobility_report(session: Session, *, period: Period, org_unit_id: int | None = None,
+                    hidden: frozenset[int] = frozenset()) -> str:
     """The self-contained HTML mobility report: KPIs, trend lines, the flow diagram and matrix,
     the skills supply/demand heatmap, gaps, emerging skills, funnels and hoarding flags."""
-    m = mobility_metrics(session, period=period, org_unit_id=org_unit_id)
+    m = mobility_metrics(session, period=period, org_unit_id=org_unit_id, hidden=hidden)
     trend = mobility_trend(session, period=period, org_unit_id=org_unit_id)
     flows = talent_flows(session, period=period)
     heat = skills_heatmap(session, org_unit_id=org_unit_id)

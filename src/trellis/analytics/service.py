@@ -185,26 +185,45 @@ def sql_in_units(column: Any, units: set[int] | None) -> Any:
     return True if units is None else column.in_(sorted(units))
 
 
-def recommendation_funnel(session: Session, *, period: Period, units: set[int] | None = None) -> list[FunnelStage]:
-    """Person × opportunity pairs by the furthest funnel stage they reached in the period."""
+def hidden_pairs(session: Session, *, employees: np.ndarray, opportunities: np.ndarray,
+                 hidden: frozenset[int]) -> np.ndarray:
+    """Which (employee, opportunity) pairs are those of the applications in ``hidden`` (the ones
+    the viewer may not see, ``applications.service.hidden_application_ids``): counts leave them out."""
+    if not hidden:
+        return np.zeros(employees.shape[0], dtype=bool)
+    rows = session.execute(select(Application.employee_id, Application.opportunity_id)
+                           .where(Application.id.in_(sorted(hidden)))).all()
+    width = int(max([int(opportunities.max(initial=0)), *(o for _e, o in rows)])) + 1
+    keys = np.asarray([e * width + o for e, o in rows], dtype=np.int64)
+    return np.isin(employees.astype(np.int64) * width + opportunities.astype(np.int64), keys)
+
+
+def recommendation_funnel(session: Session, *, period: Period, units: set[int] | None = None,
+                          hidden: frozenset[int] = frozenset()) -> list[FunnelStage]:
+    """Person × opportunity pairs by the furthest funnel stage they reached in the period (less
+    the pairs of applications in ``hidden``)."""
     lo, hi = period.bounds()
     pairs = frames.event_pairs(session, lo=lo, hi=hi, stages=EVENT_STAGES)
-    stage = pairs.stage
+    kept = ~hidden_pairs(session, employees=pairs.employee, opportunities=pairs.opportunity, hidden=hidden)
+    stage, opportunity = pairs.stage[kept], pairs.opportunity[kept]
     if units is not None:
         units_of = frames.opportunity_units(session)
-        stage = stage[in_units(org_tree(session).unit_mask(units), lookup(units_of, pairs.opportunity))]
+        stage = stage[in_units(org_tree(session).unit_mask(units), lookup(units_of, opportunity))]
     reached = core.reached_at_least(stage, np.ones(stage.shape[0]), len(EVENT_STAGES))
     return _stages(EVENT_STAGES, reached)
 
 
-def application_funnel(session: Session, *, period: Period, units: set[int] | None = None) -> list[FunnelStage]:
-    """Applications submitted in the period by the furthest stage their status shows."""
+def application_funnel(session: Session, *, period: Period, units: set[int] | None = None,
+                       hidden: frozenset[int] = frozenset()) -> list[FunnelStage]:
+    """Applications submitted in the period by the furthest stage their status shows (less those
+    in ``hidden``: the viewer may not know they exist)."""
     lo, hi = period.bounds()
     rank = case(APPLICATION_RANK, value=Application.status, else_=0)
     submitted = func.coalesce(Application.submitted_at, Application.created_at)
     stmt = (select(rank, func.count()).select_from(Application)
             .join(Opportunity, Opportunity.id == Application.opportunity_id)
-            .where(submitted >= lo, submitted < hi, sql_in_units(Opportunity.org_unit_id, units)).group_by(rank))
+            .where(submitted >= lo, submitted < hi, sql_in_units(Opportunity.org_unit_id, units),
+                   Application.id.not_in(sorted(hidden))).group_by(rank))
     rows = session.execute(stmt).all()
     reached = core.reached_at_least([r[0] for r in rows], [r[1] for r in rows], len(APPLICATION_STAGES))
     return _stages(APPLICATION_STAGES, reached)
@@ -228,9 +247,12 @@ def _gig_participants(session: Session, period: Period, units: set[int] | None) 
 
 @cacheable("org_units", "job_history", "employees", "roles", "opportunities", "applications",
            "recommendation_events")
-def mobility_metrics(session: Session, *, period: Period, org_unit_id: int | None = None) -> MobilityMetrics:
+def mobility_metrics(session: Session, *, period: Period, org_unit_id: int | None = None,
+                     hidden: frozenset[int] = frozenset()) -> MobilityMetrics:
     """Internal mobility rate, fill rate, move mix, time to fill, retention of movers against
-    comparable stayers, gig participation and both funnels for the period and unit subtree."""
+    comparable stayers, gig participation and both funnels for the period and unit subtree. The
+    funnels leave out the applications in ``hidden``: those the viewer may not see
+    (``applications.service.hidden_application_ids``), whose count would give them away."""
     tree = load_org_tree(session)
     units = tree.subtree(org_unit_id)
     moves = load_moves(session, period=period, units=units)
@@ -260,8 +282,8 @@ def mobility_metrics(session: Session, *, period: Period, org_unit_id: int | Non
         time_to_fill_days=Distribution(n=ttf.n, mean=ttf.mean, median=ttf.median, p90=ttf.p90),
         retention=retention, gig_participants=gig,
         gig_participation_rate=core.participation_rate(gig, round(core.average_headcount(hc_start, hc_end))),
-        recommendation_funnel=recommendation_funnel(session, period=period, units=units),
-        application_funnel=application_funnel(session, period=period, units=units), notes=notes)
+        recommendation_funnel=recommendation_funnel(session, period=period, units=units, hidden=hidden),
+        application_funnel=application_funnel(session, period=period, units=units, hidden=hidden), notes=notes)
 
 
 @cacheable("org_units", "job_history", "opportunities")

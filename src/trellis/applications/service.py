@@ -8,10 +8,13 @@ advances anybody on its own; every move is a person's decision with a reason."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from itertools import product
+
+from sqlalchemy import Select, and_, false, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.sql.elements import ColumnElement
 
 from trellis.accounts.permissions import (
     CLOSED_STAGES,
@@ -30,12 +33,55 @@ from trellis.models.base import utcnow
 from trellis.notifications.service import notify
 
 RELEASE_TYPES = ("gig", "project")
+_KNOWN_STATUSES = (*STAGES, "rejected", "withdrawn")
+_OTHER_STATUS = "?"  # stands for any status not in _KNOWN_STATUSES
 
 
 def _facts(app: Application, opp: Opportunity, applicant: Employee) -> ApplicationFacts:
     return ApplicationFacts(applicant_id=applicant.id, applicant_manager_id=applicant.manager_id,
                             hiring_manager_id=opp.hiring_manager_id, status=app.status,
                             confidential=app.confidential)
+
+
+def hidden_applications(*, actor: Actor) -> Select[int]:
+    """The ids of every application ``actor`` may not see, as a query to leave them out of
+    lists, flags, counts and the audit trail. It is ``can_view_application`` itself, asked once
+    for each kind of application there is (the actor's relation to it: applicant, owner of the
+    opening, current manager of the applicant; stage; confidential) and written as SQL, so the
+    confidentiality rule stays in one place."""
+    me = actor.employee_id
+    relations = (Application.employee_id, Opportunity.hiring_manager_id, Employee.manager_id)
+    terms: list[ColumnElement[bool]] = []
+    for flags in product((False, True), repeat=len(relations)):
+        if me is None and any(flags):
+            continue
+        ids = [me if flag and me is not None else -1 - i for i, flag in enumerate(flags)]  # -1, -2, -3: nobody
+        for confidential in (False, True):
+            hidden = [status for status in (*_KNOWN_STATUSES, _OTHER_STATUS) if not can_view_application(
+                actor, ApplicationFacts(applicant_id=ids[0], hiring_manager_id=ids[1], applicant_manager_id=ids[2],
+                                        status=status, confidential=confidential))]
+            if not hidden:
+                continue
+            stage = [Application.status.in_([s for s in hidden if s != _OTHER_STATUS])]
+            if _OTHER_STATUS in hidden:
+                stage.append(Application.status.not_in(_KNOWN_STATUSES))
+            related = [] if me is None else [column == me if flag else column.is_distinct_from(me)
+                                             for column, flag in zip(relations, flags, strict=True)]
+            terms.append(and_(*related, Application.confidential == confidential, or_(*stage)))
+    return (select(Application.id).join(Opportunity, Opportunity.id == Application.opportunity_id)
+            .join(Employee, Employee.id == Application.employee_id).where(or_(false(), *terms)))
+
+
+def hidden_application_ids(session: Session, *, actor: Actor) -> frozenset[int]:
+    """``hidden_applications`` as a set: for HR, the few confidential applications of their own
+    reports (what analytics counts leave out for them)."""
+    return frozenset(session.scalars(hidden_applications(actor=actor)))
+
+
+def visible_applicants(session: Session, *, actor: Actor, opportunity_id: int) -> set[int]:
+    """The employees whose application to the opening ``actor`` may see."""
+    return set(session.scalars(select(Application.employee_id).where(
+        Application.opportunity_id == opportunity_id, Application.id.not_in(hidden_applications(actor=actor)))))
 
 
 def _triple(session: Session, application_id: int) -> tuple[Application, Opportunity, Employee]:
@@ -106,7 +152,7 @@ def apply(session: Session, *, actor: Actor, opportunity_id: int, data: ApplyIn)
     if opp.hiring_manager_id:
         notify(session, employee_id=opp.hiring_manager_id, kind="application.new",
                subject=f"New applicant for {opp.title}", link=f"/manage/opportunities/{opp.id}/applicants")
-    if person.manager_id and not app.confidential and person.manager_id != opp.hiring_manager_id:
+    if person.manager_id and manager_is_told(_facts(app, opp, person)) and person.manager_id != opp.hiring_manager_id:
         notify(session, employee_id=person.manager_id, kind="application.report_applied",
                subject=f"{person.name} applied to {opp.title}", link=f"/applications/{app.id}")
     return _out(session, app, opp, person)

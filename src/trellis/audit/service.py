@@ -11,9 +11,11 @@ from sqlalchemy import String, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from trellis.accounts.permissions import Actor
+from trellis.applications.service import hidden_applications
 from trellis.audit.schemas import AuditEventOut, AuditPage, AuditQuery
 from trellis.errors import Invalid
-from trellis.models import AuditEvent
+from trellis.models import Application, AuditEvent, TimeRelease
 
 
 def record(
@@ -70,11 +72,30 @@ def _conditions(query: AuditQuery) -> list[ColumnElement[bool]]:
     return where
 
 
-def search(session: Session, *, query: AuditQuery) -> AuditPage:
-    """Events matching ``query``, newest first, with the total number of matches."""
+def _about_hidden_applications(viewer: Actor) -> ColumnElement[bool]:
+    """Events that would tell ``viewer`` of an application they may not see (the confidential
+    rule, ``hidden_applications``): on the application itself (submitted, viewed, moved,
+    withdrawn), its time release, and the applicant lists read of an opening that has one."""
+    hidden = hidden_applications(actor=viewer).subquery()
+    as_text = cast(hidden.c.id, String)
+    releases = select(cast(TimeRelease.id, String)).where(TimeRelease.application_id.in_(select(hidden.c.id)))
+    openings = (select(cast(Application.opportunity_id, String))
+                .where(Application.id.in_(select(hidden.c.id))))
+    about = select(AuditEvent.id).where(or_(
+        and_(AuditEvent.entity_type == "application", AuditEvent.entity_id.in_(select(as_text))),
+        and_(AuditEvent.entity_type == "time_release", AuditEvent.entity_id.in_(releases)),
+        and_(AuditEvent.entity_type == "opportunity", AuditEvent.action.startswith("application."),
+             AuditEvent.entity_id.in_(openings))))
+    return AuditEvent.id.not_in(about)
+
+
+def search(session: Session, *, query: AuditQuery, viewer: Actor | None = None) -> AuditPage:
+    """Events matching ``query``, newest first, with the total number of matches. With a
+    ``viewer``, events about applications hidden from them are left out (as if they did not
+    exist); without one (the CLI, run by whoever holds the database) nothing is."""
     if query.since and query.until and _aware(query.since) >= _aware(query.until):
         raise Invalid("since must be before until")
-    where = and_(True, *_conditions(query))
+    where = and_(True, *_conditions(query), *([] if viewer is None else [_about_hidden_applications(viewer)]))
     total = session.scalar(select(func.count()).select_from(AuditEvent).where(where)) or 0
     rows = session.scalars(select(AuditEvent).where(where).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
                            .limit(query.limit).offset(query.offset)).all()

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from trellis.cli.common import DbOption, console, unit_of_work
+from trellis.cli.common import DbOption, console, settings_for, unit_of_work
 from trellis.errors import Invalid
 
 if TYPE_CHECKING:
@@ -44,7 +44,8 @@ def bias(period: PeriodOption = None, fmt: Annotated[str, typer.Option("--format
     from trellis.analytics.reports import render_audit
 
     with unit_of_work(db) as session:
-        text = render_audit(audit_bias(session, period=_period(period), actor="cli"), fmt)
+        text = render_audit(audit_bias(session, period=_period(period), actor="cli"), fmt,
+                            min_group_size=settings_for(db).analytics_min_group_size)
     _emit(text, out)
 
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 import copy
 import os
 import socket
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from trellis.cli.common import DbOption, settings_for
+from trellis.cli.common import DbOption, err_console, settings_for
+
+if TYPE_CHECKING:
+    from trellis.config import Settings
 
 # uvicorn's supervisor kills a worker that does not answer its ping within this many seconds
 # (default 5). A worker building its matching index (100,000 people) on a busy machine can hold
@@ -22,28 +25,47 @@ def serve(
     host: str | None = typer.Option(None, help="Bind address (default: TRELLIS_HOST)."),
     port: int | None = typer.Option(None, help="Port (default: TRELLIS_PORT)."),
     workers: int = typer.Option(1, help="Worker processes (each builds its own matching index)."),
+    demo: bool = typer.Option(False, "--demo", help="Demo mode: without TRELLIS_SECRET_KEY, sign sessions with a "
+                              "random key generated once and kept in <data_dir>/secret_key (never in production)."),
 ) -> None:
-    """Start the web portal (API docs at /docs)."""
+    """Start the web portal (API docs at /docs). Refuses the default secret key outside --demo."""
     import uvicorn
     from uvicorn.config import LOGGING_CONFIG
 
     from trellis.web.app import create_app
+    from trellis.web.security import serving_settings
 
     # uvicorn's own logging, plus Trellis's INFO lines (matching index builds) on the same handler
     log_config: dict[str, Any] = copy.deepcopy(LOGGING_CONFIG)
     log_config["loggers"]["trellis"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
     settings = settings_for(db)
     updates = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
-    settings = settings.model_copy(update=updates)
+    configured = settings.model_copy(update=updates)
+    settings = serving_settings(configured, demo=demo)
+    if settings.secret_key != configured.secret_key:
+        err_console.print(f"[bold red]WARNING: demo mode.[/] Sessions are signed with the key generated in "
+                          f"{settings.data_dir / 'secret_key'}; never serve real people's data like this: "
+                          "set TRELLIS_SECRET_KEY.", highlight=False)
     if workers > 1:
         # each worker is a fresh process that reads its settings from the environment
-        # (app_from_env): hand the --db choice down the same way
+        # (app_from_env): hand the --db choice and the key down the same way
         os.environ["TRELLIS_DATABASE_URL"] = settings.database_url
+        os.environ["TRELLIS_SECRET_KEY"] = settings.secret_key
         run_workers(uvicorn.Config("trellis.web.app:app_from_env", factory=True, host=settings.host,
                                    port=settings.port, workers=workers, log_config=log_config,
-                                   timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS))
+                                   timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
+                                   **proxy_options(settings)))
     else:
-        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=log_config)
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=log_config,
+                    **proxy_options(settings))
+
+
+def proxy_options(settings: Settings) -> dict[str, Any]:
+    """Whose X-Forwarded-For / X-Forwarded-Proto to believe: only the configured proxies
+    (``forwarded_allow_ips``). uvicorn's own default believes 127.0.0.1, so anyone on the machine
+    could pick their client address and step round the sign-in lock-out per address."""
+    proxies = settings.forwarded_allow_ips.strip()
+    return {"proxy_headers": bool(proxies), "forwarded_allow_ips": proxies or None}
 
 
 def run_workers(config: Any) -> None:

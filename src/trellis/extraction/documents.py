@@ -90,6 +90,8 @@ def _pdf_text(data: bytes, name: str) -> str:
 
 
 def _docx_text(data: bytes, name: str) -> str:
+    from lxml.etree import XMLSyntaxError
+
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
@@ -101,12 +103,15 @@ def _docx_text(data: bytes, name: str) -> str:
                 raise Invalid(f"{name}: the DOCX expands to {total:,} bytes (a zip bomb?); refused")
             if any(i.filename.startswith(("/", "\\")) or ".." in PurePath(i.filename).parts for i in infos):
                 raise Invalid(f"{name}: the DOCX has unsafe part names; refused")
+            xml = (i for i in infos if i.filename.endswith((".xml", ".rels")))
+            if any(b"<!DOCTYPE" in zf.read(i) for i in xml):  # Word never writes a DTD
+                raise Invalid(f"{name}: the DOCX declares a DTD or entities (an XML bomb?); refused")
         import docx
 
         document = docx.Document(io.BytesIO(data))
     except Invalid:
         raise
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as err:
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, XMLSyntaxError) as err:
         raise Invalid(f"{name}: the DOCX is damaged and cannot be read ({type(err).__name__})") from err
     lines = [p.text for p in document.paragraphs]
     for table in document.tables:

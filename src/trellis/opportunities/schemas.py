@@ -60,7 +60,7 @@ class OpportunityOut(BaseModel):
 
 
 class SearchFilters(BaseModel):
-    q: str | None = None
+    q: str | None = Field(default=None, max_length=200)
     type: OpportunityType | None = None
     family_id: int | None = None
     location_id: int | None = None

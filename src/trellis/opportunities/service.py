@@ -218,6 +218,12 @@ def close_opportunity(session: Session, *, actor: Actor, opportunity_id: int, da
     return opp
 
 
+def get_managed(session: Session, *, actor: Actor, opportunity_id: int) -> Opportunity:
+    """An opening the actor may change (its hiring manager, or HR): the edit form's, refused
+    like the save is (403) for anyone else who can see it."""
+    return _owned(session, actor, opportunity_id)
+
+
 def get_opportunity(session: Session, *, actor: Actor, opportunity_id: int) -> Opportunity:
     opp = _load(session, opportunity_id)
     if not _visible(actor, opp):

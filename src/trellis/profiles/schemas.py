@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
 
 class SkillHit(BaseModel):
@@ -36,12 +36,13 @@ class Suggestion(BaseModel):
 
 class SkillIn(BaseModel):
     skill_id: int | None = None
-    label: str | None = Field(default=None, description="Used when skill_id is absent: an exact label or alias.")
+    label: str | None = Field(default=None, max_length=400,
+                              description="Used when skill_id is absent: an exact label or alias.")
     proficiency: int = Field(default=3, ge=1, le=5)
 
 
 class PreferencesIn(BaseModel):
-    interests: list[str] = Field(default_factory=list, max_length=30)
+    interests: list[Annotated[str, StringConstraints(max_length=100)]] = Field(default_factory=list, max_length=30)
     target_role_ids: list[int] = Field(default_factory=list, max_length=10)
     open_to_jobs: bool = True
     open_to_gigs: bool = True

@@ -16,7 +16,6 @@ from trellis.errors import Forbidden, Invalid, NotFound
 from trellis.matching import service as matching
 from trellis.matching.schemas import MatchList, MatchOut, SkillOut
 from trellis.models import (
-    Application,
     Employee,
     EmployeeSkill,
     Opportunity,
@@ -159,7 +158,7 @@ def shortlist(session: Session, *, settings: Settings, actor: Actor, opportunity
         select(Employee.external_id, Employee.id, Preferences.ai_opt_out, Preferences.visibility)
         .outerjoin(Preferences, Preferences.employee_id == Employee.id)
         .where(Employee.external_id.in_([m.employee for m in found.results]))).all()}
-    applied = set(session.scalars(select(Application.employee_id).where(Application.opportunity_id == opp.id)))
+    applied = applications.visible_applicants(session, actor=actor, opportunity_id=opp.id)  # confidential rule
     out: list[ShortlistEntry] = []
     for m in found.results:
         emp_id, opted_out, visibility = people.get(m.employee, (None, False, "company"))

@@ -16,11 +16,12 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.exc import DataError, SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp
 
 from trellis import __version__
 from trellis.architecture.service import organisation_counts
-from trellis.config import Settings, get_settings
-from trellis.db import is_connection_error, make_engine
+from trellis.config import DEFAULT_SECRET_KEY, Settings, get_settings
+from trellis.db import is_connection_error, is_too_big, make_engine
 from trellis.errors import (
     Conflict,
     Forbidden,
@@ -37,6 +38,8 @@ from trellis.web.api import paths as paths_api
 from trellis.web.deps import SessionDep, permit
 from trellis.web.docs import mount_docs
 from trellis.web.headers import SecurityHeadersMiddleware
+from trellis.web.limits import BodyLimitMiddleware
+from trellis.web.security import serving_settings
 from trellis.web.startup import lifespan_for
 from trellis.web.templating import render
 from trellis.web.writes import set_up as set_up_writes
@@ -48,6 +51,7 @@ STATUS_FOR: dict[type[TrellisError], int] = {
 HERE = Path(__file__).parent
 log = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 5
+UPLOAD_OVERHEAD = 64 * 1024  # multipart boundaries and the other fields of an upload form
 DATABASE_DOWN = "the database is not reachable right now; please try again in a few seconds"
 
 
@@ -65,9 +69,19 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
     for code, text in {
         400: "Bad request", 401: "Not signed in", 403: "Not allowed", 404: "Not found",
-        409: "Conflict with the current state (duplicate, stale version)", 422: "Invalid input",
+        409: "Conflict with the current state (duplicate, stale version)", 413: "Request body too large",
+        422: "Invalid input",
         429: "Too many requests", 503: "The database is unreachable; retry after the Retry-After seconds",
     }.items()}
+
+
+class TrellisApp(FastAPI):
+    """FastAPI with the security headers outside everything, the server-error handler included:
+    middleware added with ``add_middleware`` sits inside Starlette's ServerErrorMiddleware, so a
+    500 it answers would go out without them."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeadersMiddleware(super().build_middleware_stack())
 
 
 def _wants_json(request: Request) -> bool:
@@ -75,15 +89,19 @@ def _wants_json(request: Request) -> bool:
 
 
 def create_app(settings: Settings) -> FastAPI:
+    if settings.secret_key == DEFAULT_SECRET_KEY:
+        log.warning("THE SECRET KEY IS THE PUBLIC DEFAULT: anyone can forge sessions and CSRF tokens. "
+                    "Set TRELLIS_SECRET_KEY (trellis serve refuses to start without it outside --demo).")
     engine = make_engine(settings.database_url, echo=settings.echo_sql)
 
-    app = FastAPI(title="Trellis", version=__version__, description="Internal talent marketplace API. "
+    app = TrellisApp(title="Trellis", version=__version__, description="Internal talent marketplace API. "
                   "Authenticate with `Authorization: Bearer <token>` (tokens: /admin/tokens).",
                   docs_url=None, redoc_url=None, responses=ERROR_RESPONSES, lifespan=lifespan_for(settings))
     app.state.settings = settings
     app.state.engine = engine
     set_up_writes(app.state, engine)  # reader and writer sessions, the write gate (web/writes.py)
-    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(BodyLimitMiddleware, max_body=settings.max_request_kb * 1024,
+                       max_upload=settings.max_upload_mb * 1024 * 1024 + UPLOAD_OVERHEAD)
     mount_docs(app)  # before /static, which would otherwise shadow /static/swagger
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
@@ -148,11 +166,12 @@ def _as_domain_error(exc: Exception) -> TrellisError:
         return exc
     if is_connection_error(exc):
         return Unavailable(DATABASE_DOWN)
-    if isinstance(exc, OverflowError | DataError):  # an id beyond 64 bits, a text longer than its column
+    if isinstance(exc, OverflowError | DataError) or is_too_big(exc):  # an id beyond 64 bits, a text too long
         return Invalid("a value is out of range or too long for its field")
     raise exc  # anything else from the database is a bug: a 500, logged by the server
 
 
 def app_from_env() -> FastAPI:
-    """Factory for multi-worker servers: each worker reads the settings from the environment."""
-    return create_app(get_settings())
+    """Factory for multi-worker servers: each worker reads the settings from the environment
+    (the default secret key is refused: see ``serving_settings``)."""
+    return create_app(serving_settings(get_settings()))

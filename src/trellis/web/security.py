@@ -7,18 +7,41 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import secrets
 
 from fastapi import Request, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from trellis.config import Settings
+from trellis.config import DEFAULT_SECRET_KEY, Settings
+from trellis.errors import Invalid
+
+DEMO_KEY_FILE = "secret_key"
 
 SESSION_COOKIE = "trellis_session"
 PRESESSION_COOKIE = "trellis_pre"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def serving_settings(settings: Settings, *, demo: bool = False) -> Settings:
+    """``settings`` with a secret key fit to serve with. The default key (public in this source)
+    would let anyone forge session cookies and CSRF tokens, so it is refused; in demo mode a
+    random key is generated once, kept in ``data_dir/secret_key`` (readable by its owner only)
+    so that sign-ins survive a restart, and used instead."""
+    if settings.secret_key != DEFAULT_SECRET_KEY:
+        return settings
+    if not demo:
+        raise Invalid("refusing to serve with the default secret key: set TRELLIS_SECRET_KEY to a long random "
+                      "value (python -c 'import secrets; print(secrets.token_urlsafe(48))'), or for a demo on "
+                      "this machine run `trellis serve --demo`")
+    path = settings.data_dir / DEMO_KEY_FILE
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as fh:
+            fh.write(secrets.token_urlsafe(48) + "\n")
+    return settings.model_copy(update={"secret_key": path.read_text().strip()})
 
 
 def _serializer(settings: Settings, salt: str) -> URLSafeTimedSerializer:

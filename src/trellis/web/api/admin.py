@@ -41,7 +41,7 @@ def audit(session: SessionDep, actor: str | None = None, action: str | None = No
     (``type`` or ``type:id``), time window, free text; newest first."""
     query = AuditQuery(actor=actor, action=action, entity=entity, since=since, until=until, text=text,
                        limit=per_page, offset=(page - 1) * per_page)
-    return audit_service.search(session, query=query)
+    return audit_service.search(session, query=query, viewer=current)
 
 
 @router.get("/families")

@@ -33,6 +33,7 @@ from trellis.analytics.schemas import (
 )
 from trellis.analytics.service import mobility_metrics, mobility_trend
 from trellis.analytics.skills import emerging_skills, skill_gaps_by_unit, skills_heatmap, skills_supply_demand
+from trellis.applications.service import hidden_application_ids
 from trellis.web.deps import Permit
 from trellis.web.deps import SessionDep as PortalSessionDep
 
@@ -67,8 +68,10 @@ def csv_response(name: str, header: Sequence[str], rows: Sequence[Sequence[Any]]
 
 
 @router.get("/mobility")
-def mobility(session: SessionDep, period: PeriodQuery = None, org_unit_id: UnitQuery = None) -> MobilityMetrics:
-    return mobility_metrics(session, period=_period(period), org_unit_id=org_unit_id)
+def mobility(session: SessionDep, period: PeriodQuery = None, org_unit_id: UnitQuery = None,
+             actor: Actor = Permit("analytics.view")) -> MobilityMetrics:
+    return mobility_metrics(session, period=_period(period), org_unit_id=org_unit_id,
+                            hidden=hidden_application_ids(session, actor=actor))
 
 
 @router.get("/mobility/trend")
@@ -84,8 +87,10 @@ def trend_csv(session: SessionDep, period: PeriodQuery = None, org_unit_id: Unit
 
 
 @router.get("/mobility/report.html", response_class=HTMLResponse)
-def report(session: SessionDep, period: PeriodQuery = None, org_unit_id: UnitQuery = None) -> str:
-    return mobility_report(session, period=_period(period), org_unit_id=org_unit_id)
+def report(session: SessionDep, period: PeriodQuery = None, org_unit_id: UnitQuery = None,
+           actor: Actor = Permit("analytics.view")) -> str:
+    return mobility_report(session, period=_period(period), org_unit_id=org_unit_id,
+                           hidden=hidden_application_ids(session, actor=actor))
 
 
 @router.get("/skills/supply-demand")
@@ -170,12 +175,15 @@ def hoarding_csv(session: SessionDep, period: PeriodQuery = None) -> Response:
 @fairness_router.get("")
 def fairness(session: PortalSessionDep, period: PeriodQuery = None,
              actor: Actor = Permit("fairness.audit")) -> BiasAudit:
-    return audit_bias(session, period=_period(period), actor=f"user:{actor.user_id}")
+    return audit_bias(session, period=_period(period), actor=f"user:{actor.user_id}",
+                      hidden=hidden_application_ids(session, actor=actor))
 
 
 @fairness_router.get(".csv", response_class=Response)
-def fairness_csv(session: PortalSessionDep, period: PeriodQuery = None,
+def fairness_csv(request: Request, session: PortalSessionDep, period: PeriodQuery = None,
                  actor: Actor = Permit("fairness.audit")) -> Response:
-    audit = audit_bias(session, period=_period(period), actor=f"user:{actor.user_id}")
-    return csv_response("bias_audit", AUDIT_COLUMNS, audit_rows(audit))
+    audit = audit_bias(session, period=_period(period), actor=f"user:{actor.user_id}",
+                       hidden=hidden_application_ids(session, actor=actor))
+    min_group_size = request.app.state.settings.analytics_min_group_size
+    return csv_response("bias_audit", AUDIT_COLUMNS, audit_rows(audit, min_group_size=min_group_size))
 

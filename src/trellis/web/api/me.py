@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, BackgroundTasks, Request, Response, UploadFile
+from typing import Annotated
+
+from fastapi import APIRouter, BackgroundTasks, Query, Request, Response, UploadFile
 from pydantic import BaseModel, Field
 
 from trellis.accounts import service as accounts
@@ -97,7 +99,8 @@ def recommended(request: Request, session: SessionDep, settings: SettingsDep, ba
 
 
 @router.get("/skills")
-def skills(session: SessionDep, q: str = "", limit: int = 10, actor: Actor = Permit("skills.search")) -> list[SkillHit]:
+def skills(session: SessionDep, q: Annotated[str, Query(max_length=200)] = "", limit: int = 10,
+           actor: Actor = Permit("skills.search")) -> list[SkillHit]:
     """Autocomplete over the active taxonomy's skills (labels and alternative labels)."""
     return profiles.search_skills(session, q=q, limit=min(max(limit, 1), 50))
 

@@ -40,7 +40,8 @@ async def login(
     if not await csrf_ok(request, settings):
         raise Forbidden("The sign-in form expired; reload the page and try again.")
     limits = {"address": request.client.host if request.client else "?",
-              "max_failures": settings.login_max_failures, "window_minutes": settings.login_window_minutes}
+              "max_failures": settings.login_max_failures, "window_minutes": settings.login_window_minutes,
+              "max_account_failures": settings.login_max_account_failures}
     try:
         check = await in_own_thread(accounts.check_password, session, email=email, password=password, **limits)
         raw = await write_apart(request.app.state, _sign_in, check=check, hours=settings.session_hours,

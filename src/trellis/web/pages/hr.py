@@ -50,7 +50,7 @@ def audit(request: Request, session: SessionDep, page: Annotated[int, Query(ge=1
     """Search the audit trail: who, what, which record, when, free text (HR admins, sysadmins)."""
     filters = {k: request.query_params.get(k, "").strip() for k in AUDIT_FILTERS}
     query = validated(AuditQuery, {**filters, "limit": AUDIT_PER_PAGE, "offset": (page - 1) * AUDIT_PER_PAGE})
-    events = audit_service.search(session, query=query)
+    events = audit_service.search(session, query=query, viewer=current)
     return render(request, "audit.html", {"events": events, "filters": filters,
                                           "base": "/hr/audit?" + urlencode(filters) + "&"})
 

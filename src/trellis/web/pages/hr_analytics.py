@@ -17,6 +17,7 @@ from trellis.analytics.dashboard import dashboard
 from trellis.analytics.fairness import audit_bias
 from trellis.analytics.org import find_units, unit_choices
 from trellis.analytics.schemas import Period
+from trellis.applications.service import hidden_application_ids
 from trellis.models import AuditEvent
 from trellis.web.deps import Permit, SessionDep, SettingsDep
 from trellis.web.templating import render
@@ -37,13 +38,14 @@ def _query(**params: Any) -> str:
 @router.get("/analytics")
 def analytics(request: Request, session: SessionDep, settings: SettingsDep,
               period: Annotated[str | None, Query()] = None, org_unit_id: Annotated[int | None, Query()] = None,
-              unit: Annotated[str | None, Query()] = None,
+              unit: Annotated[str | None, Query(max_length=200)] = None,
               actor: Actor = Permit("analytics.view")) -> Response:
     cache.enable(session, settings.analytics_cache_seconds)
     found = find_units(session, text=unit) if unit and unit.strip() else None  # the text box, if used
     if found is not None and found.total <= 1:  # one unit named: filter by it; none: the whole organisation
         org_unit_id = found.units[0].id if found.units else None
-    d = dashboard(session, period=_period(period), org_unit_id=org_unit_id)
+    d = dashboard(session, period=_period(period), org_unit_id=org_unit_id,
+                  hidden=hidden_application_ids(session, actor=actor))
     trend, flows, heat = d.trend, d.flows, d.heatmap
     months = [t.month for t in trend]
     q_period = _query(period=period, org_unit_id=org_unit_id)
@@ -73,7 +75,8 @@ def analytics(request: Request, session: SessionDep, settings: SettingsDep,
 def fairness(request: Request, session: SessionDep, settings: SettingsDep,
              period: Annotated[str | None, Query()] = None, actor: Actor = Permit("fairness.audit")) -> Response:
     cache.enable(session, settings.analytics_cache_seconds)
-    audit = audit_bias(session, period=_period(period), actor=f"user:{actor.user_id}")
+    audit = audit_bias(session, period=_period(period), actor=f"user:{actor.user_id}",
+                       hidden=hidden_application_ids(session, actor=actor))
     # viewing outcomes by demographic group is itself audited: who, when, which period
     session.add(AuditEvent(actor=f"user:{actor.user_id}", action="fairness.view", entity_type="bias_audit",
                            reason="HR admin viewed demographic outcomes (bias audit page)",

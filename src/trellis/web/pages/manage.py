@@ -60,7 +60,7 @@ def _create_opening(session: Session, *, actor: Actor, form: FormData) -> Respon
 @router.get("/opportunities/{opportunity_id}")
 def edit_opening(request: Request, opportunity_id: int, session: SessionDep,
                  actor: Actor = Permit("opportunity.manage")) -> Response:
-    opp = opportunities.get_opportunity(session, actor=actor, opportunity_id=opportunity_id)
+    opp = opportunities.get_managed(session, actor=actor, opportunity_id=opportunity_id)
     return _form(request, session, opportunities.to_out(session, opp))
 
 
