@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from trellis.core import metrics
 from trellis.errors import Invalid, NotFound
-from trellis.skills.linker import ConceptLinker, Link
+from trellis.skills.linker import ConceptLinker
 
 SKILL_SETS = ("tech", "house")
 IGNORED_LABELS = {"UNDERSPECIFIED", "LABEL NOT PRESENT"}
@@ -90,16 +90,14 @@ def read_title_gold(path: Path) -> tuple[list[str], list[str]]:
 def evaluate_ranker(
     name: str, linker: ConceptLinker, queries: Sequence[str], gold: Sequence[set[str]], *, metrics: Sequence[str],
     k: int = 100, batch_size: int = 256, skipped: int = 0,
-    ranker: Callable[[Sequence[str], int], list[list[Link]]] | None = None,
 ) -> RankingReport:
     import time
 
-    rank = ranker or linker.link
     started = time.perf_counter()
     rows: list[dict[str, float]] = []
     for first in range(0, len(queries), batch_size):
         chunk = queries[first : first + batch_size]
-        for links, relevant in zip(rank(chunk, k), gold[first : first + batch_size], strict=True):
+        for links, relevant in zip(linker.link(chunk, k), gold[first : first + batch_size], strict=True):
             rows.append(rank_scores([link.id for link in links], relevant))
     seconds = time.perf_counter() - started
     return RankingReport(name, len(rows), mean_scores(rows, metrics), seconds, skipped)
@@ -119,8 +117,6 @@ def evaluate_skill_linking(linker: ConceptLinker, *, data_dir: Path, k: int = 10
 
 
 def evaluate_title_normalization(linker: ConceptLinker, *, data_dir: Path, k: int = 10) -> RankingReport:
-    from trellis.skills.titles import link_variants
-
     titles, uris = read_title_gold(data_dir / "title-normalization" / "titles.validation.csv")
     return evaluate_ranker("titles", linker, titles, [{u} for u in uris], metrics=("MRR", "R@1", "R@5", "R@10"),
-                           k=k, batch_size=1024, ranker=lambda texts, n: link_variants(linker, texts, n))
+                           k=k, batch_size=1024)

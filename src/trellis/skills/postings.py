@@ -24,7 +24,7 @@ from trellis.models import Occupation, OccupationSkill, Skill
 from trellis.skills.linker import ConceptLinker
 from trellis.skills.schemas import LinkedSkill
 from trellis.skills.service import active_taxonomy, get_skill_linker
-from trellis.skills.titles import get_title_linker, link_variants
+from trellis.skills.titles import get_title_linker
 
 OPTIONAL = 0.5
 SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n+|\s*[•·▪]\s*")
@@ -66,7 +66,7 @@ class PostingSuggester:
                 k: int = 10) -> list[list[LinkedSkill]]:
         p = self.params
         pairs = [split_title(t, (titles or [None] * len(texts))[i]) for i, t in enumerate(texts)]
-        occupation_links = link_variants(self.titles, [title or "-" for title, _ in pairs], p.occupations)
+        occupation_links = self.titles.link([title or "-" for title, _ in pairs], p.occupations)
         out = []
         for (title, description), occupations in zip(pairs, occupation_links, strict=True):
             scores: dict[str, float] = defaultdict(float)

@@ -11,11 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trellis.core.linking import Concept
-from trellis.core.titles import title_variants
 from trellis.embedding.cache import TextEncoder
 from trellis.embedding.index import Progress
 from trellis.models import Occupation
-from trellis.skills.linker import ConceptLinker, Link, LinkerParams
+from trellis.skills.linker import ConceptLinker, LinkerParams
 from trellis.skills.service import active_taxonomy, cached_linker, embeddings_dir
 
 # A title is short: no span scoring; the whole title against every title and alternative title.
@@ -70,28 +69,10 @@ def get_title_linker(
     return cached_linker(key=key, build=build, encoder=encoder)
 
 
-def link_variants(linker: ConceptLinker, texts: Sequence[str], k: int) -> list[list[Link]]:
-    """The k best occupations of each title, each scoring its best over the title's variants
-    (`trellis.core.titles.title_variants`: cleaned, and each alternative it lists)."""
-    variants = [title_variants(t) for t in texts]
-    flat = [v for vs in variants for v in vs]
-    linked = linker.link(flat, k) if flat else []
-    out, offset = [], 0
-    for vs in variants:
-        best: dict[str, Link] = {}
-        for links in linked[offset : offset + len(vs)]:
-            for link in links:
-                if link.id not in best or link.score > best[link.id].score:
-                    best[link.id] = link
-        offset += len(vs)
-        out.append(sorted(best.values(), key=lambda link: (-link.score, link.index))[:k])
-    return out
-
-
 def link_titles(linker: ConceptLinker, *, texts: Sequence[str], k: int) -> list[list[LinkedRole]]:
     """The k best occupations for each title: ``uri`` for ESCO (URIs), ``code`` for O*NET codes."""
     out = []
-    for links in link_variants(linker, texts, k):
+    for links in linker.link(texts, k):
         out.append(
             [
                 LinkedRole(
