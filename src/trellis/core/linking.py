@@ -49,9 +49,10 @@ _TOKEN = re.compile(r"[\w][\w+#.\-/]*[\w+#]|[\w]")
 
 def normalise(text: str) -> str:
     """Case-, accent- and punctuation-insensitive key for exact alias matching."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    return _SPACE.sub(" ", _NOT_WORD.sub(" ", text)).strip()
+    if not text.isascii():  # most labels are plain ASCII: skip the per-character work
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return _SPACE.sub(" ", _NOT_WORD.sub(" ", text.lower())).strip()
 
 
 @dataclass(frozen=True)

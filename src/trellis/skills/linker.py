@@ -111,8 +111,9 @@ class ConceptLinker:
         self.namespace = namespace
 
     # -- fitting -------------------------------------------------------------------------------
-    def fit(self, concepts: Sequence[Concept], *, progress: Progress | None = None) -> ConceptLinker:
-        table = LabelTable.from_concepts(concepts)
+    def fit(self, concepts: Sequence[Concept] | LabelTable, *, progress: Progress | None = None) -> ConceptLinker:
+        """Index the concepts' labels (or an already built `LabelTable` of them)."""
+        table = concepts if isinstance(concepts, LabelTable) else LabelTable.from_concepts(concepts)
         source, version, kind = self.namespace
         key = cache_key(source=source, version=version, kind=kind, texts=table.texts, model=self.encoder.name)
         self.table_ = table

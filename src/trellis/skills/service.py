@@ -4,24 +4,26 @@ linker, link texts, search and autocomplete. Queries live here; the maths is in
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from trellis.core.linking import Concept
-from trellis.embedding.cache import TextEncoder
+from trellis.core.linking import Concept, LabelTable
+from trellis.embedding.cache import TextEncoder, content_hash
 from trellis.embedding.index import Progress
 from trellis.errors import Invalid, NotFound
-from trellis.models import Skill, SkillRelation, Taxonomy
+from trellis.models import Occupation, Skill, SkillRelation, Taxonomy
 from trellis.skills.linker import ConceptLinker, Link, LinkerParams
 from trellis.skills.schemas import LinkedSkill, LinkQuery
 
 SKILL_PARAMS = LinkerParams()
+TABLE_FORMAT = "table1"
 _linkers: dict[tuple[object, ...], ConceptLinker] = {}
 _lock = threading.Lock()
 
@@ -88,10 +90,43 @@ def get_skill_linker(
     def build(enc: TextEncoder) -> ConceptLinker:
         namespace = (taxonomy.source, taxonomy.version, "skills")
         linker = ConceptLinker(enc, params, cache_dir=embeddings_dir(data_dir), namespace=namespace)
-        return linker.fit(load_skill_concepts(session, taxonomy_id=taxonomy.id), progress=progress)
+        table = cached_table(session, taxonomy=taxonomy, model=Skill, data_dir=data_dir, kind="skills",
+                             load=lambda: load_skill_concepts(session, taxonomy_id=taxonomy.id))
+        return linker.fit(table, progress=progress)
 
     key = ("skills", taxonomy.id, taxonomy.source, taxonomy.version, str(taxonomy.imported_at), params)
     return cached_linker(key=key, build=build, encoder=encoder)
+
+
+def cached_table(
+    session: Session, *, taxonomy: Taxonomy, model: type[Skill] | type[Occupation], data_dir: Path | None, kind: str,
+    load: Callable[[], list[Concept]],
+) -> LabelTable:
+    """The label table of a taxonomy's concepts, kept on disk beside the vector index and keyed
+    by a fingerprint of the rows (count, last id, last change), so a process that starts again
+    reads it instead of loading and normalising every label; any edit makes a new one."""
+    import pickle
+
+    folder = embeddings_dir(data_dir)
+    if folder is None:
+        return LabelTable.from_concepts(load())
+    stamp = getattr(model, "updated_at", model.id)
+    count, last_id, changed = session.execute(
+        select(func.count(), func.max(model.id), func.max(stamp)).where(model.taxonomy_id == taxonomy.id)).one()
+    fingerprint = content_hash([kind, str(taxonomy.id), str(taxonomy.imported_at), str(count), str(last_id),
+                                str(changed), TABLE_FORMAT])
+    path = folder / f"{taxonomy.source}-{kind}-{fingerprint}.table.pickle"
+    if path.exists():  # written by this application into its own data folder
+        with path.open("rb") as handle:
+            table: LabelTable = pickle.load(handle)
+        return table
+    table = LabelTable.from_concepts(load())
+    folder.mkdir(parents=True, exist_ok=True)
+    scratch = path.with_suffix(f".{os.getpid()}.tmp")
+    with scratch.open("wb") as handle:
+        pickle.dump(table, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(scratch, path)
+    return table
 
 
 def embeddings_dir(data_dir: Path | None) -> Path | None:

@@ -15,7 +15,7 @@ from trellis.embedding.cache import TextEncoder
 from trellis.embedding.index import Progress
 from trellis.models import Occupation
 from trellis.skills.linker import ConceptLinker, LinkerParams
-from trellis.skills.service import active_taxonomy, cached_linker, embeddings_dir
+from trellis.skills.service import active_taxonomy, cached_linker, cached_table, embeddings_dir
 
 # A title is short: no span scoring; the whole title against every title and alternative title.
 TITLE_PARAMS = LinkerParams(spans=False, w_text=1.0, w_lexical=0.3, candidates=48, lexical_candidates=16)
@@ -63,7 +63,9 @@ def get_title_linker(
         linker = ConceptLinker(
             enc, params, cache_dir=embeddings_dir(data_dir), namespace=(taxonomy.source, taxonomy.version, "titles")
         )
-        return linker.fit(load_occupation_concepts(session, taxonomy_id=taxonomy.id), progress=progress)
+        table = cached_table(session, taxonomy=taxonomy, model=Occupation, data_dir=data_dir, kind="titles",
+                             load=lambda: load_occupation_concepts(session, taxonomy_id=taxonomy.id))
+        return linker.fit(table, progress=progress)
 
     key = ("titles", taxonomy.id, taxonomy.source, taxonomy.version, str(taxonomy.imported_at), params)
     return cached_linker(key=key, build=build, encoder=encoder)
