@@ -122,7 +122,7 @@ class IvfLayout:
         if not hit_q:
             return out_rows, out_scores
         all_q, all_row, all_score = np.concatenate(hit_q), np.concatenate(hit_row), np.concatenate(hit_score)
-        order = np.lexsort((-all_score, all_q))
+        order = np.argsort(all_q * 4.0 - all_score.astype(np.float64))  # by query, then best first (|score| <= 1)
         all_q, all_row, all_score = all_q[order], all_row[order], all_score[order]
         first = np.searchsorted(all_q, np.arange(nq))
         rank = np.arange(len(all_q)) - first[all_q]

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from trellis.core.linking import (
     Concept,
@@ -83,14 +84,21 @@ class Ranked:
 
 
 def _pool(tokens: object, spans: Sequence[Span], fallback: FloatArray) -> FloatArray:
-    """Unit vectors of spans, each the mean of the contextual tokens it overlaps."""
+    """Unit vectors of spans, each the mean of the contextual tokens it overlaps (one product of
+    a spans x tokens membership matrix with the token vectors)."""
     vectors = np.asarray(tokens.vectors)  # type: ignore[attr-defined]
     offsets = np.asarray(tokens.offsets)  # type: ignore[attr-defined]
-    out = np.empty((len(spans), fallback.shape[0]), dtype=np.float32)
-    for row, span in enumerate(spans):
-        inside = (offsets[:, 0] < span.end) & (offsets[:, 1] > span.start)
-        pooled = vectors[inside].mean(axis=0) if inside.any() else fallback
-        out[row] = pooled / (np.linalg.norm(pooled) or 1.0)
+    if not len(spans):
+        return np.zeros((0, fallback.shape[0]), dtype=np.float32)
+    starts = np.array([s.start for s in spans])[:, None]
+    ends = np.array([s.end for s in spans])[:, None]
+    inside = ((offsets[None, :, 0] < ends) & (offsets[None, :, 1] > starts)).astype(np.float32)
+    pooled = inside @ vectors if len(offsets) else np.zeros((len(spans), fallback.shape[0]), np.float32)
+    empty = inside.sum(axis=1) == 0
+    pooled[empty] = fallback
+    norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    out: FloatArray = (pooled / norms).astype(np.float32)
     return out
 
 
@@ -145,6 +153,14 @@ class ConceptLinker:
         p = self.params
         span_lists = [candidate_spans(t, p.max_span_tokens) if p.spans else [] for t in texts]
         text_vectors, span_vectors = self._vectors(texts, span_lists)
+        # Hundreds of small matrix products follow: threads cost more than they give there, and
+        # on a busy machine far more (a 175 x 160 product: 1 ms on one thread, 17 ms on two).
+        with threadpool_limits(limits=1, user_api="blas"):
+            return self._rank(texts, span_lists, text_vectors, span_vectors)
+
+    def _rank(self, texts: Sequence[str], span_lists: list[list[Span]], text_vectors: FloatArray,
+              span_vectors: list[FloatArray]) -> list[Ranked]:
+        p = self.params
         queries = np.concatenate([text_vectors, *span_vectors]) if texts else text_vectors
         found, scores = self.index_.search(queries, p.candidates, probes=p.probes, per_cluster=p.per_cluster)
         lexical_found = self.lexical_.search(texts, p.lexical_candidates) if p.lexical_candidates else None
