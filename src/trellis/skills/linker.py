@@ -56,7 +56,7 @@ class LinkerParams:
     w_lexical: float = 0.2  # char n-gram TF-IDF (best span, or whole text)
     w_exact: float = 0.1  # a span equals a label
     candidates: int = 16  # labels retrieved per query (text or span) for re-ranking
-    per_cluster: int = 8  # of which at most this many from one cluster of the index
+    per_cluster: int = 16  # of which at most this many from one cluster of the index
     rerank_lexical: int = 50  # concepts, best first, that the lexical signal re-orders
     lexical_candidates: int = 0  # labels retrieved per text by character n-grams (titles)
     probes: int = 12  # clusters of the label index searched per query
