@@ -58,9 +58,17 @@ def test_flows_between_departments_and_families_with_net_importers(session: Sess
 def test_hoarding_indicators_count_recommended_released_blocked_and_decision_delay(
     session: Session, org: Org
 ) -> None:
-    h = hoarding_indicators(session, period=YEAR)
+    h = hoarding_indicators(session, period=YEAR, min_team=1, min_decisions=1)
     boss = next(m for m in h.managers if m.manager == "Boss")
     assert (boss.recommended, boss.released, boss.blocked) == (3, 0, 1)
     assert boss.median_decision_days == pytest.approx(20)
     assert boss.flagged and boss.reasons == ["median decision delay 20 days"]
     assert h.managers[0].manager == "Boss" and h.flagged_total == 1
+
+
+def test_one_slow_decision_flags_nobody_and_a_small_team_is_counted_not_named(session: Session, org: Org) -> None:
+    # Changed in #15: a single 20-day decision used to flag the Boss, by name, for a team of two.
+    h = hoarding_indicators(session, period=YEAR)
+    assert h.flagged_total == 0
+    assert all(m.team_size >= h.min_team for m in h.managers)
+    assert "Boss" not in [m.manager for m in h.managers] and h.not_named == h.managers_total

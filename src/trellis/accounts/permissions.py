@@ -63,7 +63,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 # Routes anyone may reach without signing in.
 PUBLIC_PATHS: frozenset[str] = frozenset({
     "/health", "/login", "/logout", "/login/sso", "/login/sso/callback",
-    "/static", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json",
+    "/static", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json", "/openapi-3.0.json",
     "/api/v1/counts",
 })
 

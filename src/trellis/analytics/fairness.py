@@ -143,7 +143,7 @@ def audit_bias(session: Session, *, period: Period, actor: str = "system") -> Bi
     demographics is itself audited (who, when, for which period) — also when the figures come
     from the dashboards' cache."""
     record(session, actor=actor, action="demographics.read", entity_type="report", entity_id="bias_audit",
-           reason="fairness audit (aggregates only)", data={"period": str(period)})
+           reason="fairness audit (aggregates only)", data={"period": period.label})
     return _audit(session, period=period)
 
 

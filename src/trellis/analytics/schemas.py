@@ -73,6 +73,7 @@ class Distribution(BaseModel):
 
 class Retention(BaseModel):
     horizon_days: int = 365
+    cohort: str | None = None  # the moves measured, when not the period's own (too recent to follow up)
     movers: int
     movers_retained: float | None
     stayers: int
@@ -236,7 +237,12 @@ class Hoarding(BaseModel):
     method: str
     managers_total: int
     flagged_total: int
-    managers: list[ManagerIndicator]  # flagged first, at most the requested limit
+    managers: list[ManagerIndicator]  # flagged first, at most the requested limit; named managers only
+    decisions_total: int = 0
+    min_team: int = 5  # a manager is named only with at least this many direct reports ...
+    min_decisions: int = 3  # ... and enough evidence (this many decisions, or min_recommended recommended)
+    not_named: int = 0  # managers left out of the list (small team or too little data)
+    not_named_flagged: int = 0  # of them, flagged all the same
 
 
 class FairnessGroup(BaseModel):
