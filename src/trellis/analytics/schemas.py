@@ -258,6 +258,7 @@ class FairnessGroup(BaseModel):
     fisher_p: float | None
     z: float | None
     z_p: float | None
+    note: str | None = None  # why a low ratio is not flagged (too little evidence)
 
 
 class FairnessTable(BaseModel):
@@ -271,9 +272,14 @@ class AuditOutcome(BaseModel):
     name: str
     kind: str  # selection | scoring
     description: str
-    assessed: int
-    selected: int
+    assessed: int  # people
+    selected: int  # people
     tables: list[FairnessTable]
+    pairs: int | None = None  # person × opening pairs behind the people, where the outcome has them
+
+    @property
+    def flagged(self) -> list[tuple[str, FairnessGroup]]:
+        return [(t.dimension, g) for t in self.tables for g in t.groups if g.below_four_fifths]
 
 
 class BiasAudit(BaseModel):

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from trellis.accounts.permissions import Actor
 from trellis.analytics import cache, charts
 from trellis.analytics.dashboard import dashboard
-from trellis.analytics.fairness import audit_bias
+from trellis.analytics.fairness import audit_bias, headline, summary
 from trellis.analytics.org import find_units, unit_choices
 from trellis.analytics.schemas import Period
 from trellis.models import AuditEvent
@@ -80,4 +80,15 @@ def fairness(request: Request, session: SessionDep, settings: SettingsDep,
                            data={"period": audit.period}))
     session.flush()
     return render(request, "hr_fairness.html", {
-        "audit": audit, "period": period or "", "csv": f"{API}/fairness.csv{_query(period=period)}"})
+        "audit": audit, "period": period or "", "csv": f"{API}/fairness.csv{_query(period=period)}",
+        "summary": summary(audit), "lead": headline(audit), "chart": _fairness_chart(headline(audit))})
+
+
+def _fairness_chart(outcome: Any) -> Markup | None:
+    """Impact ratios by sex and by race/ethnicity for the headline outcome, with the 0.8 line."""
+    if outcome is None:
+        return None
+    rows = [(f"{t.dimension.replace('_', ' ')}: {g.group}", g.impact_ratio) for t in outcome.tables[:2]
+            for g in t.groups]
+    return Markup(charts.bar_chart([r[0] for r in rows], [r[1] for r in rows], threshold=0.8,
+                                   title=f"Impact ratios, {outcome.name}"))
