@@ -32,6 +32,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "career.view": _PEOPLE,  # own next moves, paths to a target role, gaps and learning plan
     "mentoring.view": _PEOPLE,  # own mentee requests, mentor profile and pairs
     "mentoring.request": _PEOPLE,  # open a mentee request for oneself
+    "mentoring.offer": _PEOPLE,  # offer oneself as a mentor (own mentor profile: skills, capacity, languages)
+    "mentoring.match": _HR,  # preview the mentor assignment and propose its pairs (audited)
+    "plans.view": _PEOPLE,  # own development plans
+    "plans.edit": _PEOPLE,  # create own plans, add goals, mark items done (owner only)
+    "succession.view": _HR,  # successors and bench strength of the critical roles
     "marketplace.browse": _PEOPLE,  # open opportunities; drafts only for their owner and HR
     "application.apply": _PEOPLE,
     "application.view_own": _PEOPLE,
