@@ -34,6 +34,7 @@ from trellis.models import Application, ProtectedAttributes
 DIMENSIONS = ("sex", "race_ethnicity", "intersectional")
 MIN_SELECTED = 5  # selections in a comparison before a low ratio can be flagged
 MIN_GROUP = 10  # people assessed in a category before its low ratio can be flagged
+SIGNIFICANT = 0.05  # the summary says how many flags are also unlikely to be chance
 
 METHOD = [
     "Selection rate = selected / assessed per category; impact ratio = a category's rate / the highest rate "
@@ -232,9 +233,12 @@ def summary(audit: BiasAudit) -> str:
     if flags:
         shown = "; ".join(f"{g.group} ({dim.replace('_', ' ')}) in {o.name}: impact ratio {g.impact_ratio:.2f}"
                           + (f", Fisher p = {g.fisher_p:.2g}" if g.fisher_p is not None else "")
-                          for o, dim, g in flags[:3])
-        more = f" and {len(flags) - 3} more" if len(flags) > 3 else ""
+                          for o, dim, g in flags[:2])
+        more = f" and {len(flags) - 2} more" if len(flags) > 2 else ""
         parts.append(f"{len(flags)} group results are below four fifths with enough evidence to judge: {shown}{more}.")
+        significant = sum(1 for _o, _d, g in flags if g.fisher_p is not None and g.fisher_p < SIGNIFICANT)
+        parts.append(f"{significant or 'None'} of them {'is' if significant == 1 else 'are'} statistically "
+                     f"significant (Fisher p < {SIGNIFICANT}){'' if significant else ': the gaps may be chance'}.")
     else:
         parts.append("No group is below four fifths with enough people and selections to judge.")
     small = sum(1 for o in audit.outcomes for t in o.tables for g in t.groups

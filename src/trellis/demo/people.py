@@ -31,7 +31,7 @@ RACE = (("White", 0.42), ("Asian", 0.22), ("Hispanic or Latino", 0.12), ("Black 
 DISABILITY = (("no", 0.82), ("yes", 0.07), ("declined", 0.06), (None, 0.05))
 MAX_MOVES = {1: 1, 2: 2, 3: 3, 4: 4, 5: 5, 6: 5}
 FOUNDED_YEARS_AGO = 22
-CURRENT_SPELL_SKEW = 1.3  # >1 shortens the current spell of people who have moved, so recent months see moves
+CURRENT_SPELL_SKEW = 1.2  # >1 shortens the current spell of people who have moved, so recent months see moves
 DOMAIN = "example.com"
 
 

@@ -85,10 +85,13 @@ def fairness(request: Request, session: SessionDep, settings: SettingsDep,
 
 
 def _fairness_chart(outcome: Any) -> Markup | None:
-    """Impact ratios by sex and by race/ethnicity for the headline outcome, with the 0.8 line."""
+    """Impact ratios by sex and by race/ethnicity for the headline outcome, with the 0.8 line;
+    groups too small to judge are grey."""
     if outcome is None:
         return None
-    rows = [(f"{t.dimension.replace('_', ' ')}: {g.group}", g.impact_ratio) for t in outcome.tables[:2]
-            for g in t.groups]
-    return Markup(charts.bar_chart([r[0] for r in rows], [r[1] for r in rows], threshold=0.8,
-                                   title=f"Impact ratios, {outcome.name}"))
+    svgs = [charts.bar_chart([g.group for g in t.groups], [g.impact_ratio for g in t.groups], threshold=0.8,
+                             unjudged=[g.note is not None for g in t.groups],
+                             title=f"Impact ratios by {t.dimension.replace('_', '/')}, {outcome.name}")
+            for t in outcome.tables[:2]]
+    return Markup("".join(f"<h3>By {t.dimension.replace('_', '/')}</h3>{svg}"
+                          for t, svg in zip(outcome.tables, svgs, strict=False)))
