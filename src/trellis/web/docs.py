@@ -38,8 +38,8 @@ def _schema_30(node: Any) -> Any:
         return [_schema_30(x) for x in node]
     if not isinstance(node, dict):
         return node
-    out = {k: _schema_30(v) for k, v in node.items()}
-    for key in ("anyOf", "oneOf"):
+    out = dict(node)
+    for key in ("anyOf", "oneOf"):  # before the children are converted: a {"type": "null"} option
         options = out.get(key)
         if isinstance(options, list) and _NULL in options:
             rest = [o for o in options if o != _NULL]
@@ -50,6 +50,7 @@ def _schema_30(node: Any) -> Any:
             elif rest:
                 out[key] = rest
             out["nullable"] = True
+    out = {k: _schema_30(v) for k, v in out.items()}
     kind = out.get("type")
     if isinstance(kind, list):
         kinds = [k for k in kind if k != "null"]
