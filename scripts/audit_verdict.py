@@ -22,7 +22,7 @@ def verdict(report: dict[str, Any]) -> tuple[int, list[str]]:
     audited = [d for d in deps if not d.get("skip_reason")]
     vulnerable = [d for d in audited if d.get("vulns")]
     lines = [f"dependencies audited: {len(audited)} of {len(deps)}; skipped: {len(skipped)}"]
-    for reason, n in Counter(str(d["skip_reason"]) for d in skipped).most_common(3):
+    for reason, n in Counter(str(d["skip_reason"]).split(":")[0] for d in skipped).most_common(3):
         lines.append(f"  skipped {n}: {reason}")
     for d in vulnerable:
         ids = ", ".join(v.get("id", "?") for v in d["vulns"])

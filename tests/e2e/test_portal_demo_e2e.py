@@ -238,3 +238,23 @@ def test_api_docs_audit_log_governance_posting_texts_and_a_menu_that_folds_on_a_
     expect(analytics).to_be_visible()
     analytics.click()
     expect(phone.get_by_role("heading", name="Mobility analytics")).to_be_visible()
+
+
+def test_an_employee_saves_a_search_sees_its_matches_and_runs_it_again(browser: Any, site: str, demo: Demo) -> None:
+    from playwright.sync_api import expect
+
+    page = sign_in(browser, site, demo.emails["employee"])
+    page.goto("/marketplace")
+    page.get_by_role("searchbox", name="Search").fill("engineer")
+    page.get_by_role("button", name="Search", exact=True).click()
+    page.get_by_label("Save this search as").fill("Engineering roles")
+    page.get_by_role("button", name="Save search").click()
+    expect(page.get_by_role("status")).to_contain_text("Search saved")
+    saved = page.locator("li.result", has_text="Engineering roles")
+    expect(saved).to_contain_text(re.compile(r"\d+ open opening"))
+    expect(saved).to_contain_text("alerts on")
+    saved.get_by_role("link", name="Engineering roles").click()
+    expect(page.get_by_role("searchbox", name="Search")).to_have_value("engineer")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Saved searches").click()
+    page.get_by_role("button", name="Delete “Engineering roles”").click()
+    expect(page.get_by_text("No saved searches yet.")).to_be_visible()

@@ -120,3 +120,21 @@ def test_critical_roles_exist_in_this_world(world: World) -> None:
     with make_session_factory(engine)() as s:
         assert s.scalar(select(Role.id).where(Role.is_critical.is_(True)))
     engine.dispose()
+
+
+def test_a_search_saved_from_the_marketplace_is_listed_runs_again_and_can_be_deleted(
+        as_role: Callable[[str], TestClient]) -> None:
+    eve, mona = as_role("employee"), as_role("manager")
+    assert 'action="/searches"' not in eve.get("/marketplace").text  # nothing to save without a filter
+    assert 'action="/searches"' in eve.get("/marketplace", params={"q": "pipeline"}).text
+    assert _post(eve, "/searches", {"name": "Pipelines", "q": "pipeline", "type": "gig", "alert": "on"},
+                 "/marketplace?q=pipeline") == 303
+    page = eve.get("/searches").text
+    assert "Pipelines" in page and "1 open opening matches" in page and "alerts on" in page
+    search_id = int(page.split('href="/searches/')[1].split('"')[0])
+    run = eve.get(f"/searches/{search_id}", follow_redirects=False)
+    assert run.status_code == 303 and run.headers["location"] == "/marketplace?q=pipeline&type=gig"
+    assert "Pipelines" not in mona.get("/searches").text
+    assert mona.get(f"/searches/{search_id}", follow_redirects=False).status_code == 404
+    assert _post(eve, f"/searches/{search_id}/delete", {}, "/searches") == 303
+    assert "No saved searches yet" in eve.get("/searches").text

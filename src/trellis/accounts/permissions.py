@@ -36,6 +36,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "mentoring.match": _HR,  # preview the mentor assignment and propose its pairs (audited)
     "plans.view": _PEOPLE,  # own development plans
     "plans.edit": _PEOPLE,  # create own plans, add goals, mark items done (owner only)
+    "searches.view": _PEOPLE,  # own saved searches, with their new matches
+    "searches.save": _PEOPLE,  # save, replace or delete own searches; alerts come as notifications
     "succession.view": _HR,  # successors and bench strength of the critical roles
     "marketplace.browse": _PEOPLE,  # open opportunities; drafts only for their owner and HR
     "application.apply": _PEOPLE,

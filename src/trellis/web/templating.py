@@ -20,6 +20,7 @@ NAV: list[tuple[str, str, str]] = [  # (href, label, action)
     ("/", "Home", "home.view"),
     ("/for-you", "For you", "recommendations.view"),
     ("/marketplace", "Marketplace", "marketplace.browse"),
+    ("/searches", "Saved searches", "searches.view"),
     ("/profile", "My profile", "profile.view"),
     ("/applications", "My applications", "application.view_own"),
     ("/career", "Career", "career.view"),
@@ -41,7 +42,7 @@ NAV: list[tuple[str, str, str]] = [  # (href, label, action)
 ]
 
 # links shown only to people whose account is linked to an employee record
-OWN_RECORD_ONLY = frozenset({"career.view", "mentoring.view", "plans.view"})
+OWN_RECORD_ONLY = frozenset({"career.view", "mentoring.view", "plans.view", "searches.view"})
 
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:

@@ -1,5 +1,5 @@
-"""The signed-in person's own development plans (create, add goals, mark done) and their offer
-to mentor others; HR's succession bench and mentor matches. Thin: parse, call the services
+"""The signed-in person's own development plans (create, add goals, mark done), their offer to
+mentor others and their saved searches; HR's succession bench and mentor matches. Thin: parse, call the services
 (plans, mentoring, succession), render."""
 
 from __future__ import annotations
@@ -15,13 +15,17 @@ from trellis.architecture.service import role_choices
 from trellis.errors import Invalid
 from trellis.mentoring import service as mentoring
 from trellis.mentoring.schemas import MentorIn
+from trellis.opportunities.schemas import SearchFilters
 from trellis.plans import service as plans
 from trellis.plans.schemas import ItemIn, PlanIn
+from trellis.searches import service as searches
+from trellis.searches.schemas import SavedSearchIn
 from trellis.succession.service import list_successors
 from trellis.web.deps import Permit, SessionDep
 from trellis.web.pages.career import _labels, _me
 from trellis.web.pages.forms import validated
 from trellis.web.templating import render
+from trellis.web.writes import writes
 
 router = APIRouter()
 Text = Annotated[str, Form(max_length=2000)]
@@ -103,3 +107,32 @@ def mentor_matches(request: Request, session: SessionDep, actor: Actor = Permit(
 def confirm_matches(session: SessionDep, actor: Actor = Permit("mentoring.match")) -> Response:
     mentoring.assign_mentors(session, actor=f"user:{actor.user_id}")
     return RedirectResponse("/hr/mentor-matches?done=1", status_code=303)
+
+
+@router.get("/searches")
+def saved_searches(request: Request, session: SessionDep, actor: Actor = Permit("searches.view")) -> Response:
+    return render(request, "searches.html", {"searches": searches.list_searches(session, actor=actor)})
+
+
+@router.post("/searches")
+def save_search(session: SessionDep, name: Text, q: Text = "", type: Text = "", family_id: Text = "",
+                location_id: Text = "", remote: Text = "", max_hours: Text = "", alert: Text = "off",
+                actor: Actor = Permit("searches.save")) -> Response:
+    filters = validated(SearchFilters, {"q": q, "type": type, "family_id": family_id, "location_id": location_id,
+                                        "remote": remote, "max_hours": max_hours})
+    data = validated(SavedSearchIn, {"name": name.strip(), "filters": filters.model_dump(), "alert": alert == "on"})
+    searches.save_search(session, actor=actor, data=data)
+    return RedirectResponse("/searches?saved=1", status_code=303)
+
+
+@router.get("/searches/{search_id}")
+@writes  # marks the search's new matches as seen
+def run_search(search_id: int, session: SessionDep, actor: Actor = Permit("searches.view")) -> Response:
+    found = searches.open_search(session, actor=actor, search_id=search_id)
+    return RedirectResponse(f"/marketplace?{found.query}", status_code=303)
+
+
+@router.post("/searches/{search_id}/delete")
+def delete_search(search_id: int, session: SessionDep, actor: Actor = Permit("searches.save")) -> Response:
+    searches.delete_search(session, actor=actor, search_id=search_id)
+    return RedirectResponse("/searches", status_code=303)
