@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
+from test_portal_e2e import sign_in as sign_in_as
 
 from portal_world import PASSWORD
 from trellis.accounts.service import ensure_demo_accounts
@@ -65,13 +66,7 @@ def site(demo: Demo, tmp_path_factory: pytest.TempPathFactory,
 
 
 def sign_in(browser: Any, base: str, email: str, viewport: dict[str, int] = DESKTOP) -> Any:
-    page = browser.new_context(base_url=base, viewport=viewport).new_page()
-    page.goto("/login")
-    page.get_by_label("Work e-mail").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r".*/$"))
-    return page
+    return sign_in_as(browser, base, email, viewport=viewport)
 
 
 def shot(page: Any, name: str) -> None:
@@ -100,11 +95,15 @@ def test_hoarding_flags_few_managers_decisions_take_days_and_moves_reach_the_lat
     months = [(date.today().replace(day=1) - timedelta(days=31 * k)).strftime("%Y-%m") for k in (1, 2, 3)]
     assert all(latest[m] > 0 for m in months), latest
     shot(page, "analytics-1280")
+    page.locator("#hoarding-summary").scroll_into_view_if_needed()
+    shot(page, "analytics-hoarding-1280")
     phone = sign_in(browser, site, demo.emails["hr_admin"], viewport=PHONE)
     phone.goto("/hr/analytics")
     chart = phone.locator("section.chart svg").first.bounding_box()
     assert chart and chart["width"] >= 600  # scrolls sideways at a readable size instead of shrinking to 6 px text
     shot(phone, "analytics-390")
+    phone.locator("section.chart").first.scroll_into_view_if_needed()
+    shot(phone, "analytics-chart-390")
 
 
 def test_the_fairness_audit_counts_people_flags_nothing_without_evidence_and_leads_with_a_summary_and_chart(
@@ -127,6 +126,8 @@ def test_the_fairness_audit_counts_people_flags_nothing_without_evidence_and_lea
     assert rows and not [r for r in rows if r[4] == "0.00" and r[5] == "yes"]  # nobody selected: no flag
     assert page.evaluate("document.body.scrollHeight") < 5000
     shot(page, "fairness-1280")
+    page.locator("#chart-h").scroll_into_view_if_needed()
+    shot(page, "fairness-chart-1280")
     phone = sign_in(browser, site, demo.emails["hr_admin"], viewport=PHONE)
     phone.goto("/hr/fairness")
     expect(phone.locator("#fairness-summary")).to_be_visible()
