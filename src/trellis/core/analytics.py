@@ -103,7 +103,7 @@ def hoarding_flags(
     (with at least ``min_recommended`` reports recommended); ``max_blocked`` or more moves
     blocked by the manager; a median approval delay over ``slow_days`` days (NaN: none).
 
-    With ``decisions`` (how many of their reports' applications each manager decided), the last
+    With ``decisions`` (how many of their reports' moves each manager decided on), the last
     two need evidence: at least ``min_decisions`` decisions, and blocked moves that are at least
     ``blocked_share`` of them — one slow answer or two refusals out of twenty flag nobody."""
     rec = np.asarray(recommended, dtype=np.float64)
