@@ -126,7 +126,7 @@ def test_the_fairness_audit_counts_people_flags_nothing_without_evidence_and_lea
     assert rows and not [r for r in rows if r[4] == "0.00" and r[5] == "yes"]  # nobody selected: no flag
     assert page.evaluate("document.body.scrollHeight") < 5000
     shot(page, "fairness-1280")
-    page.locator("#chart-h").scroll_into_view_if_needed()
+    page.locator("#chart-h").evaluate("e => e.scrollIntoView()")
     shot(page, "fairness-chart-1280")
     phone = sign_in(browser, site, demo.emails["hr_admin"], viewport=PHONE)
     phone.goto("/hr/fairness")
@@ -149,6 +149,7 @@ def test_an_employee_keeps_a_development_plan_and_offers_to_mentor(browser: Any,
     expect(plan).to_contain_text("0 of 1 done")
     plan.get_by_role("button", name="Mark “Run a design review” done").click()
     expect(page.locator("section.result", has_text="Grow into team lead")).to_contain_text("1 of 1 done")
+    shot(page, "plans-1280")
 
     page.goto("/mentoring")
     page.get_by_label("Skills you can teach").fill("Python 4, SQL")
@@ -158,6 +159,7 @@ def test_an_employee_keeps_a_development_plan_and_offers_to_mentor(browser: Any,
     expect(profile.get_by_role("heading", name="Your mentor profile")).to_be_visible()
     expect(profile).to_contain_text("Python (level 4)")
     expect(profile).to_contain_text("capacity 3")
+    shot(page, "mentoring-1280")
 
 
 def test_hr_previews_and_proposes_mentor_matches_and_reads_the_succession_bench(
@@ -168,6 +170,7 @@ def test_hr_previews_and_proposes_mentor_matches_and_reads_the_succession_bench(
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Mentor matches").click()
     expect(page.locator("#matches tbody tr").first).to_be_visible()
     assert page.locator("#matches tbody tr td[data-label='Fit']").count() > 0
+    shot(page, "mentor-matches-1280")
     page.get_by_role("button", name=re.compile(r"Propose these \d+ pairs")).click()
     expect(page.get_by_role("status")).to_contain_text("Pairs proposed")
 
@@ -175,6 +178,7 @@ def test_hr_previews_and_proposes_mentor_matches_and_reads_the_succession_bench(
     expect(page.get_by_role("heading", name="Succession and bench strength")).to_be_visible()
     assert page.locator("#bench tbody tr").count() > 0
     expect(page.locator("ol.list li").first).to_contain_text("% match")
+    shot(page, "succession-1280")
 
 
 def test_an_employee_can_apply_again_after_withdrawing(browser: Any, site: str, demo: Demo) -> None:
