@@ -7,6 +7,7 @@ import pytest
 from org_scenario import Org
 from sqlalchemy.orm import Session
 
+from trellis.analytics.charts import bar_chart
 from trellis.analytics.flows import hoarding_indicators, talent_flows
 from trellis.analytics.schemas import Period
 from trellis.analytics.skills import emerging_skills, skill_gaps_by_unit, skills_heatmap, skills_supply_demand
@@ -72,3 +73,9 @@ def test_one_slow_decision_flags_nobody_and_a_small_team_is_counted_not_named(se
     assert h.flagged_total == 0
     assert all(m.team_size >= h.min_team for m in h.managers)
     assert "Boss" not in [m.manager for m in h.managers] and h.not_named == h.managers_total
+
+
+def test_a_bar_just_under_the_threshold_shows_three_decimals_so_its_red_is_not_a_puzzle() -> None:
+    svg = bar_chart(["a", "b", "c"], [0.797, 0.8, 0.75], title="t", threshold=0.8, unjudged=[False, False, True])
+    assert ">0.797<" in svg and ">0.80<" in svg and ">0.75<" in svg
+    assert svg.count("#d62728") == 1 and "#9aa3ad" in svg  # c is under 0.8 but too small to judge: grey
