@@ -7,6 +7,7 @@ import pytest
 from org_scenario import Org
 from sqlalchemy.orm import Session
 
+from trellis.analytics.charts import bar_chart
 from trellis.analytics.flows import hoarding_indicators, talent_flows
 from trellis.analytics.schemas import Period
 from trellis.analytics.skills import emerging_skills, skill_gaps_by_unit, skills_heatmap, skills_supply_demand
@@ -58,9 +59,23 @@ def test_flows_between_departments_and_families_with_net_importers(session: Sess
 def test_hoarding_indicators_count_recommended_released_blocked_and_decision_delay(
     session: Session, org: Org
 ) -> None:
-    h = hoarding_indicators(session, period=YEAR)
+    h = hoarding_indicators(session, period=YEAR, min_team=1, min_decisions=1)
     boss = next(m for m in h.managers if m.manager == "Boss")
     assert (boss.recommended, boss.released, boss.blocked) == (3, 0, 1)
     assert boss.median_decision_days == pytest.approx(20)
     assert boss.flagged and boss.reasons == ["median decision delay 20 days"]
     assert h.managers[0].manager == "Boss" and h.flagged_total == 1
+
+
+def test_one_slow_decision_flags_nobody_and_a_small_team_is_counted_not_named(session: Session, org: Org) -> None:
+    # Changed in #15: a single 20-day decision used to flag the Boss, by name, for a team of two.
+    h = hoarding_indicators(session, period=YEAR)
+    assert h.flagged_total == 0
+    assert all(m.team_size >= h.min_team for m in h.managers)
+    assert "Boss" not in [m.manager for m in h.managers] and h.not_named == h.managers_total
+
+
+def test_a_bar_just_under_the_threshold_shows_three_decimals_so_its_red_is_not_a_puzzle() -> None:
+    svg = bar_chart(["a", "b", "c"], [0.797, 0.8, 0.75], title="t", threshold=0.8, unjudged=[False, False, True])
+    assert ">0.797<" in svg and ">0.80<" in svg and ">0.75<" in svg
+    assert svg.count("#d62728") == 1 and "#9aa3ad" in svg  # c is under 0.8 but too small to judge: grey

@@ -79,3 +79,15 @@ def test_my_applications_carry_their_time_release_and_can_be_narrowed_to_one_ope
     assert only.id == app.id and only.time_release == "pending"
     applicants = service.list_for_opportunity(session, actor=hiring, opportunity_id=opp)
     assert [a.time_release for a in applicants] == ["pending"]
+
+
+def test_after_withdrawing_a_person_can_apply_again_and_the_same_application_reopens(session: Session) -> None:
+    me, _boss, _hiring, opp = _people(session)
+    first = service.apply(session, actor=me, opportunity_id=opp, data=ApplyIn(note="first try"))
+    service.withdraw(session, actor=me, application_id=first.id, version=first.version, reason="bad timing")
+    again = service.apply(session, actor=me, opportunity_id=opp, data=ApplyIn(note="ready now", confidential=False))
+    assert again.id == first.id and again.status == "submitted"
+    row = session.get(Application, again.id)
+    assert row is not None and row.note == "ready now" and not row.confidential and row.decision_reason is None
+    with pytest.raises(Conflict):  # an open application is still applied to once
+        service.apply(session, actor=me, opportunity_id=opp, data=ApplyIn())

@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
+from builders import make_employee
+from trellis.accounts.service import create_user
 from trellis.audit.schemas import AuditQuery
-from trellis.audit.service import record, search
+from trellis.audit.service import actor_names, record, search
 from trellis.errors import Invalid
 from trellis.models import AuditEvent
 
@@ -96,3 +98,12 @@ def test_reading_demographics_for_the_bias_audit_is_itself_audited(session: Sess
     audit_bias(session, period=Period.parse("2025"), actor="user:5")
     [event] = search(session, query=AuditQuery(action="demographics")).items
     assert (event.actor, event.entity_id, event.reason) == ("user:5", "bias_audit", "fairness audit (aggregates only)")
+
+
+def test_user_actors_are_named_by_their_person_and_email_and_others_are_left_alone(session: Session) -> None:
+    ann = make_employee(session, name="Ann Auditor", work_email="ann@example.com")
+    linked = create_user(session, email="ann@example.com", role="hr_admin", password="x" * 12)
+    bare = create_user(session, email="robot@example.com", role="sysadmin", password="x" * 12)
+    assert linked.employee_id == ann.id
+    names = actor_names(session, actors=[f"user:{linked.id}", f"user:{bare.id}", "cli", "user:", "user:999999"])
+    assert names == {f"user:{linked.id}": "Ann Auditor (ann@example.com)", f"user:{bare.id}": "robot@example.com"}

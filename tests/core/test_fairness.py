@@ -309,3 +309,21 @@ def test_the_nyc_scoring_example_is_reproduced_from_scores_against_the_sample_me
     for group in (NA, TWO):  # the two race rows the module-level table above leaves out
         assert (by_race[group].rate, round(by_race[group].impact_ratio, 2)) == (
             {NA: 0.625, TWO: 0.5}[group], {NA: 0.97, TWO: 0.78}[group])
+
+
+def test_nobody_selected_gives_no_ratio_no_reference_and_no_flag() -> None:
+    table = impact_table([GroupCount("A", 40, 0), GroupCount("B", 30, 0)], dimension="x")
+    assert table.reference_group is None and not table.flagged
+    assert all(g.impact_ratio is None and g.note == "nobody compared was selected: no ratio" for g in table.groups)
+
+
+def test_a_low_ratio_is_flagged_only_with_enough_selections_and_people() -> None:
+    counts = [GroupCount("A", 10, 2), GroupCount("B", 10, 1), GroupCount("C", 3, 0)]
+    few = impact_table(counts, dimension="x", min_share=0, min_selected=5, min_group=10)
+    assert not few.flagged and all("too few" in (g.note or "") for g in few.groups)
+    many = [GroupCount("A", 100, 40), GroupCount("B", 100, 20), GroupCount("C", 8, 1)]
+    table = impact_table(many, dimension="x", min_share=0, min_selected=5, min_group=10)
+    assert [g.group for g in table.flagged] == ["B"]
+    c = next(g for g in table.groups if g.group == "C")
+    assert c.impact_ratio is not None and c.impact_ratio < 0.8 and not c.below_four_fifths
+    assert c.note == "only 8 assessed (under 10): too few to judge"

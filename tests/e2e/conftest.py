@@ -7,7 +7,7 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -38,8 +38,8 @@ def e2e_world(template_url: str, engine: Engine, tmp_path_factory: pytest.TempPa
         yield build_world(url)
 
 
-@pytest.fixture(scope="module")
-def server(e2e_world: World, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def serve(url: str, data_dir: Path) -> Iterator[str]:
+    """The app on ``url``'s database, served by uvicorn on a free loopback port until closed."""
     import uvicorn
 
     from trellis.web.app import create_app
@@ -47,7 +47,7 @@ def server(e2e_world: World, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    app = create_app(settings_for(e2e_world.url, tmp_path_factory.mktemp("e2e-data")))
+    app = create_app(settings_for(url, data_dir))
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
     uv = uvicorn.Server(config)
     thread = threading.Thread(target=uv.run, daemon=True)
@@ -61,6 +61,17 @@ def server(e2e_world: World, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     uv.should_exit = True
     thread.join(timeout=10)
     app.state.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def serving() -> Callable[[str, Path], Iterator[str]]:
+    """``serve``, for modules that serve a database of their own."""
+    return serve
+
+
+@pytest.fixture(scope="module")
+def server(e2e_world: World, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    yield from serve(e2e_world.url, tmp_path_factory.mktemp("e2e-data"))
 
 
 @pytest.fixture(scope="module")

@@ -27,14 +27,15 @@ def test_hr_switches_recommendations_off_with_a_reason_and_everyone_is_told(
     ada, eve = as_role("hr_admin"), as_role("employee")
     assert "AI governance" in ada.get("/").text and "AI governance" not in eve.get("/").text
     page = ada.get("/hr/governance")
-    assert page.status_code == 200 and "ai.recommendations_enabled: on" in page.text
+    assert page.status_code == 200 and "Automated recommendations: on" in page.text
+    assert "ai.recommendations_enabled:" not in page.text  # the heading reads the label, not the key (#15)
     refused = ada.post("/hr/governance/settings", data={"key": "ai.recommendations_enabled", "value": "off",
                                                           "reason": "  "})
     assert refused.status_code == 422 and "reason" in refused.text
     done = ada.post("/hr/governance/settings", data={"key": "ai.recommendations_enabled", "value": "off",
                                                        "reason": "works council review"}, follow_redirects=False)
     assert done.status_code == 303
-    assert "ai.recommendations_enabled: off" in ada.get("/hr/governance").text
+    assert "Automated recommendations: off" in ada.get("/hr/governance").text
     assert "switched off for the whole company" in eve.get("/how-it-works").text
     event = ada.get("/api/v1/audit", params={"action": "config.change"}).json()["items"][0]
     assert (event["reason"], event["data"]) == ("works council review", {"old": True, "new": False})

@@ -32,6 +32,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "career.view": _PEOPLE,  # own next moves, paths to a target role, gaps and learning plan
     "mentoring.view": _PEOPLE,  # own mentee requests, mentor profile and pairs
     "mentoring.request": _PEOPLE,  # open a mentee request for oneself
+    "mentoring.offer": _PEOPLE,  # offer oneself as a mentor (own mentor profile: skills, capacity, languages)
+    "mentoring.match": _HR,  # preview the mentor assignment and propose its pairs (audited)
+    "plans.view": _PEOPLE,  # own development plans
+    "plans.edit": _PEOPLE,  # create own plans, add goals, mark items done (owner only)
+    "searches.view": _PEOPLE,  # own saved searches, with their new matches
+    "searches.save": _PEOPLE,  # save, replace or delete own searches; alerts come as notifications
+    "succession.view": _HR,  # successors and bench strength of the critical roles
     "marketplace.browse": _PEOPLE,  # open opportunities; drafts only for their owner and HR
     "application.apply": _PEOPLE,
     "application.view_own": _PEOPLE,
@@ -63,7 +70,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 # Routes anyone may reach without signing in.
 PUBLIC_PATHS: frozenset[str] = frozenset({
     "/health", "/login", "/logout", "/login/sso", "/login/sso/callback",
-    "/static", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json",
+    "/static", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json", "/openapi-3.0.json",
     "/api/v1/counts",
 })
 

@@ -204,9 +204,16 @@ def sankey(labels: Sequence[str], matrix: Sequence[Sequence[int]], *, title: str
     return _svg(width, height, title, "".join(parts))
 
 
+def _ratio(value: float, threshold: float | None) -> str:
+    """Two decimals, or three where two would hide which side of the threshold the value is on."""
+    text = f"{value:.2f}"
+    return f"{value:.3f}" if threshold is not None and text == f"{threshold:.2f}" and value != threshold else text
+
+
 def bar_chart(labels: Sequence[str], values: Sequence[float | None], *, title: str, threshold: float | None = None,
-              width: int = 720) -> str:
-    """Horizontal bars (e.g. impact ratios) with an optional threshold line (e.g. 0.8)."""
+              width: int = 720, unjudged: Sequence[bool] | None = None) -> str:
+    """Horizontal bars (e.g. impact ratios) with an optional threshold line (e.g. 0.8). Bars under
+    the threshold are red, unless ``unjudged`` marks them (too little data to judge): grey."""
     left, bar_h = 220, 20
     height = 30 + (bar_h + 6) * len(labels)
     top_v = max([v for v in values if v is not None] + [threshold or 0, 1.0])
@@ -219,9 +226,10 @@ def bar_chart(labels: Sequence[str], values: Sequence[float | None], *, title: s
             parts.append(f"<text x='{left + 4}' y='{y + 14}' fill='#666'>not compared</text>")
             continue
         low = threshold is not None and v < threshold
+        grey = unjudged is not None and unjudged[i]
         parts.append(f"<rect x='{left}' y='{y}' width='{pw * v / top_v:.1f}' height='{bar_h}' "
-                     f"fill='{'#d62728' if low else '#1f77b4'}'/>"
-                     f"<text x='{left + pw * v / top_v + 4:.1f}' y='{y + 14}'>{v:.2f}</text>")
+                     f"fill='{'#9aa3ad' if grey else '#d62728' if low else '#1f77b4'}'/>"
+                     f"<text x='{left + pw * v / top_v + 4:.1f}' y='{y + 14}'>{_ratio(v, threshold)}</text>")
     if threshold is not None:
         tx = left + pw * threshold / top_v
         parts.append(f"<line x1='{tx:.1f}' x2='{tx:.1f}' y1='4' y2='{height - 4}' stroke='#333' "

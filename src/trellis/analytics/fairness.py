@@ -5,12 +5,14 @@ Everything else in Trellis — matching included — never imports or queries th
 this module's ``_demographics`` reads it, and only to count outcomes per
 group. Who may run the audit (HR admins and auditors) is enforced at the request boundary.
 
-Method (see docs/fairness-audit.md): for each funnel stage, the unit is one person × opportunity
-pair; a pair that reached a stage counts as assessed for the next one and as selected if it
-reached it too (a funnel is monotone). For the engine's scores, each pair recommended in the
-period is scored by its highest score, and the NYC scoring rate applies: the share of a group
-scoring above the median score of the whole sample. Rates, impact ratios, small-group handling
-and significance tests come from ``trellis.core.fairness``."""
+Method (see docs/fairness-audit.md): for each funnel stage, the unit is one person: a person
+whose furthest stage on any opening reached a stage counts as assessed for the next one and as
+selected if they reached it too (a funnel is monotone). For the engine's scores, each person
+recommended in the period is scored by their highest score, and the NYC scoring rate applies:
+the share of a group scoring above the median score of everyone scored. A ratio under four
+fifths is flagged only with evidence (enough selections in all, enough people in the group).
+Rates, impact ratios, small-group handling and significance tests come from
+``trellis.core.fairness``."""
 
 from __future__ import annotations
 
@@ -30,6 +32,9 @@ from trellis.core import fairness as core
 from trellis.models import Application, ProtectedAttributes
 
 DIMENSIONS = ("sex", "race_ethnicity", "intersectional")
+MIN_SELECTED = 5  # selections in a comparison before a low ratio can be flagged
+MIN_GROUP = 10  # people assessed in a category before its low ratio can be flagged
+SIGNIFICANT = 0.05  # the summary says how many flags are also unlikely to be chance
 
 METHOD = [
     "Selection rate = selected / assessed per category; impact ratio = a category's rate / the highest rate "
@@ -42,8 +47,12 @@ METHOD = [
     "(6 RCNY §5-301(d)).",
     "An impact ratio under 0.8 is flagged (EEOC four-fifths rule, 29 CFR 1607.4(D)); each category is also "
     "compared with the reference category by Fisher's exact test and a pooled two-proportion z-test.",
-    "Unit of analysis: one person × opportunity pair; a pair that reached a later stage also counts as having "
-    "reached the earlier ones.",
+    "Unit of analysis: one person, at the furthest stage they reached on any opening in the period (a person "
+    "who reached a later stage also counts as having reached the earlier ones); never person × opening pairs, "
+    "which let a few busy people look like many.",
+    f"No flag without evidence: a ratio under 0.8 is flagged only when at least {MIN_SELECTED} people were "
+    f"selected in the comparison and at least {MIN_GROUP} people of the category were assessed; otherwise the "
+    "row says it is too small to judge. When nobody was selected there is no ratio.",
 ]
 
 
@@ -119,14 +128,25 @@ def _label(dimension: str, sex: str | None, race: str | None) -> str:
 
 def _table(dimension: str, labels: list[str], totals: np.ndarray, selected: np.ndarray) -> FairnessTable:
     counts = [core.GroupCount(labels[i], int(totals[i]), int(selected[i])) for i in range(len(labels))]
-    result = core.impact_table(counts, dimension=dimension)
+    result = core.impact_table(counts, dimension=dimension, min_selected=MIN_SELECTED, min_group=MIN_GROUP)
     return FairnessTable(dimension=dimension, reference_group=result.reference_group, total=result.total,
                          groups=[FairnessGroup(**g.__dict__) for g in result.groups])
 
 
+def per_person(employees: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One row per person: their id and their highest value (furthest stage, best score)."""
+    ids, inverse = np.unique(employees.astype(np.int64), return_inverse=True)
+    best = np.full(ids.shape[0], -np.inf)
+    np.maximum.at(best, inverse, values.astype(np.float64))
+    return ids, best
+
+
 def _outcome(demo: Demographics, employees: np.ndarray, values: np.ndarray, *, name: str, description: str,
              base: int, target: int, kind: str = "selection") -> AuditOutcome:
-    """Assessed: rows whose value >= base; selected: those whose value >= target."""
+    """Per person (their highest value over the rows): assessed when it is >= base, selected
+    when it is >= target too."""
+    pairs = int((values >= base).sum())
+    employees, values = per_person(employees, values)
     assessed = values >= base
     chosen = assessed & (values >= target)
     tables = []
@@ -136,7 +156,7 @@ def _outcome(demo: Demographics, employees: np.ndarray, values: np.ndarray, *, n
         tables.append(_table(dim, demo.labels[dim], np.bincount(codes[assessed], minlength=n),
                              np.bincount(codes[chosen], minlength=n)))
     return AuditOutcome(name=name, kind=kind, description=description, assessed=int(assessed.sum()),
-                        selected=int(chosen.sum()), tables=tables)
+                        selected=int(chosen.sum()), tables=tables, pairs=pairs)
 
 
 def audit_bias(session: Session, *, period: Period, actor: str = "system",
@@ -147,7 +167,7 @@ def audit_bias(session: Session, *, period: Period, actor: str = "system",
     from the dashboards' cache. The applications in ``hidden`` (those the viewer may not see,
     ``applications.service.hidden_application_ids``) are left out of every count."""
     record(session, actor=actor, action="demographics.read", entity_type="report", entity_id="bias_audit",
-           reason="fairness audit (aggregates only)", data={"period": str(period)})
+           reason="fairness audit (aggregates only)", data={"period": period.label})
     return _audit(session, period=period, hidden=hidden)
 
 
@@ -160,22 +180,25 @@ def _audit(session: Session, *, period: Period, hidden: frozenset[int] = frozens
     for k in range(1, len(EVENT_STAGES)):
         a, b = EVENT_STAGES[k - 1], EVENT_STAGES[k]
         outcomes.append(_outcome(demo, pairs[:, 0], pairs[:, 1], name=f"recommendation funnel: {a} → {b}",
-                                 description=f"Pairs that reached '{a}' and went on to '{b}'.", base=k - 1, target=k))
+                                 description=f"People who reached '{a}' on some recommended opening and went "
+                                             f"on to '{b}' on one.", base=k - 1, target=k))
     for k in range(1, len(APPLICATION_STAGES)):
         a, b = APPLICATION_STAGES[k - 1], APPLICATION_STAGES[k]
         outcomes.append(_outcome(demo, apps[:, 0], apps[:, 1], name=f"applications: {a} → {b}",
-                                 description=f"Applications submitted in the period that reached '{a}' and then "
-                                             f"'{b}'.", base=k - 1, target=k))
+                                 description=f"People whose applications submitted in the period reached '{a}' and "
+                                             f"then '{b}'.", base=k - 1, target=k))
     outcomes.append(_outcome(demo, apps[:, 0], apps[:, 1], name="applications: applied → selected",
-                             description="Applications submitted in the period that ended in selection.",
+                             description="People who applied in the period and were selected for an opening.",
                              base=0, target=3))
     scored = pairs[~np.isnan(pairs[:, 2])]
     if scored.shape[0]:
-        median = float(np.median(scored[:, 2]))
+        people, best = per_person(scored[:, 0], scored[:, 2])
+        median = float(np.median(best))
         outcomes.append(_outcome(
-            demo, scored[:, 0], (scored[:, 2] > median).astype(np.int64), name="engine scores: above the median",
-            description=f"Scoring rate: share scoring above the median ({median:.4g}) of all {scored.shape[0]} "
-                        "recommendation scores in the period.", base=0, target=1, kind="scoring"))
+            demo, people, (best > median).astype(np.int64), name="engine scores: above the median",
+            description=f"Scoring rate: share of people whose best recommendation score is above the median "
+                        f"({median:.4g}) of the {people.shape[0]} people scored in the period.",
+            base=0, target=1, kind="scoring"))
     events, n_apps = pairs.shape[0], apps.shape[0]
     notes = []
     if not events:
@@ -189,3 +212,45 @@ def _audit(session: Session, *, period: Period, hidden: frozenset[int] = frozens
     return BiasAudit(title="Bias audit of the Trellis matching funnel", period=period.label,
                      generated_at=datetime.now(UTC), data_source=source, method=METHOD, outcomes=outcomes,
                      notes=notes)
+
+
+HEADLINE = "applications: applied → selected"
+
+
+def headline(audit: BiasAudit) -> AuditOutcome | None:
+    """The outcome the page leads with: selection from application, else the one with the most
+    people selected (None when nobody was selected anywhere)."""
+    chosen = [o for o in audit.outcomes if o.selected]
+    if not chosen:
+        return None
+    return next((o for o in chosen if o.name == HEADLINE), max(chosen, key=lambda o: o.selected))
+
+
+def summary(audit: BiasAudit) -> str:
+    """The audit in one paragraph: what was looked at, what is flagged, what is too small to judge."""
+    if not audit.outcomes or not any(o.assessed for o in audit.outcomes):
+        return f"{audit.period}: nobody was recommended or applied in this period, so there is nothing to audit."
+    applied = next((o for o in audit.outcomes if o.name == HEADLINE), None)
+    parts = [f"{audit.period}: {applied.assessed} people applied and {applied.selected} were selected."
+             if applied else f"{audit.period}:"]
+    flags = [(o, dim, g) for o in audit.outcomes for dim, g in o.flagged]
+    if flags:
+        shown = "; ".join(f"{g.group} ({dim.replace('_', ' ')}) in {o.name}: impact ratio {g.impact_ratio:.2f}"
+                          + (f", Fisher p = {g.fisher_p:.2g}" if g.fisher_p is not None else "")
+                          for o, dim, g in flags[:2])
+        more = f" and {len(flags) - 2} more" if len(flags) > 2 else ""
+        parts.append(f"{len(flags)} group results are below four fifths with enough evidence to judge: {shown}{more}.")
+        significant = sum(1 for _o, _d, g in flags if g.fisher_p is not None and g.fisher_p < SIGNIFICANT)
+        parts.append(f"{significant or 'None'} of them {'is' if significant == 1 else 'are'} statistically "
+                     f"significant (Fisher p < {SIGNIFICANT}){'' if significant else ': the gaps may be chance'}.")
+    else:
+        parts.append("No group is below four fifths with enough people and selections to judge.")
+    small = sum(1 for o in audit.outcomes for t in o.tables for g in t.groups
+                if g.note and g.impact_ratio is not None and g.impact_ratio < core.FOUR_FIFTHS)
+    if small:
+        parts.append(f"{small} low ratios are not flagged because too few people were selected or assessed.")
+    empty = [o.name for o in audit.outcomes if o.assessed and not o.selected]
+    if empty:
+        parts.append(f"Nobody was selected in {len(empty)} of the {len(audit.outcomes)} outcomes, so they have no "
+                     "ratios.")
+    return " ".join(parts)

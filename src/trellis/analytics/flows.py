@@ -5,7 +5,10 @@ Hoarding indicators, per manager: how many of their people were recommended in t
 how many of those were released (moved out of the manager's unit); how many applications of
 their own reports they turned down themselves (blocked moves); and the median days they took to
 decide. The data model keeps only the *current* manager, so a person who moved away is
-attributed to the head of the unit they left (the person most of that unit reports to)."""
+attributed to the head of the unit they left (the person most of that unit reports to).
+A flag needs evidence (enough recommended reports, or enough decisions, most of them
+refusals), and a manager is named only when their team is large enough not to point at
+particular people; the others are counted, not listed."""
 
 from __future__ import annotations
 
@@ -24,6 +27,11 @@ from trellis.analytics.service import EVENT_STAGES, load_moves, load_org_tree
 from trellis.core import analytics as core
 from trellis.errors import Invalid
 from trellis.models import Application, Employee, JobFamily
+
+MIN_TEAM = 5  # direct reports a manager needs before the indicators name them
+MIN_DECISIONS = 3  # decisions on their own reports' applications before blocking or delay can flag
+MAX_BLOCKED = 3
+
 
 HOARDING_METHOD = __doc__.split("\n\n", 1)[1].replace("\n", " ") if __doc__ else ""
 
@@ -60,7 +68,8 @@ def talent_flows(session: Session, *, period: Period, by: str = "department") ->
 
 @cacheable("employees", "job_history", "org_units", "recommendation_events", "applications")
 def hoarding_indicators(
-    session: Session, *, period: Period, min_recommended: int = 5, limit: int = 200
+    session: Session, *, period: Period, min_recommended: int = 5, limit: int = 200,
+    min_team: int = MIN_TEAM, min_decisions: int = MIN_DECISIONS,
 ) -> Hoarding:
     """Managers whose people are recommended but rarely released, who block moves, or who are
     slow to decide, each flag with its reason. Sorted flagged first, then by recommended."""
@@ -97,19 +106,25 @@ def hoarding_indicators(
                .where(Application.decided_by_id == applicant.c.manager_id,
                       Application.updated_at >= lo, Application.updated_at < hi))
     blocked: Counter[int] = Counter()
+    decisions: Counter[int] = Counter()
     delays: dict[int, list[float]] = {}
     for decider, status, submitted, updated in session.execute(decided):
         if decider is None:
             continue
         manager = int(decider)
+        decisions[manager] += 1
         blocked[manager] += int(status == "rejected")
         if submitted is not None and updated is not None:
             delays.setdefault(manager, []).append((updated - submitted).total_seconds() / 86400)
     ids = sorted(set(recommended) | set(blocked) | set(delays))
     med = [statistics.median(delays[m]) if m in delays else np.nan for m in ids]  # np.median: 40× slower here
     flags = core.hoarding_flags([recommended[m] for m in ids], [released[m] for m in ids],
-                                [blocked[m] for m in ids], med, min_recommended=min_recommended)
-    order = sorted(range(len(ids)), key=lambda i: (not flags.flagged[i], -recommended[ids[i]], ids[i]))[:limit]
+                                [blocked[m] for m in ids], med, min_recommended=min_recommended,
+                                max_blocked=MAX_BLOCKED, decisions=[decisions[m] for m in ids],
+                                min_decisions=min_decisions)
+    named = [i for i, m in enumerate(ids) if team[m] >= min_team
+             and (recommended[m] >= min_recommended or decisions[m] >= min_decisions)]
+    order = sorted(named, key=lambda i: (not flags.flagged[i], -recommended[ids[i]], ids[i]))[:limit]
     shown_ids = [ids[i] for i in order]
     names: dict[int, str] = {}
     if shown_ids:
@@ -121,8 +136,11 @@ def hoarding_indicators(
         release_rate=None if np.isnan(flags.release_rate[i]) else float(flags.release_rate[i]),
         blocked=blocked[ids[i]], median_decision_days=None if np.isnan(med[i]) else med[i],
         flagged=bool(flags.flagged[i]), reasons=flags.reasons[i]) for i in order]
+    flagged_named = int(flags.flagged[named].sum()) if named else 0
     return Hoarding(period=period.label, baseline_release_rate=flags.baseline, method=HOARDING_METHOD,
-                    managers_total=len(ids), flagged_total=int(flags.flagged.sum()), managers=out)
+                    managers_total=len(ids), flagged_total=int(flags.flagged.sum()), managers=out,
+                    decisions_total=sum(decisions.values()), min_team=min_team, min_decisions=min_decisions,
+                    not_named=len(ids) - len(named), not_named_flagged=int(flags.flagged.sum()) - flagged_named)
 
 
 def _table(mapping: dict[int, int]) -> np.ndarray:

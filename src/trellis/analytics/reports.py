@@ -19,7 +19,7 @@ from trellis.errors import Invalid
 
 FORMATS = ("html", "csv", "json")
 AUDIT_COLUMNS = ("outcome", "kind", "dimension", "group", "assessed", "selected", "rate", "impact_ratio",
-                 "below_four_fifths", "excluded", "exclusion_reason", "fisher_p", "z", "z_p")
+                 "below_four_fifths", "excluded", "exclusion_reason", "fisher_p", "z", "z_p", "note")
 
 CSS = """body{font:15px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1040px;padding:1.5rem;color:#1b1b1b}
 h1{font-size:1.6rem}h2{margin-top:2rem;border-bottom:2px solid #eee;padding-bottom:.2rem}
@@ -51,7 +51,7 @@ AUDIT_HTML = _env.from_string("""<!doctype html><html lang="en"><head><meta char
 <td>{{ g.selected }}</td><td>{{ g.rate|pct }}</td>
 <td{% if g.below_four_fifths %} class="flag"{% endif %}>{{ g.impact_ratio|num(3) }}{% if g.below_four_fifths %}
  &lt; 0.8{% endif %}</td><td>{{ g.fisher_p|p }}</td><td>{{ g.z|num }}</td><td>{{ g.z_p|p }}</td>
-<td class="muted">{{ g.exclusion_reason or '' }}</td></tr>{% endfor %}</tbody></table>
+<td class="muted">{{ g.exclusion_reason or g.note or '' }}</td></tr>{% endfor %}</tbody></table>
 {% if t.groups %}<figure>{{ bars[loop.index0 ~ '-' ~ o.name] }}</figure>{% endif %}
 {% endfor %}{% endfor %}</body></html>""")
 
@@ -102,10 +102,10 @@ def audit_rows(audit: BiasAudit, *, min_group_size: int = 1) -> list[list[Any]]:
             for g in t.groups:
                 if 0 < g.total < min_group_size:
                     rows.append([o.name, o.kind, t.dimension, g.group, None, None, None, None, None, True,
-                                 f"fewer than {min_group_size} people: figures withheld", None, None, None])
+                                 f"fewer than {min_group_size} people: figures withheld", None, None, None, None])
                     continue
                 rows.append([o.name, o.kind, t.dimension, g.group, g.total, g.selected, g.rate, g.impact_ratio,
-                             g.below_four_fifths, g.excluded, g.exclusion_reason, g.fisher_p, g.z, g.z_p])
+                             g.below_four_fifths, g.excluded, g.exclusion_reason, g.fisher_p, g.z, g.z_p, g.note])
     return rows
 
 

@@ -73,6 +73,7 @@ class Distribution(BaseModel):
 
 class Retention(BaseModel):
     horizon_days: int = 365
+    cohort: str | None = None  # the moves measured, when not the period's own (too recent to follow up)
     movers: int
     movers_retained: float | None
     stayers: int
@@ -236,7 +237,12 @@ class Hoarding(BaseModel):
     method: str
     managers_total: int
     flagged_total: int
-    managers: list[ManagerIndicator]  # flagged first, at most the requested limit
+    managers: list[ManagerIndicator]  # flagged first, at most the requested limit; named managers only
+    decisions_total: int = 0
+    min_team: int = 5  # a manager is named only with at least this many direct reports ...
+    min_decisions: int = 3  # ... and enough evidence (this many decisions, or min_recommended recommended)
+    not_named: int = 0  # managers left out of the list (small team or too little data)
+    not_named_flagged: int = 0  # of them, flagged all the same
 
 
 class FairnessGroup(BaseModel):
@@ -252,6 +258,7 @@ class FairnessGroup(BaseModel):
     fisher_p: float | None
     z: float | None
     z_p: float | None
+    note: str | None = None  # why a low ratio is not flagged (too little evidence)
 
 
 class FairnessTable(BaseModel):
@@ -265,9 +272,14 @@ class AuditOutcome(BaseModel):
     name: str
     kind: str  # selection | scoring
     description: str
-    assessed: int
-    selected: int
+    assessed: int  # people
+    selected: int  # people
     tables: list[FairnessTable]
+    pairs: int | None = None  # person × opening pairs behind the people, where the outcome has them
+
+    @property
+    def flagged(self) -> list[tuple[str, FairnessGroup]]:
+        return [(t.dimension, g) for t in self.tables for g in t.groups if g.below_four_fifths]
 
 
 class BiasAudit(BaseModel):

@@ -181,6 +181,18 @@ def _retention(session: Session, period: Period, units: set[int] | None, moves: 
                      difference=cmp.difference, method=method)
 
 
+def _follow_up_cohort(session: Session, period: Period) -> Period | None:
+    """The period as long as ``period`` that ends a year before the data's last date (so that its
+    moves have a full year of follow-up), when ``period`` itself ends later than that."""
+    horizon = _data_horizon(session)
+    if horizon is None:
+        return None
+    end = min(period.end, horizon - timedelta(days=365))
+    if end >= period.start:
+        return None
+    return Period(start=end - timedelta(days=period.days - 1), end=end)
+
+
 def sql_in_units(column: Any, units: set[int] | None) -> Any:
     return True if units is None else column.in_(sorted(units))
 
@@ -271,6 +283,13 @@ def mobility_metrics(session: Session, *, period: Period, org_unit_id: int | Non
         notes.append(f"{n_fills - known} filled openings do not say whether the hire was internal; "
                      "left out of the internal fill rate.")
     retention = _retention(session, period, units, moves)
+    cohort = _follow_up_cohort(session, period) if retention.movers == 0 else None
+    if cohort is not None:
+        earlier = _retention(session, cohort, units, load_moves(session, period=cohort, units=units))
+        if earlier.movers:
+            retention = earlier.model_copy(update={"cohort": cohort.label})
+            notes.append(f"The period's moves are not a full year old yet: retention is measured on the moves of "
+                         f"{cohort.label}, the latest period as long with a year of follow-up in the data.")
     if retention.movers == 0:
         notes.append("No moves in the period are a full year old in the data yet: retention cannot be measured.")
     return MobilityMetrics(

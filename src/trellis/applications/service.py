@@ -138,15 +138,17 @@ def apply(session: Session, *, actor: Actor, opportunity_id: int, data: ApplyIn)
         raise NotFound(f"opportunity {opportunity_id} is not open")
     if opp.hiring_manager_id == actor.employee_id:
         raise Invalid("you cannot apply to your own opening")
-    if session.scalar(select(Application.id).where(Application.opportunity_id == opp.id,
-                                                   Application.employee_id == actor.employee_id)):
+    earlier = session.scalar(select(Application).where(Application.opportunity_id == opp.id,
+                                                       Application.employee_id == actor.employee_id))
+    if earlier is not None and earlier.status != "withdrawn":
         raise Conflict("you have already applied to this opportunity")
-    app = Application(opportunity_id=opp.id, employee_id=actor.employee_id, note=data.note.strip() or None,
-                      confidential=data.confidential, status="submitted", submitted_at=utcnow())
-    _flush(session, app)
+    app = earlier or Application(opportunity_id=opp.id, employee_id=actor.employee_id)
+    app.note, app.confidential, app.status = data.note.strip() or None, data.confidential, "submitted"
+    app.submitted_at, app.decided_by_id, app.decision_reason = utcnow(), None, None  # a withdrawal, re-applied
+    _flush(session, *([] if earlier else [app]))
     person = session.get(Employee, actor.employee_id)
     assert person is not None
-    _audit(session, actor, "application.submit", app, confidential=app.confidential)
+    _audit(session, actor, "application.submit", app, confidential=app.confidential, reapplied=earlier is not None)
     session.add(RecommendationEvent(employee_id=person.id, opportunity_id=opp.id, kind="applied", source="search",
                                     actor=f"user:{actor.user_id}"))
     if opp.hiring_manager_id:

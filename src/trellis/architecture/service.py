@@ -63,3 +63,11 @@ def organisation_counts(session: Session) -> dict[str, int]:
     models = {"employees": Employee, "org_units": OrgUnit, "roles": Role, "skills": Skill,
               "opportunities": Opportunity}
     return {name: session.scalar(select(func.count()).select_from(m)) or 0 for name, m in models.items()}
+
+
+def role_choices(session: Session, *, critical_only: bool = False) -> list[tuple[str, str]]:
+    """(external id, title) of every role (or the critical ones), by title, for a form's choice list."""
+    stmt = select(Role.external_id, Role.title).order_by(Role.title, Role.id)
+    if critical_only:
+        stmt = stmt.where(Role.is_critical.is_(True))
+    return [(r[0], r[1]) for r in session.execute(stmt)]

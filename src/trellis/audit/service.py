@@ -15,7 +15,7 @@ from trellis.accounts.permissions import Actor
 from trellis.applications.service import hidden_applications
 from trellis.audit.schemas import AuditEventOut, AuditPage, AuditQuery
 from trellis.errors import Invalid
-from trellis.models import Application, AuditEvent, TimeRelease
+from trellis.models import Application, AuditEvent, Employee, TimeRelease, User
 
 
 def record(
@@ -101,3 +101,15 @@ def search(session: Session, *, query: AuditQuery, viewer: Actor | None = None) 
                            .limit(query.limit).offset(query.offset)).all()
     return AuditPage(items=[AuditEventOut.model_validate(r) for r in rows], total=total,
                      limit=query.limit, offset=query.offset)
+
+
+def actor_names(session: Session, *, actors: list[str]) -> dict[str, str]:
+    """A readable name for each ``user:N`` actor: the person's name (and e-mail), else the
+    account's e-mail; other actors (``system``, ``cli``) are left as they are."""
+    ids = {int(a[5:]) for a in actors if a.startswith("user:") and a[5:].isdigit()}
+    if not ids:
+        return {}
+    stmt = (select(User.id, User.email, Employee.name).outerjoin(Employee, Employee.id == User.employee_id)
+            .where(User.id.in_(sorted(ids))))
+    rows = session.execute(stmt).all()
+    return {f"user:{uid}": f"{name} ({email})" if name else email for uid, email, name in rows}

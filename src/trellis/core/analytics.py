@@ -95,12 +95,17 @@ class HoardingFlags:
 def hoarding_flags(
     recommended: ArrayLike, released: ArrayLike, blocked: ArrayLike, approval_days: ArrayLike,
     *, min_recommended: int = 5, low_ratio: float = 0.5, max_blocked: int = 2, slow_days: float = 14.0,
+    decisions: ArrayLike | None = None, min_decisions: int = 3, blocked_share: float = 0.5,
 ) -> HoardingFlags:
     """Managers whose reports are often recommended but rarely released.
 
     Flags, each with its reason: a release rate under ``low_ratio`` × the organisation's rate
     (with at least ``min_recommended`` reports recommended); ``max_blocked`` or more moves
-    blocked by the manager; a median approval delay over ``slow_days`` days (NaN: none)."""
+    blocked by the manager; a median approval delay over ``slow_days`` days (NaN: none).
+
+    With ``decisions`` (how many of their reports' moves each manager decided on), the last
+    two need evidence: at least ``min_decisions`` decisions, and blocked moves that are at least
+    ``blocked_share`` of them — one slow answer or two refusals out of twenty flag nobody."""
     rec = np.asarray(recommended, dtype=np.float64)
     rel = np.asarray(released, dtype=np.float64)
     blk = np.asarray(blocked, dtype=np.int64)
@@ -114,9 +119,16 @@ def hoarding_flags(
         for i in np.flatnonzero(low):
             reasons[i].append(f"{int(rel[i])} of {int(rec[i])} recommended reports released "
                               f"({rate[i]:.0%} vs {baseline:.0%} overall)")
-    for i in np.flatnonzero(blk >= max_blocked):
-        reasons[i].append(f"{int(blk[i])} moves blocked")
-    slow = ~np.isnan(days) & (days > slow_days)
+    enough = np.ones(rec.shape[0], dtype=bool)
+    many_blocked = blk >= max_blocked
+    if decisions is not None:
+        dec = np.asarray(decisions, dtype=np.int64)
+        enough = dec >= min_decisions
+        many_blocked &= enough & (blk >= blocked_share * np.maximum(dec, 1))
+    for i in np.flatnonzero(many_blocked):
+        of = f" of {int(np.asarray(decisions)[i])} decided" if decisions is not None else ""
+        reasons[i].append(f"{int(blk[i])} moves blocked{of}")
+    slow = ~np.isnan(days) & (days > slow_days) & enough
     for i in np.flatnonzero(slow):
         reasons[i].append(f"median decision delay {days[i]:.0f} days")
     flagged = np.array([bool(r) for r in reasons], dtype=bool)

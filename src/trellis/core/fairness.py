@@ -56,6 +56,7 @@ class GroupResult:
     fisher_p: float | None
     z: float | None
     z_p: float | None
+    note: str | None = None  # why a low ratio is not flagged (too little evidence), if it is not
 
 
 @dataclass(frozen=True)
@@ -156,11 +157,16 @@ def impact_table(
     dimension: str,
     min_share: float = MIN_SHARE,
     threshold: float = FOUR_FIFTHS,
+    min_selected: int = 0,
+    min_group: int = 0,
 ) -> ImpactTable:
     """Selection rates, impact ratios against the highest-rate category, the four-fifths flag
     and significance tests. Categories under ``min_share`` of the total and the ``Unknown``
     category are reported with their counts and rates but left out of the impact ratios,
-    each with the reason."""
+    each with the reason. When nobody compared was selected there is no ratio at all (0 / 0).
+    A low ratio is flagged only with evidence: at least ``min_selected`` selections among the
+    compared categories and at least ``min_group`` assessed in the category; otherwise the
+    row says why it is not flagged."""
     rows = [c for c in counts if c.total > 0]
     total = sum(c.total for c in rows)
     reasons: dict[str, str] = {}
@@ -172,8 +178,9 @@ def impact_table(
             reasons[c.group] = (f"under {min_share:.0%} of the data ({c.total} of {total}, {share:.2%}); "
                                 "excluded from impact ratios as 6 RCNY §5-301(d) allows")
     compared = {c.group: c.selected / c.total for c in rows if c.group not in reasons}
-    ratios = impact_ratios(compared)
-    reference = max(compared, key=lambda g: (compared[g], -len(g), g)) if compared else None
+    selections = sum(c.selected for c in rows if c.group not in reasons)
+    ratios = impact_ratios(compared) if selections else {}
+    reference = max(compared, key=lambda g: (compared[g], -len(g), g)) if compared and selections else None
     ref = next((c for c in rows if c.group == reference), None)
     results = []
     for c in sorted(rows, key=lambda c: (c.group == UNKNOWN, c.group)):
@@ -182,12 +189,22 @@ def impact_table(
         if ref is not None and c.group != reference:
             fisher = fisher_exact_p(c.selected, c.total, ref.selected, ref.total)
             z, z_p = two_proportion_z(c.selected, c.total, ref.selected, ref.total)
+        low = ratio is not None and ratio < threshold
+        note = None
+        if c.group in reasons:
+            pass
+        elif not selections:
+            note = "nobody compared was selected: no ratio"
+        elif selections < min_selected:
+            note = f"only {selections} selected in all (under {min_selected}): too few to judge"
+        elif c.total < min_group:
+            note = f"only {c.total} assessed (under {min_group}): too few to judge"
         results.append(GroupResult(
             group=c.group, total=c.total, selected=c.selected, rate=selection_rate(c.selected, c.total),
             share=c.total / total, impact_ratio=ratio,
-            below_four_fifths=ratio is not None and ratio < threshold,
+            below_four_fifths=low and note is None,
             excluded=c.group in reasons, exclusion_reason=reasons.get(c.group),
-            fisher_p=fisher, z=z, z_p=z_p,
+            fisher_p=fisher, z=z, z_p=z_p, note=note,
         ))
     return ImpactTable(dimension=dimension, reference_group=reference, total=total, groups=tuple(results))
 

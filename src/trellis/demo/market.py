@@ -6,7 +6,7 @@ and a learning catalogue that teaches the library's skills."""
 from __future__ import annotations
 
 import tomllib
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from importlib import resources
 from typing import Any
 
@@ -24,6 +24,19 @@ REASONS = {
     "rejected": ("Another candidate was further along on the core skills", "Timing: the team needs someone now",
                  "Encouraged to reapply after the recommended course"),
 }
+POSTING_TEXTS = (
+    "{team} is looking for {article} {title}. You will work with {must}.",
+    "Join {team} as {article} {title}: most days you will use {must}, and you will help shape how the team works.",
+    "We need {article} {title} in {team}. The work leans on {must}; you will pair with people who know the codebase "
+    "and the customers.",
+    "{team} has room for {article} {title}. If you do your best work with {must}, talk to us.",
+    "As {article} {title} you will own work end to end in {team}, day to day with {must}.",
+    "{title} wanted in {team}. What matters most: {must}. We care more about how you learn than about years "
+    "in a role.",
+)
+EXTRAS = ("Also useful: {rest}.", "Nice to have: {rest}.", "You may also grow into {rest}.",
+          "Some {rest} helps, and you can learn it here.")
+SLOW_DECIDERS = 11  # one hiring manager in this many takes weeks, not days, to answer applicants
 PROVIDERS = ("Trellis Academy", "Internal L&D", "Open Courseware", "Vendor certification", "Peer-led workshop")
 FORMATS = (("course", 0.6), ("video", 0.2), ("workshop", 0.1), ("book", 0.1))
 
@@ -96,12 +109,15 @@ class Market:
         reqs = self.arch.roles[role].requirements
         return [(q.skill, q.min_level, q.required, q.weight) for q in reqs if q.required or self.rng.random() < 0.7]
 
-    def _describe(self, title: str, unit: int, skills: list[str]) -> str:
+    def _describe(self, title: str, unit: int, skills: list[str], oid: int) -> str:
+        """A posting text in one of several voices, picked by the opening's id (no draw from the
+        stream, so nothing else in the demo changes with the wording)."""
         names = [self.labels[s] for s in skills]
-        must = ", ".join(names[:4])
-        rest = ", ".join(names[4:8])
-        text = f"{self.unit_names.get(unit, 'Our team')} is looking for a {title}. You will work with {must}."
-        return text + (f" Also useful: {rest}." if rest else "")
+        team = self.unit_names.get(unit, "our team")
+        must, rest = _join(names[:4]), _join(names[4:8])
+        k = oid % len(POSTING_TEXTS)
+        text = POSTING_TEXTS[k].format(title=title, article=_article(title), team=team, must=must or "the team")
+        return text + (" " + EXTRAS[k % len(EXTRAS)].format(rest=rest) if rest else "")
 
     def _open_job(self, *, draft: bool, pending: bool, closed: bool = False) -> None:
         rng, org, arch = self.rng, self.org, self.arch
@@ -123,7 +139,7 @@ class Market:
             closes_on=date.fromordinal(posted + int(rng.integers(21, 60)) if closed
                                        else max(posted + int(rng.integers(21, 60)), self.today + 7)))
         skills = self._skills(oid, self._role_skills(role))
-        self.rows["opportunities"][-1]["description"] = self._describe(title, org.unit[p], skills)
+        self.rows["opportunities"][-1]["description"] = self._describe(title, org.unit[p], skills, oid)
         if status == "open":
             self._applicants(oid, role, org.manager[p], posted, int(rng.poisson(2.5)), OPEN_APP_STATUSES)
         elif closed:
@@ -143,7 +159,7 @@ class Market:
             posted_on=date.fromordinal(posted), closes_on=date.fromordinal(posted + 45),
             filled_on=date.fromordinal(day), filled_by_id=people.employee_id(person), filled_internally=internal)
         skills = self._skills(oid, self._role_skills(role))
-        self.rows["opportunities"][-1]["description"] = self._describe(title, unit, skills)
+        self.rows["opportunities"][-1]["description"] = self._describe(title, unit, skills, oid)
         if internal:
             self._apply(oid, person, "selected", lead, posted)
         others = (("rejected", 0.8), ("withdrawn", 0.2))
@@ -229,13 +245,31 @@ class Market:
         day = min(posted + int(rng.integers(1, 21)), self.today)
         decided = status in DECIDED and lead >= 0
         reasons = REASONS.get(status)
+        submitted = datetime.combine(date.fromordinal(day), time(9 + int(rng.integers(0, 9))), UTC)
         self.rows["applications"].append({
             "opportunity_id": oid, "employee_id": emp, "status": status, "confidential": bool(rng.random() < 0.15),
             "note": "I would love to grow into this role." if rng.random() < 0.3 else None,
             "decided_by_id": self.people.employee_id(lead) if decided else None,
             "decision_reason": reasons[int(rng.integers(0, len(reasons)))] if reasons and decided else None,
-            "submitted_at": datetime.combine(date.fromordinal(day), time(9 + int(rng.integers(0, 9))), UTC),
-            "version": 1, "created_at": self.people.now, "updated_at": self.people.now})
+            "submitted_at": submitted, "version": 1, "created_at": submitted,
+            "updated_at": self._last_change(submitted, lead, oid, emp) if status != "submitted" else submitted})
+
+    def _last_change(self, submitted: datetime, lead: int, oid: int, emp: int) -> datetime:
+        """When the application last moved: a few days after it was sent (a few weeks for the one
+        manager in SLOW_DECIDERS who is slow), never after the demo's today. Derived from the ids,
+        not drawn, so the stream (and everything else in the demo) stays as it was."""
+        mix = (oid * 2654435761 + emp * 40503) % 1000
+        days = 18 + mix % 23 if lead >= 0 and lead % SLOW_DECIDERS == 0 else 1 + mix % 9
+        latest = datetime.combine(date.fromordinal(self.today), time(18), UTC)
+        return min(submitted + timedelta(days=days, hours=mix % 7), latest)
+
+
+def _join(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1] if names else ""
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
 
 
 def learning_catalogue(rng: np.random.Generator, *, skill_ids: dict[str, int], labels: dict[str, str],

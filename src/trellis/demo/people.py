@@ -31,6 +31,7 @@ RACE = (("White", 0.42), ("Asian", 0.22), ("Hispanic or Latino", 0.12), ("Black 
 DISABILITY = (("no", 0.82), ("yes", 0.07), ("declined", 0.06), (None, 0.05))
 MAX_MOVES = {1: 1, 2: 2, 3: 3, 4: 4, 5: 5, 6: 5}
 FOUNDED_YEARS_AGO = 22
+CURRENT_SPELL_SKEW = 1.2  # >1 shortens the current spell of people who have moved, so recent months see moves
 DOMAIN = "example.com"
 
 
@@ -204,8 +205,15 @@ class People:
             units.append(self._unit_for(prev, chain[-2], units[-1]))
         chain.reverse()
         units.reverse()
-        # each spell lasts at least 90 days; the rest of the tenure is split at random
-        spells = rng.dirichlet(np.full(len(chain), 2.0)) * (span - 90 * len(chain)) + 90
+        # each earlier spell lasts at least 90 days, the current one at least a day (so that the
+        # latest months have moves too); the rest of the tenure is split at random
+        floors = np.full(len(chain), 90.0)
+        floors[-1] = 1.0
+        share = rng.dirichlet(np.full(len(chain), 2.0))
+        if len(chain) > 1:  # a current spell is more often short (reshaped, not redrawn: the stream stays)
+            last = share[-1] ** CURRENT_SPELL_SKEW
+            share = np.append(share[:-1] * (1 - last) / share[:-1].sum(), last)
+        spells = share * max(span - floors.sum(), 0) + floors
         starts = [hire + int(x) for x in np.concatenate([[0.0], np.cumsum(spells)[:-1]])]
         entries: list[tuple[int, int, int, int | None, str]] = []
         for i, r in enumerate(chain):

@@ -77,6 +77,9 @@ def save_mentor(session: Session, *, employee: str, data: MentorIn) -> int:
         session.add(profile)
     profile.capacity, profile.languages = data.capacity, list(data.languages)
     profile.timezone, profile.active = data.timezone, data.active
+    if profile.skills:  # drop the old rows first: the new ones reuse their (profile, skill) keys
+        profile.skills = []
+        session.flush()
     profile.skills = [MentorSkill(skill_id=s, level=int(lvl)) for s, lvl in skills.items()]
     session.flush()
     return profile.id

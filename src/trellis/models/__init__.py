@@ -26,6 +26,7 @@ from trellis.models.opportunity import Application, Opportunity, OpportunitySkil
 from trellis.models.org import Location, OrgUnit
 from trellis.models.paths import DevelopmentPlan, DevelopmentPlanItem
 from trellis.models.role import JobFamily, Role, RoleSkill
+from trellis.models.search import SavedSearch
 from trellis.models.skill import Occupation, OccupationSkill, Skill, SkillRelation, Taxonomy
 
 __all__ = [
@@ -65,6 +66,7 @@ __all__ = [
     "RecommendationEvent",
     "Role",
     "RoleSkill",
+    "SavedSearch",
     "Skill",
     "SkillRelation",
     "TargetRole",

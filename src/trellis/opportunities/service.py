@@ -183,6 +183,9 @@ def approve_opportunity(session: Session, *, actor: Actor, opportunity_id: int) 
     if opp.hiring_manager_id:
         notify(session, employee_id=opp.hiring_manager_id, kind="opportunity.approved",
                subject=f"Your posting is open: {opp.title}", link=f"/opportunities/{opp.id}")
+    from trellis.searches.service import alert_searches  # here: saved searches build on this module
+
+    alert_searches(session, opportunity=opp)
     return opp
 
 
@@ -229,6 +232,15 @@ def get_opportunity(session: Session, *, actor: Actor, opportunity_id: int) -> O
     if not _visible(actor, opp):
         raise NotFound(f"opportunity {opportunity_id} does not exist")
     return opp
+
+
+def search_statement(filters: SearchFilters) -> Select[Any]:
+    """The ids of the open opportunities matching every given filter (saved searches reuse it)."""
+    return _search_stmt(filters)
+
+
+def matches_filters(session: Session, *, opportunity_id: int, filters: SearchFilters) -> bool:
+    return session.scalar(_search_stmt(filters).where(Opportunity.id == opportunity_id)) is not None
 
 
 def _search_stmt(filters: SearchFilters) -> Select[Any]:

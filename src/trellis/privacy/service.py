@@ -23,7 +23,7 @@ IDENTIFYING = {"email", "login", "name", "phone", "password_hash", "token_hash",
 # Tables whose rows are deleted outright on erasure (nothing aggregate depends on them).
 # Columns that say whose row it is (as opposed to who acted on it, like decided_by_id).
 SUBJECT_COLUMNS = {"employee_id", "owner_id", "mentee_id", "mentor_id"}
-DELETE_ON_ERASE = {"preferences", "target_roles", "users", "api_tokens", "sessions", "notifications",
+DELETE_ON_ERASE = {"preferences", "target_roles", "users", "api_tokens", "sessions", "notifications", "saved_searches",
                    "login_attempts"}
 
 

@@ -20,15 +20,19 @@ NAV: list[tuple[str, str, str]] = [  # (href, label, action)
     ("/", "Home", "home.view"),
     ("/for-you", "For you", "recommendations.view"),
     ("/marketplace", "Marketplace", "marketplace.browse"),
+    ("/searches", "Saved searches", "searches.view"),
     ("/profile", "My profile", "profile.view"),
     ("/applications", "My applications", "application.view_own"),
     ("/career", "Career", "career.view"),
     ("/mentoring", "Mentoring", "mentoring.view"),
+    ("/plans", "Development plans", "plans.view"),
     ("/manage/opportunities", "My openings", "opportunity.manage"),
     ("/manage/time-releases", "Time release", "time_release.decide"),
     ("/hr/approvals", "Approvals", "opportunity.approve"),
     ("/hr/architecture", "Job architecture", "architecture.manage"),
     ("/hr/audit", "Audit log", "audit.view"),
+    ("/hr/succession", "Succession", "succession.view"),
+    ("/hr/mentor-matches", "Mentor matches", "mentoring.match"),
     ("/hr/analytics", "Analytics", "analytics.view"),
     ("/hr/fairness", "Fairness audit", "fairness.audit"),
     ("/hr/governance", "AI governance", "governance.manage"),
@@ -38,7 +42,7 @@ NAV: list[tuple[str, str, str]] = [  # (href, label, action)
 ]
 
 # links shown only to people whose account is linked to an employee record
-OWN_RECORD_ONLY = frozenset({"career.view", "mentoring.view"})
+OWN_RECORD_ONLY = frozenset({"career.view", "mentoring.view", "plans.view", "searches.view"})
 
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:

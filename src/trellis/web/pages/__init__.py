@@ -8,6 +8,7 @@ from trellis.web.pages import (
     career,
     foryou,
     governance,
+    growth,
     home,
     hr,
     hr_analytics,
@@ -19,6 +20,6 @@ from trellis.web.pages import (
 )
 
 router = APIRouter(include_in_schema=False)
-for module in (auth, sso, home, foryou, profile, career, marketplace, manage, hr, hr_analytics, hr_matching, admin,
-               governance):
+for module in (auth, sso, home, foryou, profile, career, growth, marketplace, manage, hr, hr_analytics, hr_matching,
+               admin, governance):
     router.include_router(module.router)

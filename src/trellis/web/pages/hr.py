@@ -51,7 +51,8 @@ def audit(request: Request, session: SessionDep, page: Annotated[int, Query(ge=1
     filters = {k: request.query_params.get(k, "").strip() for k in AUDIT_FILTERS}
     query = validated(AuditQuery, {**filters, "limit": AUDIT_PER_PAGE, "offset": (page - 1) * AUDIT_PER_PAGE})
     events = audit_service.search(session, query=query, viewer=current)
-    return render(request, "audit.html", {"events": events, "filters": filters,
+    names = audit_service.actor_names(session, actors=[e.actor for e in events.items])
+    return render(request, "audit.html", {"events": events, "filters": filters, "names": names,
                                           "base": "/hr/audit?" + urlencode(filters) + "&"})
 
 

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from trellis.accounts.permissions import Actor
 from trellis.analytics import cache, charts
 from trellis.analytics.dashboard import dashboard
-from trellis.analytics.fairness import audit_bias
+from trellis.analytics.fairness import audit_bias, headline, summary
 from trellis.analytics.org import find_units, unit_choices
 from trellis.analytics.schemas import Period
 from trellis.applications.service import hidden_application_ids
@@ -83,4 +83,18 @@ def fairness(request: Request, session: SessionDep, settings: SettingsDep,
                            data={"period": audit.period}))
     session.flush()
     return render(request, "hr_fairness.html", {
-        "audit": audit, "period": period or "", "csv": f"{API}/fairness.csv{_query(period=period)}"})
+        "audit": audit, "period": period or "", "csv": f"{API}/fairness.csv{_query(period=period)}",
+        "summary": summary(audit), "lead": headline(audit), "chart": _fairness_chart(headline(audit))})
+
+
+def _fairness_chart(outcome: Any) -> Markup | None:
+    """Impact ratios by sex and by race/ethnicity for the headline outcome, with the 0.8 line;
+    groups too small to judge are grey."""
+    if outcome is None:
+        return None
+    svgs = [charts.bar_chart([g.group for g in t.groups], [g.impact_ratio for g in t.groups], threshold=0.8,
+                             unjudged=[g.note is not None for g in t.groups],
+                             title=f"Impact ratios by {t.dimension.replace('_', '/')}, {outcome.name}")
+            for t in outcome.tables[:2]]
+    return Markup("".join(f"<h3>By {t.dimension.replace('_', '/')}</h3>{svg}"
+                          for t, svg in zip(outcome.tables, svgs, strict=False)))

@@ -46,7 +46,15 @@
     }
     inputs.forEach(function (input) { input.addEventListener("input", update); });
   }
+  // The main menu: open on wide screens, folded behind its "Menu" button on narrow ones.
+  function menu(details) {
+    var wide = window.matchMedia("(min-width: 64.01rem)");
+    function sync() { details.open = wide.matches; }
+    if (wide.addEventListener) wide.addEventListener("change", sync);
+    sync();
+  }
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("details[data-menu]").forEach(menu);
     document.querySelectorAll("input[data-skill-autocomplete]").forEach(attach);
     document.querySelectorAll("form[data-weights-preview]").forEach(weightShares);
   });
