@@ -12,7 +12,7 @@ app = typer.Typer(help="Skills: link text to taxonomy skills, search and autocom
 @app.command("link")
 def link(
     top: int = typer.Option(10, "--top", min=1, help="Skills per input line."),
-    batch: int = typer.Option(256, help="Lines encoded together."),
+    batch: int = typer.Option(64, help="Lines encoded together."),
     db: DbOption = None,
 ) -> None:
     """Read JSON Lines {"id","text"} on stdin; write {"id","skills":[{"uri","label","score","evidence"}]}.

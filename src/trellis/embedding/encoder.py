@@ -127,6 +127,7 @@ class Encoder:
                 if self.threads:
                     options.intra_op_num_threads = self.threads
                 options.log_severity_level = 3
+                options.enable_cpu_mem_arena = False  # give activations back: a worker's memory stays flat
                 self._session = onnxruntime.InferenceSession(
                     str(target), sess_options=options, providers=["CPUExecutionProvider"]
                 )
