@@ -12,12 +12,11 @@ The semantic extractor's threshold is swept; the one picked on one split is scor
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from linking_bench import read_esco_skills
+from linking_bench import data_arguments, read_esco_skills
 
 from trellis.core.extraction import Label, LabelIndex, find_mentions
 from trellis.embedding.encoder import Encoder
@@ -77,10 +76,7 @@ def prf(tp: int, predicted: int, relevant_found: int, relevant: int) -> tuple[fl
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--esco", type=Path, default=Path("../shared/data/esco-1.1.1"))
-    parser.add_argument("--eval", type=Path, default=Path("../shared/data/eval"))
-    parser.add_argument("--cache", type=Path, default=Path("var/embeddings"))
+    parser = data_arguments(__doc__)
     parser.add_argument("--precision", default="int8")
     args = parser.parse_args()
 

@@ -63,12 +63,17 @@ def mrr(rankings: list[list[str]], gold: list[set[str]]) -> float:
     return statistics.fmean(rank_scores(r, g)["MRR"] for r, g in zip(rankings, gold, strict=True))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+def data_arguments(description: str | None) -> argparse.ArgumentParser:
+    """The options every linking benchmark shares: where ESCO, the dev sets and the vectors are."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--esco", type=Path, default=Path("../shared/data/esco-1.1.1"))
     parser.add_argument("--eval", type=Path, default=Path("../shared/data/eval"))
     parser.add_argument("--cache", type=Path, default=Path("var/embeddings"))
-    args = parser.parse_args()
+    return parser
+
+
+def main() -> None:
+    args = data_arguments(__doc__).parse_args()
 
     concepts = read_esco_skills(args.esco)
     mentions, sentences, gold = read_gold(args.eval, concepts)

@@ -10,7 +10,6 @@ every setting, then leave-one-split-out: the setting picked on one split, scored
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import statistics
 import sys
@@ -22,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-from linking_bench import read_esco_skills
+from linking_bench import data_arguments, read_esco_skills
 
 from trellis.embedding.encoder import Encoder, TokenVectors
 from trellis.skills.evaluation import rank_scores, read_skill_gold
@@ -58,10 +57,7 @@ def mrr(linker: ConceptLinker, sentences: list[str], gold: list[set[str]]) -> fl
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--esco", type=Path, default=Path("../shared/data/esco-1.1.1"))
-    parser.add_argument("--eval", type=Path, default=Path("../shared/data/eval"))
-    parser.add_argument("--cache", type=Path, default=Path("var/embeddings"))
+    parser = data_arguments(__doc__)
     parser.add_argument("--precisions", default="int8,fp32")
     parser.add_argument("--only-default", action="store_true", help="score the default setting only")
     args = parser.parse_args()

@@ -9,7 +9,6 @@ MRR and R@1 overall and on two halves of the titles (by a hash) for each. See BE
 
 from __future__ import annotations
 
-import argparse
 import csv
 import hashlib
 import io
@@ -21,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
+from linking_bench import data_arguments
 from linking_tune import Memo
 
 from trellis.core.linking import Concept
@@ -95,10 +95,7 @@ def read_esco_occupations(folder: Path) -> list[Concept]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--esco", type=Path, default=Path("../shared/data/esco-1.1.1"))
-    parser.add_argument("--eval", type=Path, default=Path("../shared/data/eval"))
-    parser.add_argument("--cache", type=Path, default=Path("var/embeddings"))
+    parser = data_arguments(__doc__)
     args = parser.parse_args()
     concepts = read_esco_occupations(args.esco)
     titles, uris = read_title_gold(args.eval / "title-normalization" / "titles.validation.csv")
