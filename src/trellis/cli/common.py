@@ -62,11 +62,10 @@ def analyse_after_bulk_write(db: str | None) -> None:
         engine.dispose()
 
 
-def link_json_lines(db: str | None, *, batch: int, field: str, build, run,  # type: ignore[no-untyped-def]
-                    whole: bool = False) -> None:
+def link_json_lines(db: str | None, *, batch: int, field: str, build, run) -> None:  # type: ignore[no-untyped-def]
     """The JSON Lines contract of `skills link`, `skills suggest-for-posting` and `roles
     link-titles`: every stdin line is checked first (a bad one exits 1 naming the line, before
-    any output), then ``run(linker, texts)`` (``whole``: the query records) answers each batch as
+    any output), then ``run(linker, queries)`` answers each batch of query records as
     ``{"id", field: [...]}``."""
     import json
     import sys
@@ -77,7 +76,7 @@ def link_json_lines(db: str | None, *, batch: int, field: str, build, run,  # ty
     with unit_of_work(db) as session:
         linker = build(session, settings_for(db))
     for chunk in service.batches(queries, batch):
-        for query, items in zip(chunk, run(linker, chunk if whole else [q.text for q in chunk]), strict=True):
+        for query, items in zip(chunk, run(linker, chunk), strict=True):
             sys.stdout.write(json.dumps({"id": query.id, field: items}) + "\n")
         sys.stdout.flush()
 

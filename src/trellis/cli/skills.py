@@ -23,8 +23,8 @@ def link(
         db, batch=batch, field="skills",
         build=lambda session, settings: service.get_skill_linker(
             session, data_dir=settings.data_dir, progress=encoding_progress("encoding skill labels (once)")),
-        run=lambda linker, texts: [[s.model_dump() for s in row]
-                                   for row in service.link_skills(linker, texts=texts, k=top)],
+        run=lambda linker, queries: [[s.model_dump() for s in row]
+                                     for row in service.link_skills(linker, texts=[q.text for q in queries], k=top)],
     )
 
 
@@ -44,7 +44,6 @@ def suggest_for_posting(
         build=lambda session, settings: postings.get_posting_suggester(session, data_dir=settings.data_dir),
         run=lambda suggester, queries: [[s.model_dump() for s in row] for row in suggester.suggest(
             [q.text for q in queries], titles=[q.title for q in queries], k=top)],
-        whole=True,
     )
 
 

@@ -21,6 +21,6 @@ def link_titles(
         db, batch=batch, field="roles",
         build=lambda session, settings: titles.get_title_linker(
             session, data_dir=settings.data_dir, progress=encoding_progress("encoding occupation titles (once)")),
-        run=lambda linker, texts: [[r.model_dump(exclude_none=True) for r in row]
-                                   for row in titles.link_titles(linker, texts=texts, k=top)],
+        run=lambda linker, queries: [[r.model_dump(exclude_none=True) for r in row]
+                                     for row in titles.link_titles(linker, texts=[q.text for q in queries], k=top)],
     )

@@ -3,9 +3,8 @@
 A taxonomy is given as plain `Concept` rows (id, preferred label, alternative labels,
 description, broader ids), so ESCO, O*NET and a company's own library all fit. Every label of a
 concept is indexed; a concept scores the maximum over its labels. Scores from several signals
-(exact alias, lexical, semantic; whole text and candidate spans) are fused linearly, and the
-taxonomy's structure lends a little of a concept's score to its broader and narrower concepts.
-The model-specific parts (the encoder, the lexical vectoriser) live outside `core/`."""
+(exact alias, lexical, semantic; whole text and candidate spans) are fused linearly. The
+model-specific parts (the encoder, the lexical vectoriser) live outside `core/`."""
 
 from __future__ import annotations
 
@@ -16,7 +15,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse
 
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int64]
@@ -111,29 +109,6 @@ def max_per_concept(label_scores: FloatArray, starts: IntArray) -> FloatArray:
     return np.maximum.reduceat(label_scores, starts, axis=1)
 
 
-def fit_alias_projection(sources: FloatArray, targets: FloatArray, alpha: float = 1.0) -> FloatArray:
-    """A linear map W (d x d) such that ``sources @ W`` is close to ``targets``, regularised
-    toward the identity: argmin ||S W - T||^2 + alpha ||W - I||^2 (closed form, seconds).
-
-    Trained on a taxonomy's own (alternative label, preferred label) pairs, it teaches the
-    embedding space the taxonomy's synonyms without any external data."""
-    dim = sources.shape[1]
-    gram = sources.T @ sources + alpha * np.eye(dim, dtype=np.float64)
-    rhs = sources.T @ targets + alpha * np.eye(dim, dtype=np.float64)
-    return np.linalg.solve(gram, rhs).astype(np.float32)
-
-
-def project(vectors: FloatArray, weights: FloatArray | None) -> FloatArray:
-    """Apply a projection and re-normalise the rows (no projection: unchanged)."""
-    if weights is None or vectors.shape[0] == 0:
-        return vectors
-    out = (vectors @ weights).astype(np.float32)
-    norms = np.linalg.norm(out, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    normalised: FloatArray = (out / norms).astype(np.float32)
-    return normalised
-
-
 def candidate_spans(text: str, max_tokens: int = 4, max_spans: int = 400) -> list[Span]:
     """Every run of 1..max_tokens consecutive tokens (de-duplicated), shortest first."""
     tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
@@ -153,43 +128,10 @@ def candidate_spans(text: str, max_tokens: int = 4, max_spans: int = 400) -> lis
     return spans
 
 
-def exact_matches(table: LabelTable, spans: Sequence[str]) -> FloatArray:
-    """1.0 for every concept one of whose labels equals (after `normalise`) a span."""
-    out = np.zeros(len(table), dtype=np.float32)
-    for span in spans:
-        hits = table.exact.get(normalise(span))
-        if hits:
-            out[list(hits)] = 1.0
-    return out
-
-
-def structure_matrix(concepts: Sequence[Concept]) -> sparse.csr_matrix:
-    """Symmetric concept x concept adjacency of the broader/narrower links (row-normalised
-    is not wanted: a neighbour lends its best score, see `spread`)."""
-    index = {concept.id: position for position, concept in enumerate(concepts)}
-    rows: list[int] = []
-    cols: list[int] = []
-    for position, concept in enumerate(concepts):
-        for parent in concept.broader:
-            other = index.get(parent)
-            if other is not None and other != position:
-                rows += [position, other]
-                cols += [other, position]
-    data = np.ones(len(rows), dtype=np.float32)
-    matrix = sparse.csr_matrix((data, (rows, cols)), shape=(len(concepts), len(concepts)))
-    matrix.data[:] = 1.0
-    return matrix
-
-
-def spread(scores: FloatArray, adjacency: sparse.csr_matrix, share: float) -> FloatArray:
-    """Each concept keeps its score and gains ``share`` x the best score among its broader and
-    narrower neighbours (scores are clipped at 0 first)."""
-    if share == 0 or adjacency.nnz == 0:
-        return scores
-    positive = np.clip(scores, 0.0, None)
-    lent = np.asarray(adjacency.multiply(positive[np.newaxis, :]).tocsr().max(axis=1).toarray()).ravel()
-    spread_scores: FloatArray = (scores + share * lent).astype(np.float32)
-    return spread_scores
+def exact_hits(table: LabelTable, texts: Sequence[str]) -> IntArray:
+    """The concepts one of whose labels equals (after `normalise`) one of the texts, ascending."""
+    hits = {c for text in texts for c in table.exact.get(normalise(text), ())}
+    return np.array(sorted(hits), dtype=np.int64)
 
 
 def top_k(scores: FloatArray, k: int) -> IntArray:

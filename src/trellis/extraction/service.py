@@ -69,12 +69,13 @@ def semantic_mentions(linker: ConceptLinker, text: str, *, with_levels: bool = F
     spans = sentence_spans(text)
     pieces = [text[a:b] for a, b in spans]
     out: list[tuple[str, Mention]] = []
-    for (offset, _), links in zip(spans, linker.link(pieces, k=10) if pieces else [], strict=True):
+    for (offset, stop), links in zip(spans, linker.link(pieces, k=10) if pieces else [], strict=True):
+        labels = {link.id: link.label for link in links}
         candidates = [(link.id, link.score, link.start, link.end) for link in links]
         for concept, score, start, end in pick_semantic(candidates, threshold=params.threshold,
                                                         per_sentence=params.per_sentence):
-            lo, hi = (offset + start, offset + end) if start >= 0 else (offset, offset + len(text[offset:]))
-            label = next(link.label for link in links if link.id == concept)
+            lo, hi = (offset + start, offset + end) if start >= 0 else (offset, stop)  # -1: the whole sentence
+            label = labels[concept]
             level = suggest_level(text, lo, hi) if with_levels else None
             confidence = round(min(1.0, max(0.0, (score - params.threshold) / 0.5 * 0.4 + 0.5)), 3)
             out.append((concept, Mention(-1, lo, hi, text[lo:hi], label, confidence, level)))

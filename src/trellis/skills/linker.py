@@ -5,10 +5,11 @@ Two stages per text:
      labels in the label vector index (`trellis.embedding.index`, memory-mapped, inverted file),
      plus every concept one of whose labels a span equals, plus (titles) the best labels by
      character n-grams;
-  2. re-ranking, exactly, over every label of every candidate concept, fusing linearly:
-     * semantic: cosine(whole text, label) and the best cosine(span, label);
-     * lexical: character 3-4-gram TF-IDF cosine of the best span (typos, "py");
-     * exact: a span equal to a label after normalisation.
+  2. re-ranking of the candidate concepts, fusing linearly:
+     * semantic: cosine(whole text, label) over every label of each candidate, and the best
+       cosine(span, label) the index found (a concept no span found gets the lowest kept score);
+     * exact: a span equal to a label after normalisation;
+     * lexical: character 3-4-gram TF-IDF cosine of the best span, for the best candidates only.
 A concept scores the best of its labels. Span vectors come from one pass of the encoder over the
 sentence, each span pooling its contextual token vectors (``span_vectors="context"``), or from
 encoding every span on its own (``"separate"``, many times slower; what earlier versions did).
@@ -34,6 +35,7 @@ from trellis.core.linking import (
     LabelTable,
     Span,
     candidate_spans,
+    exact_hits,
     normalise,
     top_k,
 )
@@ -81,6 +83,14 @@ class Ranked:
     scores: FloatArray
     best_span: IntArray
     spans: tuple[Span, ...]
+
+
+def _label_rows(firsts: IntArray, sizes: IntArray) -> tuple[IntArray, IntArray]:
+    """Every label row of the given concepts, concept after concept (concept ``i`` owns
+    ``sizes[i]`` rows from ``firsts[i]``), and where each concept's rows start in that list."""
+    groups = np.r_[0, np.cumsum(sizes)[:-1]].astype(np.int64)
+    rows = (np.repeat(firsts - groups, sizes) + np.arange(int(sizes.sum()))).astype(np.int64)
+    return rows, groups
 
 
 def _pool(tokens: object, spans: Sequence[Span], fallback: FloatArray) -> FloatArray:
@@ -180,17 +190,15 @@ class ConceptLinker:
         lowest score any span's list kept), exact alias matches, then the lexical signal for the
         best `rerank_lexical` of them."""
         p, table = self.params, self.table_
-        exact_keys = [normalise(s.text) for s in spans] + [normalise(text)]
-        exact_hits = np.fromiter({c for key in exact_keys for c in table.exact.get(key, ())}, np.int64)
+        exact = exact_hits(table, [*(s.text for s in spans), text])
         valid = span_rows >= 0
         hit_concepts = table.owner[span_rows[valid]]
-        concepts = np.unique(np.concatenate([hit_concepts, table.owner[text_rows[text_rows >= 0]], exact_hits]))
+        concepts = np.unique(np.concatenate([hit_concepts, table.owner[text_rows[text_rows >= 0]], exact]))
         if len(concepts) == 0:
             return Ranked(concepts, np.zeros(0, np.float32), np.zeros(0, np.int64), tuple(spans))
         firsts, lasts = table.starts[concepts], np.append(table.starts, len(table.texts))[concepts + 1]
         sizes = lasts - firsts
-        groups = np.r_[0, np.cumsum(sizes)[:-1]]
-        labels = np.repeat(firsts - groups, sizes) + np.arange(int(sizes.sum()))
+        labels, groups = _label_rows(firsts, sizes)
         scores = p.w_text * np.maximum.reduceat(self.index_.rows_of(labels) @ text_vector, groups)
         best_span = np.full(len(concepts), -1, dtype=np.int64)
         if len(spans) and valid.any():
@@ -202,13 +210,11 @@ class ConceptLinker:
             firsts_hit = order[np.r_[0, np.flatnonzero(np.diff(position[order])) + 1]]
             best_span[position[firsts_hit]] = span_of[firsts_hit]
             scores += p.w_span * span_best
-        if p.w_exact and len(exact_hits):
-            scores += p.w_exact * np.isin(concepts, exact_hits)
+        if p.w_exact and len(exact):
+            scores += p.w_exact * np.isin(concepts, exact)
         if p.w_lexical:
             top = top_k(scores.astype(np.float32), p.rerank_lexical)
-            firsts_t, sizes_t = firsts[top], sizes[top]
-            groups_t = np.r_[0, np.cumsum(sizes_t)[:-1]]
-            labels_t = np.repeat(firsts_t - groups_t, sizes_t) + np.arange(int(sizes_t.sum()))
+            labels_t, groups_t = _label_rows(firsts[top], sizes[top])
             pieces = [s.text for s in spans] or [text]
             lexical = self.lexical_.similarity(pieces, labels_t).max(axis=0)
             scores[top] += p.w_lexical * np.maximum.reduceat(lexical, groups_t)
