@@ -27,7 +27,8 @@ class Settings(BaseSettings):
                     "Unset: $XDG_CACHE_HOME/trellis/models (~/.cache/trellis/models).",
     )
     embedding_precision: Literal["int8", "fp32"] = Field(
-        default="int8", description="ONNX encoder: int8 (dynamic quantisation) or fp32 (exact)."
+        default="int8",
+        description="ONNX encoder: int8 (quantised per token: one vector whatever the batch) or fp32 (exact).",
     )
     secret_key: str = Field(
         default=DEFAULT_SECRET_KEY,

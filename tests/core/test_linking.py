@@ -39,12 +39,14 @@ def test_a_concept_scores_the_best_of_its_labels() -> None:
     assert max_per_concept(scores[0], table.starts).shape == (3,)
 
 
-def test_candidate_spans_are_token_ngrams_with_their_offsets() -> None:
+def test_candidate_spans_are_token_ngrams_with_their_offsets_that_do_not_start_or_end_with_a_function_word(
+) -> None:
     text = "We need C++ and node.js, ideally SQL."
-    spans = candidate_spans(text, max_tokens=2)
+    spans = candidate_spans(text, max_tokens=3)
     pieces = [s.text for s in spans]
-    assert pieces[:6] == ["We", "need", "C++", "and", "node.js", "ideally"]
-    assert "C++ and" in pieces and "ideally SQL" in pieces
+    assert pieces[:5] == ["need", "C++", "node.js", "ideally", "SQL"]
+    assert "need C++" in pieces and "ideally SQL" in pieces and "C++ and node.js" in pieces
+    assert "C++ and" not in pieces and "We need" not in pieces
     assert all(text[s.start : s.end] == s.text for s in spans)
     assert len(candidate_spans(text, max_tokens=4, max_spans=3)) == 3
 

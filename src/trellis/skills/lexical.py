@@ -21,6 +21,7 @@ from scipy import sparse
 
 NGRAMS = (3, 4)
 FORMAT = "ngrams1"
+WORD_MEMO = 200_000  # distinct words whose grams a process remembers
 
 
 def grams(text: str) -> Iterator[str]:
@@ -42,6 +43,7 @@ class CharNgrams:
         self.vocabulary = vocabulary
         self.idf = idf
         self.matrix = matrix  # labels x grams, unit rows
+        self._words: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     @classmethod
     def fit(cls, labels: Sequence[str]) -> CharNgrams:
@@ -74,7 +76,39 @@ class CharNgrams:
         )
 
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        return self._rows([Counter(grams(t)) for t in texts], self.vocabulary, self.idf)
+        """Unit TF-IDF rows of the texts, the same as fitting rows would give. A text's gram counts
+        are the sums of its words' (grams never cross a space), and each word's known grams are
+        looked up once per process, so the many overlapping spans of a sentence cost little."""
+        pieces, ids, counts = [], [], []
+        for row, text in enumerate(texts):
+            for word in text.lower().split():
+                word_ids, word_counts = self._word(word)
+                pieces.append(np.full(len(word_ids), row, dtype=np.int64))
+                ids.append(word_ids)
+                counts.append(word_counts)
+        shape = (len(texts), len(self.vocabulary))
+        if not ids:
+            return sparse.csr_matrix(shape, dtype=np.float32)
+        summed = sparse.csr_matrix((np.concatenate(counts), (np.concatenate(pieces), np.concatenate(ids))),
+                                   shape=shape, dtype=np.float32)  # duplicates are summed
+        summed.sort_indices()
+        summed.data = (1.0 + np.log(summed.data)) * self.idf[summed.indices]
+        norms = np.sqrt(np.asarray(summed.multiply(summed).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        lengths = np.diff(summed.indptr)
+        summed.data = (summed.data / np.repeat(norms, lengths)).astype(np.float32)
+        return summed
+
+    def _word(self, word: str) -> tuple[np.ndarray, np.ndarray]:
+        """The known grams of one lower-cased word and their counts (memoised)."""
+        found = self._words.get(word)
+        if found is None:
+            counted = Counter(grams(word))
+            known = sorted((self.vocabulary[g], c) for g, c in counted.items() if g in self.vocabulary)
+            found = (np.array([i for i, _ in known], dtype=np.int64), np.array([c for _, c in known], dtype=np.float32))
+            if len(self._words) < WORD_MEMO:
+                self._words[word] = found
+        return found
 
     def similarity(self, pieces: Sequence[str], label_rows: np.ndarray) -> np.ndarray:
         """Cosine of each piece with each of the given labels (pieces x labels, dense)."""

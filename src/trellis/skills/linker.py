@@ -56,7 +56,7 @@ class LinkerParams:
     w_text: float = 1.0  # whole text vs labels (semantic)
     w_span: float = 1.0  # best span vs labels (semantic)
     w_lexical: float = 0.2  # char n-gram TF-IDF (best span, or whole text)
-    w_exact: float = 0.1  # a span equals a label
+    w_exact: float = 0.2  # a span equals a label
     candidates: int = 16  # labels retrieved per query (text or span) for re-ranking
     per_cluster: int = 16  # of which at most this many from one cluster of the index
     rerank_lexical: int = 50  # concepts, best first, that the lexical signal re-orders

@@ -18,7 +18,7 @@ from trellis.skills.linker import ConceptLinker, LinkerParams
 from trellis.skills.service import active_taxonomy, cached_linker, cached_table, embeddings_dir
 
 # A title is short: no span scoring; the whole title against every title and alternative title.
-TITLE_PARAMS = LinkerParams(spans=False, w_text=1.0, w_lexical=0.3, candidates=48, lexical_candidates=16)
+TITLE_PARAMS = LinkerParams(spans=False, w_text=1.0, w_lexical=0.3, w_exact=0.1, candidates=48, lexical_candidates=16)
 
 
 class LinkedRole(BaseModel):
