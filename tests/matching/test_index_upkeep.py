@@ -99,3 +99,19 @@ def test_an_unmarked_write_on_a_large_index_is_found_and_rebuilt_off_the_request
         _join("check-matching-index")
         _join("rebuild-matching-index")
         assert service.get_index(s, settings=settings) is not old
+
+
+def test_an_index_is_built_with_the_cyclic_collector_held_off_and_switched_back_on_after(
+        session: Session, match_settings: Settings, org: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[bool] = []
+    original = index.load_people
+    monkeypatch.setattr(index, "load_people", lambda *a, **kw: (seen.append(gc.isenabled()), original(*a, **kw))[1])
+    built = index.build_index(session, settings=match_settings)
+    assert seen == [False] and gc.isenabled()
+    assert built.matcher.recommend(org["bob"].id, k=5)  # a working index all the same
+    gc.disable()
+    try:
+        index.build_index(session, settings=match_settings)
+        assert not gc.isenabled()  # a collector that was off stays off
+    finally:
+        gc.enable()

@@ -18,6 +18,8 @@ import logging
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -125,8 +127,39 @@ def mark_changed(session: Session, *, employee_ids: list[int] = (), opportunity_
     return current_version(session)
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Hold off the cyclic garbage collector while a build creates millions of objects that all
+    stay alive (~2 million at 100,000 people): each of its full collections walked every one of
+    them again, half of the build's time. Reference counting frees as usual meanwhile; the
+    collector runs again (if it was on) when the last build running in the process is done."""
+    global _PAUSED, _WAS_ENABLED
+    with _PAUSE_LOCK:
+        if _PAUSED == 0:
+            _WAS_ENABLED = gc.isenabled()
+            gc.disable()
+        _PAUSED += 1
+    try:
+        yield
+    finally:
+        with _PAUSE_LOCK:
+            _PAUSED -= 1
+            if _PAUSED == 0 and _WAS_ENABLED:
+                gc.enable()
+
+
+_PAUSE_LOCK = threading.Lock()
+_PAUSED = 0  # builds running now with the collector held off
+_WAS_ENABLED = True
+
+
 def build_index(session: Session, *, settings: Settings) -> MatchIndex:
     """Read everything matching needs in a few bulk queries and fit the matcher."""
+    with collector_paused():
+        return _build_index(session, settings=settings)
+
+
+def _build_index(session: Session, *, settings: Settings) -> MatchIndex:
     started = time.perf_counter()
     version, fp = current_version(session), fingerprint(session)
     encoder = get_encoder(settings.match_text_encoder, data_dir=settings.data_dir)
