@@ -12,6 +12,7 @@ rebuild run in a background thread while the current index keeps answering."""
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import hashlib
 import logging
@@ -311,9 +312,21 @@ def _exempt_from_gc() -> None:
     """Put everything alive now, chiefly the index just built (~2 million objects at 100,000
     people), out of the cyclic garbage collector's reach: each full collection walked them for
     about a second, stalling every request of the worker. Reference counting still frees them
-    when the index is replaced. For long-lived servers only (warm-up, background rebuilds)."""
+    when the index is replaced. For long-lived servers only (warm-up, background rebuilds).
+    Then the C heap hands the pages the build's temporary rows left free back to the system
+    (glibc keeps them otherwise: 70-110 MB per worker at 100,000 people)."""
     gc.collect()
     gc.freeze()
+    _give_back_free_memory()
+
+
+def _give_back_free_memory() -> None:
+    """``malloc_trim(0)`` where the C library has it (glibc); elsewhere nothing."""
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (AttributeError, OSError):
+        return
+    trim(0)
 
 
 def _apply_changes(session: Session, index: MatchIndex, settings: Settings, version: int) -> bool:
