@@ -37,6 +37,16 @@ def test_a_second_encoder_on_the_same_folder_reads_the_vectors_instead_of_encodi
     assert np.array_equal(a, b)
 
 
+def test_rows_are_the_cached_vectors_themselves_read_only_and_equal_to_encode(tmp_path: Path) -> None:
+    encoder = CachedEncoder(CountingEncoder(), VectorStore(tmp_path), persist_from=2)
+    rows = encoder.rows([*texts(3), texts(3)[0]])
+    assert rows[0] is rows[3] and not any(r.flags.writeable for r in rows)
+    assert np.array_equal(np.stack(rows), encoder.encode([*texts(3), texts(3)[0]]))
+    again = CachedEncoder(CountingEncoder(), VectorStore(tmp_path), persist_from=2).rows(texts(3))  # read from disk
+    assert np.array_equal(np.stack(again), np.stack(rows[:3])) and not again[0].flags.writeable
+    assert encoder.encode([]).shape == (0, 3) and encoder.rows([]) == []
+
+
 def test_small_batches_stay_in_memory_and_only_unseen_texts_are_encoded(tmp_path: Path) -> None:
     inner = CountingEncoder()
     encoder = CachedEncoder(inner, VectorStore(tmp_path), persist_from=10)

@@ -99,3 +99,28 @@ def test_an_unmarked_write_on_a_large_index_is_found_and_rebuilt_off_the_request
         _join("check-matching-index")
         _join("rebuild-matching-index")
         assert service.get_index(s, settings=settings) is not old
+
+
+def test_an_index_is_built_with_the_cyclic_collector_held_off_and_switched_back_on_after(
+        session: Session, match_settings: Settings, org: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[bool] = []
+    original = index.load_people
+    monkeypatch.setattr(index, "load_people", lambda *a, **kw: (seen.append(gc.isenabled()), original(*a, **kw))[1])
+    built = index.build_index(session, settings=match_settings)
+    assert seen == [False] and gc.isenabled()
+    assert built.matcher.recommend(org["bob"].id, k=5)  # a working index all the same
+    gc.disable()
+    try:
+        index.build_index(session, settings=match_settings)
+        assert not gc.isenabled()  # a collector that was off stays off
+    finally:
+        gc.enable()
+
+
+def test_warming_freezes_the_heap_and_hands_free_memory_back(
+        session: Session, match_settings: Settings, org: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    trimmed: list[int] = []
+    original = index._give_back_free_memory
+    monkeypatch.setattr(index, "_give_back_free_memory", lambda: (trimmed.append(gc.get_freeze_count()), original())[1])
+    index.warm(session, settings=match_settings)
+    assert len(trimmed) == 1 and trimmed[0] > 0  # after the freeze; and malloc_trim (or nothing) did not fail

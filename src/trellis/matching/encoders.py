@@ -65,6 +65,13 @@ class CachedEncoder:
             load()
 
     def encode(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack(self.rows(texts)).astype(np.float32, copy=False)
+
+    def rows(self, texts: Sequence[str]) -> list[npt.NDArray[np.float32]]:
+        """One vector per text, the cache's own (read-only, shared by equal texts): what
+        ``encode`` stacks into a matrix, without the copy."""
         keys = [hashlib.sha1(t.encode()).digest() for t in texts]
         todo = {k: t for k, t in zip(keys, texts, strict=True) if k not in self._cache}
         if todo and self.store is not None:
@@ -81,9 +88,14 @@ class CachedEncoder:
         elif todo:
             vectors = self.inner.encode(list(todo.values()))
             self._cache.update(zip(todo.keys(), vectors, strict=True))
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        return np.stack([self._cache[k] for k in keys]).astype(np.float32)
+        return [self._row(k) for k in keys]
+
+    def _row(self, key: bytes) -> npt.NDArray[np.float32]:
+        row = self._cache[key]
+        if row.flags.writeable or row.dtype != np.float32:  # shared from now on: nobody may write to it
+            row = self._cache[key] = np.asarray(row, dtype=np.float32).view()
+            row.flags.writeable = False
+        return row
 
 
 _ENCODERS: dict[str, CachedEncoder] = {}

@@ -12,12 +12,15 @@ rebuild run in a background thread while the current index keeps answering."""
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import hashlib
 import logging
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -125,8 +128,39 @@ def mark_changed(session: Session, *, employee_ids: list[int] = (), opportunity_
     return current_version(session)
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Hold off the cyclic garbage collector while a build creates millions of objects that all
+    stay alive (~2 million at 100,000 people): each of its full collections walked every one of
+    them again, half of the build's time. Reference counting frees as usual meanwhile; the
+    collector runs again (if it was on) when the last build running in the process is done."""
+    global _PAUSED, _WAS_ENABLED
+    with _PAUSE_LOCK:
+        if _PAUSED == 0:
+            _WAS_ENABLED = gc.isenabled()
+            gc.disable()
+        _PAUSED += 1
+    try:
+        yield
+    finally:
+        with _PAUSE_LOCK:
+            _PAUSED -= 1
+            if _PAUSED == 0 and _WAS_ENABLED:
+                gc.enable()
+
+
+_PAUSE_LOCK = threading.Lock()
+_PAUSED = 0  # builds running now with the collector held off
+_WAS_ENABLED = True
+
+
 def build_index(session: Session, *, settings: Settings) -> MatchIndex:
     """Read everything matching needs in a few bulk queries and fit the matcher."""
+    with collector_paused():
+        return _build_index(session, settings=settings)
+
+
+def _build_index(session: Session, *, settings: Settings) -> MatchIndex:
     started = time.perf_counter()
     version, fp = current_version(session), fingerprint(session)
     encoder = get_encoder(settings.match_text_encoder, data_dir=settings.data_dir)
@@ -278,9 +312,21 @@ def _exempt_from_gc() -> None:
     """Put everything alive now, chiefly the index just built (~2 million objects at 100,000
     people), out of the cyclic garbage collector's reach: each full collection walked them for
     about a second, stalling every request of the worker. Reference counting still frees them
-    when the index is replaced. For long-lived servers only (warm-up, background rebuilds)."""
+    when the index is replaced. For long-lived servers only (warm-up, background rebuilds).
+    Then the C heap hands the pages the build's temporary rows left free back to the system
+    (glibc keeps them otherwise: 70-110 MB per worker at 100,000 people)."""
     gc.collect()
     gc.freeze()
+    _give_back_free_memory()
+
+
+def _give_back_free_memory() -> None:
+    """``malloc_trim(0)`` where the C library has it (glibc); elsewhere nothing."""
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (AttributeError, OSError):
+        return
+    trim(0)
 
 
 def _apply_changes(session: Session, index: MatchIndex, settings: Settings, version: int) -> bool:
