@@ -14,6 +14,7 @@ from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session
 
 from builders import make_marketplace
+from trellis import memory
 from trellis.config import Settings
 from trellis.core.matching import Matcher
 from trellis.db import make_engine
@@ -120,7 +121,7 @@ def test_an_index_is_built_with_the_cyclic_collector_held_off_and_switched_back_
 def test_warming_freezes_the_heap_and_hands_free_memory_back(
         session: Session, match_settings: Settings, org: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     trimmed: list[int] = []
-    original = index._give_back_free_memory
-    monkeypatch.setattr(index, "_give_back_free_memory", lambda: (trimmed.append(gc.get_freeze_count()), original())[1])
+    original = memory.give_back_free_memory
+    monkeypatch.setattr(memory, "give_back_free_memory", lambda: (trimmed.append(gc.get_freeze_count()), original())[1])
     index.warm(session, settings=match_settings)
     assert len(trimmed) == 1 and trimmed[0] > 0  # after the freeze; and malloc_trim (or nothing) did not fail

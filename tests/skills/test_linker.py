@@ -56,10 +56,10 @@ def test_label_vectors_are_cached_on_disk_and_reused(
     assert encoder.texts_encoded == encoded
     assert np.array_equal(first.index_.vectors, second.index_.vectors)
     assert isinstance(second.index_.vectors, np.memmap)  # shared by every process through the page cache
-    assert len(list(tmp_path.glob("company-v1-skills-*-trigram-test.ivf1"))) == 1
+    assert len(list(tmp_path.glob("company-v1-skills-*-trigram-test.ivf2"))) == 1
     edited = [*concepts, Concept("esco:go", "Go (computer programming)")]
     ConceptLinker(encoder, cache_dir=tmp_path, namespace=("company", "v1", "skills")).fit(edited)
-    assert len(list(tmp_path.glob("*.ivf1"))) == 2
+    assert len(list(tmp_path.glob("*.ivf2"))) == 2
     assert len(list(tmp_path.glob("*.ngrams1"))) == 2
 
 

@@ -12,7 +12,6 @@ rebuild run in a background thread while the current index keeps answering."""
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import hashlib
 import logging
@@ -27,6 +26,7 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from trellis import memory
 from trellis.config import Settings
 from trellis.core.matching import Matcher
 from trellis.core.rules import Rules
@@ -317,16 +317,7 @@ def _exempt_from_gc() -> None:
     (glibc keeps them otherwise: 70-110 MB per worker at 100,000 people)."""
     gc.collect()
     gc.freeze()
-    _give_back_free_memory()
-
-
-def _give_back_free_memory() -> None:
-    """``malloc_trim(0)`` where the C library has it (glibc); elsewhere nothing."""
-    try:
-        trim = ctypes.CDLL(None).malloc_trim
-    except (AttributeError, OSError):
-        return
-    trim(0)
+    memory.give_back_free_memory()
 
 
 def _apply_changes(session: Session, index: MatchIndex, settings: Settings, version: int) -> bool:
