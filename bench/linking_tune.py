@@ -70,9 +70,10 @@ def main() -> None:
                                              label_to_id)
         splits[name] = (sentences, gold)
     grid = [
-        replace(SKILL_PARAMS, span_vectors=mode, w_text=wt, w_lexical=wl, w_exact=we)
-        for mode, wt, wl, we in itertools.product(("context", "separate"), (0.5, 1.0), (0.0, 0.1, 0.2), (0.0, 0.1))
+        replace(SKILL_PARAMS, w_text=wt, w_lexical=wl, w_exact=we)
+        for wt, wl, we in itertools.product((0.5, 1.0), (0.0, 0.1, 0.2, 0.3), (0.0, 0.1, 0.2, 0.3))
     ]
+    grid.append(replace(SKILL_PARAMS, span_vectors="separate"))  # every span encoded on its own
     grid.append(replace(SKILL_PARAMS, candidates=200, probes=10_000))  # the default, searched exhaustively
     grid.append(SKILL_PARAMS)
     if args.only_default:

@@ -89,7 +89,8 @@ def read_esco_occupations(folder: Path) -> list[Concept]:
         rows = list(csv.DictReader(io.TextIOWrapper(archive.open(name), encoding="utf-8")))
     return [
         Concept(r["conceptUri"], r["preferredLabel"].strip(),
-                tuple(a.strip() for a in r["altLabels"].split("\n") if a.strip() and a.strip() != r["preferredLabel"]))
+                tuple(a.strip() for a in r["altLabels"].split("\n") if a.strip() and a.strip() != r["preferredLabel"]),
+                description=r["description"].strip())
         for r in rows
     ]
 

@@ -5,6 +5,7 @@ import numpy as np
 from trellis.core.linking import (
     Concept,
     LabelTable,
+    best_two_per_group,
     candidate_spans,
     exact_hits,
     max_per_concept,
@@ -37,6 +38,13 @@ def test_a_concept_scores_the_best_of_its_labels() -> None:
     scores = np.array([[0.1, 0.9, 0.2, 0.3, 0.4, 0.5]], dtype=np.float32)
     assert max_per_concept(scores, table.starts).tolist() == [[np.float32(0.9), np.float32(0.4), np.float32(0.5)]]
     assert max_per_concept(scores[0], table.starts).shape == (3,)
+
+
+def test_each_group_gives_its_best_and_second_best_value_and_a_single_value_is_both() -> None:
+    values = np.array([0.2, 0.9, 0.5, 0.4, 0.7], dtype=np.float32)
+    best, second = best_two_per_group(values, np.array([0, 3, 4]))
+    assert best.tolist() == [np.float32(0.9), np.float32(0.4), np.float32(0.7)]
+    assert second.tolist() == [np.float32(0.5), np.float32(0.4), np.float32(0.7)]
 
 
 def test_candidate_spans_are_token_ngrams_with_their_offsets_that_do_not_start_or_end_with_a_function_word(

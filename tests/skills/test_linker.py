@@ -63,6 +63,24 @@ def test_label_vectors_are_cached_on_disk_and_reused(
     assert len(list(tmp_path.glob("*.ngrams1"))) == 2
 
 
+def test_a_title_close_to_a_concepts_description_ranks_it_higher_when_descriptions_weigh(
+    encoder: TrigramEncoder, tmp_path: Path
+) -> None:
+    roles = [
+        Concept("r:analyst", "analyst", description="studies sales figures"),
+        Concept("r:clerk", "analyst clerk", description="files papers"),
+    ]
+    plain = ConceptLinker(encoder, LinkerParams(spans=False, w_lexical=0.0, w_exact=0.0)).fit(roles)
+    described = ConceptLinker(
+        encoder, LinkerParams(spans=False, w_lexical=0.0, w_exact=0.0, w_description=2.0), cache_dir=tmp_path,
+        namespace=("company", "v1", "titles"),
+    ).fit(roles)
+    text = "analyst clerk of sales figures"
+    assert plain.link([text], k=1)[0][0].id == "r:clerk"
+    assert described.link([text], k=1)[0][0].id == "r:analyst"
+    assert len(list(tmp_path.glob("company-v1-titles-descriptions-*.ivf2"))) == 1
+
+
 def test_autocomplete_matches_the_start_of_any_word_preferred_labels_first(
     encoder: TrigramEncoder, concepts: list[Concept]
 ) -> None:

@@ -34,6 +34,7 @@ from trellis.core.linking import (
     IntArray,
     LabelTable,
     Span,
+    best_two_per_group,
     candidate_spans,
     exact_hits,
     normalise,
@@ -57,6 +58,8 @@ class LinkerParams:
     w_span: float = 1.0  # best span vs labels (semantic)
     w_lexical: float = 0.2  # char n-gram TF-IDF (best span, or whole text)
     w_exact: float = 0.2  # a span equals a label
+    w_second: float = 0.0  # whole text vs the concept's second-best label (several labels agree)
+    w_description: float = 0.0  # whole text vs the concept's description (its own vector index)
     candidates: int = 16  # labels retrieved per query (text or span) for re-ranking
     per_cluster: int = 16  # of which at most this many from one cluster of the index
     rerank_lexical: int = 50  # concepts, best first, that the lexical signal re-orders
@@ -138,6 +141,14 @@ class ConceptLinker:
         self.index_: IvfLayout = label_index(self.encoder, table.texts, cache_dir=self.cache_dir, key=key,
                                              progress=progress)
         self.lexical_ = CharNgrams.cached(table.texts, cache_dir=self.cache_dir, key=key)
+        self.descriptions_: IvfLayout | None = None
+        if self.params.w_description:
+            texts = tuple(c.description.strip() or c.label for c in table.concepts)
+            described = f"{kind}-descriptions"
+            self.descriptions_ = label_index(
+                self.encoder, texts, cache_dir=self.cache_dir, progress=progress,
+                key=cache_key(source=source, version=version, kind=described, texts=texts, model=self.encoder.name),
+            )
         self.completion_keys_: list[str] | None = None
         return self
 
@@ -199,7 +210,14 @@ class ConceptLinker:
         firsts, lasts = table.starts[concepts], np.append(table.starts, len(table.texts))[concepts + 1]
         sizes = lasts - firsts
         labels, groups = _label_rows(firsts, sizes)
-        scores = p.w_text * np.maximum.reduceat(self.index_.rows_of(labels) @ text_vector, groups)
+        label_scores = self.index_.rows_of(labels) @ text_vector
+        if p.w_second:
+            best, second = best_two_per_group(label_scores, groups)
+            scores = p.w_text * best + p.w_second * second
+        else:
+            scores = p.w_text * np.maximum.reduceat(label_scores, groups)
+        if p.w_description and self.descriptions_ is not None:
+            scores += p.w_description * (self.descriptions_.rows_of(concepts) @ text_vector)
         best_span = np.full(len(concepts), -1, dtype=np.int64)
         if len(spans) and valid.any():
             span_of = np.broadcast_to(np.arange(len(spans))[:, None], span_rows.shape)[valid]

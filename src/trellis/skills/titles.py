@@ -17,8 +17,11 @@ from trellis.models import Occupation
 from trellis.skills.linker import ConceptLinker, LinkerParams
 from trellis.skills.service import active_taxonomy, cached_linker, cached_table, embeddings_dir
 
-# A title is short: no span scoring; the whole title against every title and alternative title.
-TITLE_PARAMS = LinkerParams(spans=False, w_text=1.0, w_lexical=0.3, w_exact=0.1, candidates=48, lexical_candidates=16)
+# A title is short: no span scoring; the whole title against every title and alternative title,
+# the occupation's second-best title and its description (both halves of the dev titles pick
+# 0.3 and 0.5: `bench/titles_tune.py`, BENCHMARKS.md "Title normalisation").
+TITLE_PARAMS = LinkerParams(spans=False, w_text=1.0, w_lexical=0.3, w_exact=0.1, w_second=0.3, w_description=0.5,
+                            candidates=48, lexical_candidates=16)
 
 
 class LinkedRole(BaseModel):
