@@ -60,6 +60,8 @@ def main() -> None:
     parser = data_arguments(__doc__)
     parser.add_argument("--precisions", default="int8,fp32")
     parser.add_argument("--only-default", action="store_true", help="score the default setting only")
+    parser.add_argument("--search-grid", action="store_true",
+                        help="score the default fusion at several search depths (labels kept x clusters probed)")
     args = parser.parse_args()
 
     concepts = read_esco_skills(args.esco)
@@ -78,6 +80,9 @@ def main() -> None:
     grid.append(SKILL_PARAMS)
     if args.only_default:
         grid = [SKILL_PARAMS]
+    if args.search_grid:
+        grid = [replace(SKILL_PARAMS, probes=p, exact_spans=e)
+                for e, p in itertools.product((False, True), (12, 24, 48, 96, 160, 10_000))]
     results: dict[tuple[str, LinkerParams], dict[str, float]] = {}
     for precision in args.precisions.split(","):
         encoder = Memo(Encoder(precision=precision))
@@ -90,9 +95,10 @@ def main() -> None:
             scores = {name: mrr(linker, *splits[name]) for name in splits}
             results[(precision, params)] = scores
             print(f"[{precision}] {params.span_vectors:8} text={params.w_text} lex={params.w_lexical} "
-                  f"exact={params.w_exact} cand={params.candidates}: TECH {scores['tech']:.4f} "
-                  f"HOUSE {scores['house']:.4f}", flush=True)
-    if args.only_default:
+                  f"exact={params.w_exact} cand={params.candidates} probes={params.probes} "
+                  f"exact_spans={params.exact_spans}: TECH {scores['tech']:.4f} HOUSE {scores['house']:.4f}",
+                  flush=True)
+    if args.only_default or args.search_grid:
         return
     print("\nleave one split out (pick on one, score on the other):")
     for held, other in (("tech", "house"), ("house", "tech")):

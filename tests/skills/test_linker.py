@@ -42,6 +42,19 @@ def test_each_link_names_the_span_that_carried_it(encoder: TrigramEncoder, conce
     assert python.evidence == "Python" and text[python.start : python.end] == "Python"
 
 
+def test_every_candidate_is_scored_by_its_best_span_even_one_the_index_found_for_another_query(
+    encoder: TrigramEncoder, concepts: list[Concept]
+) -> None:
+    text = "You will own budgeting and write Python every day."
+    exact = ConceptLinker(encoder, LinkerParams(candidates=1, w_lexical=0.0, w_exact=0.0)).fit(concepts)
+    hits_only = ConceptLinker(encoder, LinkerParams(candidates=1, w_lexical=0.0, w_exact=0.0, exact_spans=False))
+    hits_only.fit(concepts)
+    (links,) = exact.link([text], k=10)
+    assert all(link.start >= 0 and text[link.start : link.end] == link.evidence for link in links)
+    fallback = {link.id: link.score for link in hits_only.link([text], k=10)[0]}
+    assert all(link.score >= fallback[link.id] - 1e-6 for link in links if link.id in fallback)
+
+
 def test_a_text_with_no_candidate_gets_an_empty_list(encoder: TrigramEncoder, concepts: list[Concept]) -> None:
     linker = ConceptLinker(encoder, LinkerParams(candidates=0)).fit(concepts)
     assert linker.link(["zzzz"], k=3) == [[]]

@@ -56,6 +56,7 @@ class LinkerParams:
     span_vectors: str = "context"  # "context": pooled from one pass over the text; "separate"
     w_text: float = 1.0  # whole text vs labels (semantic)
     w_span: float = 1.0  # best span vs labels (semantic)
+    exact_spans: bool = True  # every span against every label of every candidate (else only the index's hits)
     w_lexical: float = 0.2  # char n-gram TF-IDF (best span, or whole text)
     w_exact: float = 0.2  # a span equals a label
     w_second: float = 0.0  # whole text vs the concept's second-best label (several labels agree)
@@ -64,7 +65,7 @@ class LinkerParams:
     per_cluster: int = 16  # of which at most this many from one cluster of the index
     rerank_lexical: int = 50  # concepts, best first, that the lexical signal re-orders
     lexical_candidates: int = 0  # labels retrieved per text by character n-grams (titles)
-    probes: int = 12  # clusters of the label index searched per query
+    probes: int = 32  # clusters of the label index searched per query
 
 
 @dataclass(frozen=True)
@@ -191,11 +192,12 @@ class ConceptLinker:
             block = slice(offset, offset + len(spans))
             extra = [found[row]] if lexical_found is None else [found[row], lexical_found[row]]
             offset += len(spans)
-            out.append(self._rerank(text, text_vectors[row], spans, found[block], scores[block], np.concatenate(extra)))
+            out.append(self._rerank(text, text_vectors[row], spans, found[block], scores[block], np.concatenate(extra),
+                                    span_vectors[row]))
         return out
 
     def _rerank(self, text: str, text_vector: FloatArray, spans: list[Span], span_rows: IntArray,
-                span_scores: FloatArray, text_rows: IntArray) -> Ranked:
+                span_scores: FloatArray, text_rows: IntArray, span_vectors: FloatArray) -> Ranked:
         """Fused scores of the candidate concepts: the whole text exactly against every label of
         each candidate, the spans by the scores the index found (concepts no span found get the
         lowest score any span's list kept), exact alias matches, then the lexical signal for the
@@ -210,7 +212,8 @@ class ConceptLinker:
         firsts, lasts = table.starts[concepts], np.append(table.starts, len(table.texts))[concepts + 1]
         sizes = lasts - firsts
         labels, groups = _label_rows(firsts, sizes)
-        label_scores = self.index_.rows_of(labels) @ text_vector
+        label_vectors = self.index_.rows_of(labels)
+        label_scores = label_vectors @ text_vector
         if p.w_second:
             best, second = best_two_per_group(label_scores, groups)
             scores = p.w_text * best + p.w_second * second
@@ -219,7 +222,14 @@ class ConceptLinker:
         if p.w_description and self.descriptions_ is not None:
             scores += p.w_description * (self.descriptions_.rows_of(concepts) @ text_vector)
         best_span = np.full(len(concepts), -1, dtype=np.int64)
-        if len(spans) and valid.any():
+        if len(spans) and p.exact_spans:
+            per_label = label_vectors @ span_vectors.T  # labels x spans
+            label_best, label_span = per_label.max(axis=1), per_label.argmax(axis=1)
+            group_of = np.repeat(np.arange(len(concepts)), sizes)
+            best_label = np.lexsort((-label_best, group_of))[groups]  # each concept's best label
+            best_span = label_span[best_label].astype(np.int64)
+            scores += p.w_span * label_best[best_label]
+        elif len(spans) and valid.any():
             span_of = np.broadcast_to(np.arange(len(spans))[:, None], span_rows.shape)[valid]
             position = np.searchsorted(concepts, hit_concepts)
             span_best = np.full(len(concepts), float(span_scores[valid].min()), dtype=np.float32)
