@@ -7,7 +7,9 @@ Two stages per text:
      character n-grams;
   2. re-ranking of the candidate concepts, fusing linearly:
      * semantic: cosine(whole text, label) over every label of each candidate, and the best
-       cosine(span, label) the index found (a concept no span found gets the lowest kept score);
+       cosine(span, label) over every span and every label of each candidate (`exact_spans`;
+       otherwise only the scores the index found, and a concept no span found gets the lowest
+       kept score);
      * exact: a span equal to a label after normalisation;
      * lexical: character 3-4-gram TF-IDF cosine of the best span, for the best candidates only.
 A concept scores the best of its labels. Span vectors come from one pass of the encoder over the
@@ -199,9 +201,9 @@ class ConceptLinker:
     def _rerank(self, text: str, text_vector: FloatArray, spans: list[Span], span_rows: IntArray,
                 span_scores: FloatArray, text_rows: IntArray, span_vectors: FloatArray) -> Ranked:
         """Fused scores of the candidate concepts: the whole text exactly against every label of
-        each candidate, the spans by the scores the index found (concepts no span found get the
-        lowest score any span's list kept), exact alias matches, then the lexical signal for the
-        best `rerank_lexical` of them."""
+        each candidate, the spans likewise (`exact_spans`) or by the scores the index found
+        (concepts no span found get the lowest score any span's list kept), exact alias matches,
+        then the lexical signal for the best `rerank_lexical` of them."""
         p, table = self.params, self.table_
         exact = exact_hits(table, [*(s.text for s in spans), text])
         valid = span_rows >= 0
