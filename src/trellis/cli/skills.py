@@ -12,7 +12,7 @@ app = typer.Typer(help="Skills: link text to taxonomy skills, search and autocom
 @app.command("link")
 def link(
     top: int = typer.Option(10, "--top", min=1, help="Skills per input line."),
-    batch: int = typer.Option(64, help="Lines encoded together."),
+    batch: int = typer.Option(32, help="Lines encoded together (32: peak memory under 450 MB with full ESCO)."),
     db: DbOption = None,
 ) -> None:
     """Read JSON Lines {"id","text"} on stdin; write {"id","skills":[{"uri","label","score","evidence"}]}.
@@ -31,7 +31,7 @@ def link(
 @app.command("suggest-for-posting")
 def suggest_for_posting(
     top: int = typer.Option(10, "--top", min=1, help="Skills per posting."),
-    batch: int = typer.Option(64, help="Postings encoded together."),
+    batch: int = typer.Option(32, help="Postings encoded together."),
     db: DbOption = None,
 ) -> None:
     """Read JSON Lines {"id","text","title"?} (a posting: its title, else the first line of its
