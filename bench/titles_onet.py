@@ -12,20 +12,18 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import hashlib
 import sys
 from collections import defaultdict
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).parent))
 from linking_bench import data_arguments
 from linking_tune import Memo
-from titles_tried import read_esco_occupations
+from titles_tried import halves, read_esco_occupations
+from titles_tune import title_scores
 
 from trellis.embedding.encoder import Encoder
-from trellis.skills.evaluation import rank_scores, read_title_gold
+from trellis.skills.evaluation import read_title_gold
 from trellis.skills.linker import ConceptLinker
 from trellis.skills.titles import TITLE_PARAMS
 
@@ -43,13 +41,6 @@ def read_onet_titles(folder: Path) -> dict[str, tuple[str, list[str]]]:
     return out
 
 
-def evaluate(name: str, linker: ConceptLinker, titles: list[str], uris: list[str], fold: np.ndarray) -> None:
-    rows = [rank_scores([x.id for x in links], {u}) for links, u in zip(linker.link(titles, 10), uris, strict=True)]
-    m, r1 = np.array([r["MRR"] for r in rows]), np.array([r["R@1"] for r in rows])
-    print(f"{name:40} MRR {m.mean():.4f} R@1 {r1.mean():.4f} (halves {m[fold == 0].mean():.4f} / "
-          f"{m[fold == 1].mean():.4f})", flush=True)
-
-
 def main() -> None:
     parser = data_arguments(__doc__)
     parser.add_argument("--onet", type=Path, default=Path("../shared/data/onet-29.3"))
@@ -57,11 +48,11 @@ def main() -> None:
     args = parser.parse_args()
     concepts = read_esco_occupations(args.esco)
     titles, uris = read_title_gold(args.eval / "title-normalization" / "titles.validation.csv")
-    fold = np.array([int(hashlib.sha1(t.encode()).hexdigest(), 16) % 2 for t in titles])
+    fold = halves(titles)
     encoder = Memo(Encoder(precision="int8"))
     plain = ConceptLinker(encoder, TITLE_PARAMS, cache_dir=args.cache, namespace=("esco", "1.1.1", "titles"))
     plain.fit(concepts)
-    evaluate("ESCO titles only", plain, titles, uris, fold)
+    print(f"{'ESCO titles only':40} {title_scores(plain, titles, uris, fold)}", flush=True)
     onet = read_onet_titles(args.onet)
     soc_titles = [title for title, _ in onet.values()]
     soc_links = plain.link(soc_titles, max(args.per_soc))
@@ -79,7 +70,8 @@ def main() -> None:
         added = sum(len(v) for v in extra.values())
         linker = ConceptLinker(encoder, TITLE_PARAMS, cache_dir=args.cache,
                                namespace=("esco+onet", "1.1.1", f"titles-{per_soc}")).fit(extended)
-        evaluate(f"+ {added:,} O*NET titles, {per_soc} ESCO per SOC", linker, titles, uris, fold)
+        name = f"+ {added:,} O*NET titles, {per_soc} ESCO per SOC"
+        print(f"{name:40} {title_scores(linker, titles, uris, fold)}", flush=True)
 
 
 if __name__ == "__main__":

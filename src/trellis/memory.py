@@ -14,7 +14,7 @@ rows left free back at once (70-110 MB per web worker at 100,000 people)."""
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
+import functools
 import sys
 from typing import Any
 
@@ -22,29 +22,30 @@ M_TRIM_THRESHOLD = -1
 M_MMAP_THRESHOLD = -3
 BLOCK = 256 * 1024
 
-_done = False
 
-
-def _libc_function(name: str) -> Any:
+@functools.cache
+def _libc() -> Any:
+    """The process's own symbols, where glibc's are found on Linux (None elsewhere)."""
     if not sys.platform.startswith("linux"):
         return None
     try:
-        return getattr(ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6"), name)
-    except (OSError, AttributeError):  # musl and others
+        return ctypes.CDLL(None)
+    except OSError:
         return None
 
 
+def _libc_function(name: str) -> Any:
+    return getattr(_libc(), name, None)  # musl and others lack mallopt's options or malloc_trim
+
+
+@functools.cache
 def keep_heap_small() -> bool:
     """Set glibc's mmap and trim thresholds, once per process; False where that does not apply."""
-    global _done
-    if _done:
-        return True
     mallopt = _libc_function("mallopt")
     if mallopt is None:
         return False
     mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
-    _done = bool(mallopt(M_MMAP_THRESHOLD, BLOCK)) and bool(mallopt(M_TRIM_THRESHOLD, BLOCK))
-    return _done
+    return bool(mallopt(M_MMAP_THRESHOLD, BLOCK)) and bool(mallopt(M_TRIM_THRESHOLD, BLOCK))
 
 
 def give_back_free_memory() -> None:

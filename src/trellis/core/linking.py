@@ -109,17 +109,19 @@ def max_per_concept(label_scores: FloatArray, starts: IntArray) -> FloatArray:
     return np.maximum.reduceat(label_scores, starts, axis=1)
 
 
+def ranked_in_groups(values: FloatArray, groups: IntArray) -> IntArray:
+    """Positions of ``values`` group by group (group ``i`` holds ``values[groups[i]]`` up to the
+    next group's start), best first within each: ``ranked_in_groups(v, g)[g]`` is each group's best."""
+    sizes = np.diff(np.append(groups, len(values)))
+    return np.lexsort((-values, np.repeat(np.arange(len(groups)), sizes))).astype(np.int64)
+
+
 def best_two_per_group(values: FloatArray, groups: IntArray) -> tuple[FloatArray, FloatArray]:
-    """The best and the second-best value of each group (group ``i`` holds ``values[groups[i]]``
-    up to the next group's start); a group of one value has that value as its second too."""
-    n = len(values)
-    sizes = np.diff(np.append(groups, n))
-    owner = np.repeat(np.arange(len(groups)), sizes)
-    order = np.lexsort((-values, owner))  # by group, best first within each
-    ranked = values[order]
-    best = ranked[groups]
-    second = ranked[np.where(sizes > 1, groups + 1, groups)]
-    return best.astype(np.float32), second.astype(np.float32)
+    """The best and the second-best value of each group (as in `ranked_in_groups`); a group of
+    one value has that value as its second too."""
+    sizes = np.diff(np.append(groups, len(values)))
+    ranked = values[ranked_in_groups(values, groups)]
+    return ranked[groups].astype(np.float32), ranked[np.where(sizes > 1, groups + 1, groups)].astype(np.float32)
 
 
 # English function words a skill phrase neither starts nor ends with ("for sales", "data and").

@@ -40,6 +40,7 @@ from trellis.core.linking import (
     candidate_spans,
     exact_hits,
     normalise,
+    ranked_in_groups,
     top_k,
 )
 from trellis.core.vectors import IvfLayout
@@ -226,9 +227,9 @@ class ConceptLinker:
         best_span = np.full(len(concepts), -1, dtype=np.int64)
         if len(spans) and p.exact_spans:
             per_label = label_vectors @ span_vectors.T  # labels x spans
-            label_best, label_span = per_label.max(axis=1), per_label.argmax(axis=1)
-            group_of = np.repeat(np.arange(len(concepts)), sizes)
-            best_label = np.lexsort((-label_best, group_of))[groups]  # each concept's best label
+            label_span = per_label.argmax(axis=1)
+            label_best = per_label[np.arange(len(labels)), label_span]
+            best_label = ranked_in_groups(label_best, groups)[groups]  # each concept's best label
             best_span = label_span[best_label].astype(np.int64)
             scores += p.w_span * label_best[best_label]
         elif len(spans) and valid.any():
