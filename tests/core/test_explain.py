@@ -54,3 +54,26 @@ def test_hidden_counts_the_openings_each_rule_keeps_out_of_a_persons_suggestions
     assert [(h.rule, h.text, n) for h, n in matcher.hidden(102)] == [
         ("preferences", "your preferences say you are not open to jobs", 2)]
     assert [(h.rule, n) for h, n in matcher.hidden(100)] == [("own_team", 1)]
+
+
+def test_hidden_counts_what_the_rules_say_pair_by_pair_on_a_synthetic_company() -> None:
+    from collections import Counter
+    from dataclasses import replace
+
+    from trellis.core.matching import Matcher
+    from trellis.core.rules import rule_hits
+    from trellis.matching.synthetic import synthetic_org
+
+    org = synthetic_org(300, 120, seed=3, dim=16)
+    people = [replace(p, open_to=frozenset({"gig", "project"})) if p.id % 7 == 0 else
+              replace(p, opted_out=True) if p.id % 11 == 0 else p for p in org.people]
+    matcher = Matcher().fit(org.opportunities, people, skills=org.skills, skill_vectors=org.skill_vectors[:, :16],
+                            transitions=org.transitions)
+    for person in people[:80]:
+        expected: Counter[str] = Counter()
+        for opening in org.opportunities:
+            expected.update(hit.rule for hit in rule_hits(person, opening, matcher.space_.rules, you=True))
+        counted: Counter[str] = Counter()
+        for hit, n in matcher.hidden(person.id):
+            counted[hit.rule] += n
+        assert counted == expected, person.id

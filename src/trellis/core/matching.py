@@ -25,7 +25,7 @@ from trellis.core import ranking
 from trellis.core.batch import OpportunitySide, PeopleBlock, score_block
 from trellis.core.features import BIG, PersonParts, Space, opportunity_arrays, person_parts
 from trellis.core.match_index import MatchIndex, families, locations
-from trellis.core.rules import Rules, rule_hits
+from trellis.core.rules import Rules, rule_hits, type_hit
 from trellis.core.scoring import Trust, Weights, plausibility_matrix, skill_similarity
 from trellis.core.types import (
     OPPORTUNITY_TYPES,
@@ -88,8 +88,7 @@ class Matcher(MatchIndex):
         if transitions is not None:
             plaus = np.full((len(roles) + 1, len(roles) + 1), np.nan)
             plaus[: len(roles), : len(roles)] = plausibility_matrix(transitions, roles)
-        keys = sorted(set().union(*(({f"m{p.id}", f"m{p.manager}", f"u{p.org_unit}", f"l{p.location}"}
-                                     | {f"u{u}" for u in p.org_path}) for p in people), set()))
+        keys = sorted(person_keys(people))
         self.skill_ids_ = skill_list
         self.space_ = Space(
             skills={s: i for i, s in enumerate(skill_list)}, related=sp.csr_matrix(related * self.related_credit),
@@ -162,16 +161,31 @@ class Matcher(MatchIndex):
     def hidden(self, person_id: int) -> list[tuple[RuleHit, int]]:
         """The rules that keep open opportunities out of this person's suggestions, each with
         how many it hides (an opening two rules exclude counts under both), most first, in
-        words written to the person."""
-        profile = self.people_[self._person_row(person_id)]
-        rules = self.space_.rules
+        words written to the person. The rules of `rule_hits`, counted over every opening at once."""
+        i = self._person_row(person_id)
+        profile, rules, oa = self.people_[i], self.space_.rules, self.oa_
+        active = self.opp_active_
+        found: list[tuple[RuleHit, int]] = []
+        for t, kind in enumerate(OPPORTUNITY_TYPES):
+            hit = type_hit(profile, kind, rules, you=True)
+            if hit is not None:
+                found.append((hit, int(np.count_nonzero(active & (oa.types == t)))))
+        if profile.level is not None:
+            levels = np.array([*self.space_.levels, -1])[oa.level]  # -1: the opening has no level
+            gap = levels - profile.level
+            outside = (levels >= 0) & ((gap < -rules.max_levels_down) | (gap > rules.max_levels_up))
+            found.append((RuleHit("level_band", (
+                f"they are outside the levels suggestions stay within (up to {rules.max_levels_up} up or "
+                f"{rules.max_levels_down} down from your level {profile.level})")),
+                int(np.count_nonzero(active & outside))))
+        own, elsewhere = ranking.excluded_for_person(self, i)
+        found.append((RuleHit("own_team", "it is in your own team"), int(np.count_nonzero(active & own))))
+        found.append((RuleHit("visibility", "it is offered only to other parts of the company or other locations"),
+                      int(np.count_nonzero(active & elsewhere))))
         counts: dict[tuple[str, str], int] = {}
-        for j in np.flatnonzero(self.opp_active_):
-            for hit in rule_hits(profile, self.opportunities_[int(j)], rules, you=True):
-                text = hit.text if hit.rule != "level_band" else (
-                    f"they are outside the levels suggestions stay within (up to {rules.max_levels_up} up or "
-                    f"{rules.max_levels_down} down from your level {profile.level})")
-                counts[(hit.rule, text)] = counts.get((hit.rule, text), 0) + 1
+        for hit, n in found:
+            if n:
+                counts[(hit.rule, hit.text)] = counts.get((hit.rule, hit.text), 0) + n
         return [(RuleHit(rule, text), n) for (rule, text), n in sorted(counts.items(), key=lambda kv: -kv[1])]
 
     def score(self, person: Profile, opportunity: OpportunityData) -> float:
@@ -214,6 +228,16 @@ class Matcher(MatchIndex):
                                        [self.opportunities_[j] for j in ojs], what_if=self.what_if,
                                        people_side=False)
         return sorted(matches, key=lambda m: (not m.eligible, -m.score))
+
+
+def person_keys(people: Iterable[Profile]) -> set[str]:
+    """The team and visibility keys of everyone (built up one person at a time: a set per person
+    first, ~66 MB at 100,000 people, left the heap that much larger for good)."""
+    keys: set[str] = set()
+    for p in people:
+        keys.update((f"m{p.id}", f"m{p.manager}", f"u{p.org_unit}", f"l{p.location}"))
+        keys.update(f"u{u}" for u in p.org_path)
+    return keys
 
 
 def _vocab(values: Iterable[int]) -> dict[int, int]:

@@ -29,9 +29,31 @@ def scores_for_person(index: MatchIndex, i: int) -> npt.NDArray[np.float32]:
     score += w["preferred_skills"] * skill_credit_rows(eff, oa.pref, oa.pref_lv)
     if index.I_[i].nnz:
         score += w["aspiration"] * ASP_INTEREST * (oa.interest @ np.asarray(index.I_[i].toarray()).ravel())
-    own = (oa.team @ index.team_[i].T).toarray().ravel() > 0
-    hidden = oa.restricted & ~((oa.visible @ index.vis_[i].T).toarray().ravel() > 0)
+    own, hidden = excluded_for_person(index, i)
     return np.asarray(np.where(own | hidden, score - BIG, score), dtype=F32)
+
+
+def excluded_for_person(index: MatchIndex, i: int) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """(in the person's own team, offered only elsewhere) for every opportunity: the own-team and
+    visibility rules over person row ``i``."""
+    oa = index.oa_
+    own = _rows_touching(oa.team, _columns_of_row(index.team_, i))
+    hidden = oa.restricted & ~_rows_touching(oa.visible, _columns_of_row(index.vis_, i))
+    return own, hidden
+
+
+def _columns_of_row(m: sp.csr_matrix, i: int) -> npt.NDArray[np.int32]:
+    return np.asarray(m.indices[m.indptr[i]:m.indptr[i + 1]])
+
+
+def _rows_touching(m: sp.csr_matrix, columns: npt.NDArray[np.int32]) -> npt.NDArray[np.bool_]:
+    """The rows of a 0/1 matrix with a one in any of ``columns`` (index arithmetic: a sparse
+    product per request cost more in scipy's checks than in the product)."""
+    out = np.zeros(m.shape[0], dtype=bool)
+    if len(columns) and m.nnz:
+        rows = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))
+        out[rows[np.isin(m.indices, columns)]] = True
+    return out
 
 
 def scores_for_opportunity(index: MatchIndex, j: int) -> npt.NDArray[np.float32]:

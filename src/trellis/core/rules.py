@@ -32,13 +32,13 @@ def type_exclusions(profile: Profile, rules: Rules) -> dict[str, RuleHit]:
     """Rules that depend on the person only: which opportunity types they are excluded from."""
     out: dict[str, RuleHit] = {}
     for kind in OPPORTUNITY_TYPES:
-        hit = _type_hit(profile, kind, rules)
+        hit = type_hit(profile, kind, rules)
         if hit is not None:
             out[kind] = hit
     return out
 
 
-def _type_hit(profile: Profile, kind: str, rules: Rules, you: bool = False) -> RuleHit | None:
+def type_hit(profile: Profile, kind: str, rules: Rules, you: bool = False) -> RuleHit | None:
     if profile.opted_out:
         return RuleHit("opted_out", say(you, "you switched off automated recommendations",
                                          "they switched off automated recommendations"))
@@ -104,7 +104,7 @@ def rule_hits(profile: Profile, opportunity: OpportunityData, rules: Rules, *,
     """Every rule that excludes this pair (empty: eligible), in words for the person themselves
     (``you``) or for someone reading about them."""
     hits: list[RuleHit] = []
-    kind_hit = _type_hit(profile, opportunity.type, rules, you)
+    kind_hit = type_hit(profile, opportunity.type, rules, you)
     if kind_hit is not None:
         hits.append(kind_hit)
     if not level_band_ok(profile.level, opportunity.level, rules):

@@ -101,82 +101,115 @@ def text_rows(encoder: TextEncoder, texts: Sequence[str]) -> list[npt.NDArray[np
     return list(encoder.encode(texts))
 
 
+PEOPLE_CHUNK = 10_000  # people read per round of queries
+
+
 def load_people(session: Session, ctx: Context, *, settings: Settings, encoder: TextEncoder | None,
                 ids: list[int] | None = None, today: date | None = None) -> tuple[list[Profile], dict[int, str],
                                                                                    dict[int, str]]:
-    today = today or date.today()
-    q = select(Employee.id, Employee.external_id, Employee.name, Employee.job_title, Employee.role_id,
-               Employee.level, Employee.org_unit_id, Employee.manager_id, Employee.location_id,
-               Employee.hire_date).where(Employee.status != "terminated")
+    """Profiles of the active employees (or of ``ids``), in id order. People are read
+    `PEOPLE_CHUNK` at a time (a range of ids per query): reading a large company's ~1.3 million
+    held skills at once left ~330 MB of rows in the driver and the heap at 100,000 people, for
+    the same time (BENCHMARKS.md, "Web worker memory")."""
+    q = select(Employee.id).where(Employee.status != "terminated").order_by(Employee.id)
     if ids is not None:
         q = q.where(Employee.id.in_(ids))
-    rows = session.execute(q).all()
-    chosen = [r[0] for r in rows]
-
-    def by_employee(stmt: Any) -> Sequence[Any]:
-        return session.execute(stmt.where(stmt.selected_columns[0].in_(chosen)) if ids is not None else stmt).all()
-
-    skills: dict[int, list[SkillLevel]] = defaultdict(list)
-    # one shared SkillLevel per distinct (skill, level, source, verified): they are frozen, and a
-    # large company has ~10^6 held skills but only ~10^4 distinct ones (~100 MB less per worker)
-    levels: dict[tuple[int, Any, str, bool], SkillLevel] = {}
-    for emp, sid, prof, source, verified in by_employee(
-            select(EmployeeSkill.employee_id, EmployeeSkill.skill_id, EmployeeSkill.proficiency,
-                   EmployeeSkill.source, EmployeeSkill.verified_at).where(EmployeeSkill.status == "accepted")):
-        key = (sid, prof, source, verified is not None)
-        held = levels.get(key)
-        if held is None:
-            held = levels[key] = SkillLevel(sid, float(prof), source, verified is not None)
-        skills[emp].append(held)
-    prefs = {r[0]: r for r in by_employee(
-        select(Preferences.employee_id, Preferences.interests, Preferences.open_to_jobs, Preferences.open_to_gigs,
-               Preferences.open_to_mentoring, Preferences.location_ids, Preferences.remote, Preferences.relocation,
-               Preferences.gig_hours_per_week, Preferences.ai_opt_out))}
-    targets: dict[int, list[int]] = defaultdict(list)
-    for emp, role in by_employee(select(TargetRole.employee_id, TargetRole.role_id).order_by(TargetRole.priority)):
-        targets[emp].append(role)
-    history: dict[int, list[tuple[date, date | None, int | None, str | None]]] = defaultdict(list)
-    for emp, start, end, role, title in by_employee(
-            select(JobHistory.employee_id, JobHistory.start_date, JobHistory.end_date, JobHistory.role_id,
-                   JobHistory.title).order_by(JobHistory.start_date)):
-        history[emp].append((start, end, role, title))
-    on_plan = {r[0] for r in by_employee(select(PerformancePlan.employee_id).where(
-        PerformancePlan.closed_on.is_(None)))}
-    interest_skills: dict[str, list[int]] = {}
-    people: list[dict[str, Any]] = []
-    ext, names, texts = {}, {}, []
-    for eid, external, name, title, role, level, unit, manager, location, hired in rows:
-        p = prefs.get(eid)
-        interests = list(p[1] or []) if p else []
-        for label in interests:
-            if label not in interest_skills:
-                interest_skills[label] = ctx.skills_for_labels([label])
-        open_to = {"job", "gig", "project", "mentorship"}
-        if p:
-            open_to = {k for k, ok in zip(OPPORTUNITY_TYPES, (p[2], p[3], p[3], p[4]), strict=True) if ok}
-        hist = history.get(eid, [])
-        current = [h for h in hist if h[1] is None and (role is None or h[2] == role)]
-        since = current[-1][0] if current else hired
-        target_roles = targets.get(eid, [])
-        titles = [t for *_, t in hist if t] + [ctx.role_title[r] for *_, r, _t in hist if r in ctx.role_title]
-        texts.append(". ".join(dict.fromkeys([title or "", *titles[-6:], *interests]).keys()).strip(". "))
-        people.append(dict(
-            id=eid, skills=tuple(skills.get(eid, ())), role=role, family=ctx.role_family.get(role) if role else None,
-            level=level if level is not None else (ctx.role_level.get(role) if role else None), org_unit=unit,
-            org_path=ctx.org_path(unit), manager=manager, location=location,
-            accepted_locations=tuple(p[5] or []) if p else (), remote=p[6] if p else "any",
-            relocation=bool(p[7]) if p else False, gig_hours=int(p[8] or 0) if p else 0,
-            open_to=frozenset(open_to), target_roles=tuple(target_roles),
-            target_families=tuple({f for r in target_roles if (f := ctx.role_family.get(r)) is not None}),
-            interests=tuple(sorted({s for label in interests for s in interest_skills[label]})),
-            months_in_role=_months_between(since, today) if since else None,
-            open_performance_plan=eid in on_plan, opted_out=bool(p[9]) if p else False))
-        ext[eid], names[eid] = external, name
-    vectors: Sequence[npt.NDArray[np.float32] | None] = [None] * len(people)
-    if encoder is not None and people:
-        vectors = text_rows(encoder, texts)
-    profiles = [Profile(**kw, text_vector=v if t else None) for kw, v, t in zip(people, vectors, texts, strict=True)]
+    chosen = list(session.scalars(q))
+    reader = _PeopleReader(session, ctx, encoder=encoder, today=today or date.today())
+    profiles: list[Profile] = []
+    ext: dict[int, str] = {}
+    names: dict[int, str] = {}
+    for first in range(0, len(chosen), PEOPLE_CHUNK):
+        part = chosen[first:first + PEOPLE_CHUNK]
+        profiles += reader.read(part, ext, names, exact=ids is not None)
     return profiles, ext, names
+
+
+class _PeopleReader:
+    """Reads the profiles of one chunk of employees; what chunks share (one `SkillLevel` per
+    distinct held skill, the skills of each stated interest) lives here."""
+
+    def __init__(self, session: Session, ctx: Context, *, encoder: TextEncoder | None, today: date) -> None:
+        self.session, self.ctx, self.encoder, self.today = session, ctx, encoder, today
+        # one shared SkillLevel per distinct (skill, level, source, verified): they are frozen, and
+        # a large company has ~10^6 held skills but only ~10^4 distinct ones (~100 MB per worker)
+        self.levels: dict[tuple[int, Any, str, bool], SkillLevel] = {}
+        self.interest_skills: dict[str, list[int]] = {}
+
+    def read(self, part: list[int], ext: dict[int, str], names: dict[int, str], *, exact: bool) -> list[Profile]:
+        """``part``: ascending ids; ``exact``: exactly these (else every row in their id range, of
+        which only theirs are kept: one range condition instead of thousands of ids)."""
+        session, ctx = self.session, self.ctx
+        if not part:
+            return []
+
+        def of(stmt: Any) -> Sequence[Any]:
+            column = stmt.selected_columns[0]
+            return session.execute(stmt.where(column.in_(part) if exact else column.between(part[0], part[-1]))).all()
+
+        wanted = set(part)
+        rows = [r for r in of(select(Employee.id, Employee.external_id, Employee.name, Employee.job_title,
+                                     Employee.role_id, Employee.level, Employee.org_unit_id, Employee.manager_id,
+                                     Employee.location_id, Employee.hire_date).order_by(Employee.id))
+                if r[0] in wanted]
+        skills: dict[int, list[SkillLevel]] = defaultdict(list)
+        levels = self.levels
+        for emp, sid, prof, source, verified in of(
+                select(EmployeeSkill.employee_id, EmployeeSkill.skill_id, EmployeeSkill.proficiency,
+                       EmployeeSkill.source, EmployeeSkill.verified_at.is_not(None))
+                .where(EmployeeSkill.status == "accepted")):
+            key = (sid, prof, source, bool(verified))
+            held = levels.get(key)
+            if held is None:
+                held = levels[key] = SkillLevel(sid, float(prof), source, bool(verified))
+            skills[emp].append(held)
+        prefs = {r[0]: r for r in of(
+            select(Preferences.employee_id, Preferences.interests, Preferences.open_to_jobs, Preferences.open_to_gigs,
+                   Preferences.open_to_mentoring, Preferences.location_ids, Preferences.remote, Preferences.relocation,
+                   Preferences.gig_hours_per_week, Preferences.ai_opt_out))}
+        targets: dict[int, list[int]] = defaultdict(list)
+        for emp, role in of(select(TargetRole.employee_id, TargetRole.role_id).order_by(TargetRole.priority)):
+            targets[emp].append(role)
+        history: dict[int, list[tuple[date, date | None, int | None, str | None]]] = defaultdict(list)
+        for emp, start, end, role, title in of(
+                select(JobHistory.employee_id, JobHistory.start_date, JobHistory.end_date, JobHistory.role_id,
+                       JobHistory.title).order_by(JobHistory.start_date)):
+            history[emp].append((start, end, role, title))
+        on_plan = {r[0] for r in of(select(PerformancePlan.employee_id).where(PerformancePlan.closed_on.is_(None)))}
+        people: list[dict[str, Any]] = []
+        texts = []
+        for eid, external, name, title, role, level, unit, manager, location, hired in rows:
+            p = prefs.get(eid)
+            interests = list(p[1] or []) if p else []
+            for label in interests:
+                if label not in self.interest_skills:
+                    self.interest_skills[label] = ctx.skills_for_labels([label])
+            open_to = {"job", "gig", "project", "mentorship"}
+            if p:
+                open_to = {k for k, ok in zip(OPPORTUNITY_TYPES, (p[2], p[3], p[3], p[4]), strict=True) if ok}
+            hist = history.get(eid, [])
+            current = [h for h in hist if h[1] is None and (role is None or h[2] == role)]
+            since = current[-1][0] if current else hired
+            target_roles = targets.get(eid, [])
+            titles = [t for *_, t in hist if t] + [ctx.role_title[r] for *_, r, _t in hist if r in ctx.role_title]
+            texts.append(". ".join(dict.fromkeys([title or "", *titles[-6:], *interests]).keys()).strip(". "))
+            people.append(dict(
+                id=eid, skills=tuple(skills.get(eid, ())), role=role,
+                family=ctx.role_family.get(role) if role else None,
+                level=level if level is not None else (ctx.role_level.get(role) if role else None), org_unit=unit,
+                org_path=ctx.org_path(unit), manager=manager, location=location,
+                accepted_locations=tuple(p[5] or []) if p else (), remote=p[6] if p else "any",
+                relocation=bool(p[7]) if p else False, gig_hours=int(p[8] or 0) if p else 0,
+                open_to=frozenset(open_to), target_roles=tuple(target_roles),
+                target_families=tuple({f for r in target_roles if (f := ctx.role_family.get(r)) is not None}),
+                interests=tuple(sorted({s for label in interests for s in self.interest_skills[label]})),
+                months_in_role=_months_between(since, self.today) if since else None,
+                open_performance_plan=eid in on_plan, opted_out=bool(p[9]) if p else False))
+            ext[eid], names[eid] = external, name
+        vectors: Sequence[npt.NDArray[np.float32] | None] = [None] * len(people)
+        if self.encoder is not None and people:
+            vectors = text_rows(self.encoder, texts)
+        return [Profile(**kw, text_vector=v if t else None) for kw, v, t in zip(people, vectors, texts, strict=True)]
 
 
 def load_opportunities(session: Session, ctx: Context, *, encoder: TextEncoder | None,

@@ -36,9 +36,9 @@ from trellis.matching.schemas import ComponentOut, HiddenOut, MatchList, MatchOu
 from trellis.models import Employee, Opportunity, RecommendationEvent
 
 __all__ = ["ENGINE_VERSION", "build_index", "candidates", "configure", "current_version",
-           "describe_config", "effective_settings", "explain", "fingerprint", "get_index", "hidden",
-           "make_matcher", "mark_changed", "model_version", "recommend", "record_event", "record_shown",
-           "reset_cache", "warm"]
+           "describe_config", "effective_settings", "explain", "fingerprint", "get_index",
+           "make_matcher", "mark_changed", "model_version", "recommend", "recommend_with_hidden", "record_event",
+           "record_shown", "reset_cache", "warm"]
 
 
 def describe_config(session: Session, *, settings: Settings) -> MatchingConfigOut:
@@ -96,25 +96,36 @@ def recommend(session: Session, *, settings: Settings, employee: str, k: int = 2
               filters: Filters | None = None) -> MatchList:
     """The k best open opportunities for an employee (by external id), with explanations; none,
     with the reason, when recommendations are off company-wide or the person opted out."""
+    return _recommend(session, settings=settings, employee=employee, k=k, filters=filters, hidden=False)[0]
+
+
+def recommend_with_hidden(session: Session, *, settings: Settings, employee: str, k: int = 20,
+                          filters: Filters | None = None) -> tuple[MatchList, list[HiddenOut]]:
+    """`recommend` and `hidden` from one look at the index (what "For you" shows); no rules
+    when there are no recommendations to give."""
+    return _recommend(session, settings=settings, employee=employee, k=k, filters=filters, hidden=True)
+
+
+def _recommend(session: Session, *, settings: Settings, employee: str, k: int, filters: Filters | None,
+               hidden: bool) -> tuple[MatchList, list[HiddenOut]]:
     person = session.scalar(select(Employee.id).where(Employee.external_id == employee))
     status = governance.person_ai_status(session, employee_id=person) if person is not None \
         else governance.company_ai_status(session)
     if not status.allowed:
         version = model_version(effective_settings(session, settings=settings))
-        return MatchList(subject=employee, model_version=version, results=[], notice=status.reason)
+        return MatchList(subject=employee, model_version=version, results=[], notice=status.reason), []
     index = get_index(session, settings=settings)
     eid = _employee(index, employee)
     matches = index.matcher.recommend(eid, k, filters)
-    return MatchList(subject=employee, model_version=index.model_version,
-                     results=[_out(index, m, eid, m.id) for m in matches])
+    found = MatchList(subject=employee, model_version=index.model_version,
+                      results=[_out(index, m, eid, m.id) for m in matches])
+    return found, _hidden(index, eid) if hidden else []
 
 
-def hidden(session: Session, *, settings: Settings, employee: str) -> list[HiddenOut]:
+def _hidden(index: MatchIndex, employee_id: int) -> list[HiddenOut]:
     """Which eligibility rules keep open opportunities out of an employee's suggestions, and
     how many each keeps out (an opening two rules exclude counts under both)."""
-    index = get_index(session, settings=settings)
-    eid = _employee(index, employee)
-    return [HiddenOut(rule=h.rule, text=h.text, count=n) for h, n in index.matcher.hidden(eid)]
+    return [HiddenOut(rule=h.rule, text=h.text, count=n) for h, n in index.matcher.hidden(employee_id)]
 
 
 def candidates(session: Session, *, settings: Settings, opportunity: str, k: int = 50,

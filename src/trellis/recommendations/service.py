@@ -5,7 +5,7 @@ logged (``recommendation_events``) for the fairness audits, by ``record_shown`` 
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from trellis.accounts.permissions import Actor, can_manage_opportunity
@@ -47,9 +47,8 @@ def for_you(session: Session, *, settings: Settings, actor: Actor, k: int = 20) 
     if session.scalar(select(Preferences.ai_opt_out).where(Preferences.employee_id == person.id)):
         return ForYou(opted_out=True, model_version=None, items=[], floor=floor)
     try:
-        found = matching.recommend(session, settings=settings, employee=person.external_id, k=k,
-                                   filters=Filters(min_score=floor))
-        hidden = matching.hidden(session, settings=settings, employee=person.external_id) if not found.notice else []
+        found, hidden = matching.recommend_with_hidden(session, settings=settings, employee=person.external_id, k=k,
+                                                       filters=Filters(min_score=floor))
         nearest = [] if found.results or found.notice else matching.recommend(
             session, settings=settings, employee=person.external_id, k=1).results
     except NotFound:
@@ -178,7 +177,8 @@ def record_shown(factory: sessionmaker[Session], *, shown: list[tuple[int, int, 
     if not shown:
         return
     with factory() as session:
-        session.add_all([RecommendationEvent(
+        # one bulk INSERT of plain rows, no ORM objects: it runs beside the next requests
+        session.execute(insert(RecommendationEvent), [dict(
             employee_id=emp, opportunity_id=opp, kind="shown", source=source, rank=rank, score=m.score,
             actor=f"user:{actor.user_id}", components={c.name: c.points for c in m.components},
             model_version=(model_version or "")[:64]) for rank, (emp, opp, m) in enumerate(shown, start=1)])
