@@ -5,6 +5,7 @@ from dataclasses import fields, replace
 import numpy as np
 import pytest
 
+from trellis.core import ranking
 from trellis.core.matching import Matcher
 from trellis.core.types import Filters, OpportunityData, Profile, Requirement, SkillLevel
 from trellis.matching.synthetic import synthetic_org
@@ -120,24 +121,32 @@ def test_batch_top_k_equals_recommend_for_every_person() -> None:
 
 def test_candidates_and_recommend_agree_on_the_pair_score() -> None:
     org = synthetic_org(200, 40, seed=2, dim=16, n_skills=50, n_families=4)
-    m = Matcher().fit(org.opportunities, org.people, skills=org.skills, skill_vectors=org.skill_vectors[:, :16])
-    for c in m.candidates(org.opportunities[0].id, 10):
-        assert c.score == pytest.approx(m.explain(c.id, org.opportunities[0].id).score, abs=0.01)
+    m = Matcher().fit(org.opportunities, org.people, skills=org.skills, skill_vectors=org.skill_vectors[:, :16],
+                      transitions=org.transitions)
+    for opening in org.opportunities[:5]:
+        for c in m.candidates(opening.id, 10):
+            assert c.score == pytest.approx(m.explain(c.id, opening.id).score, abs=0.01)
 
 
-def test_an_incremental_update_gives_the_same_scores_as_a_fresh_fit() -> None:
-    opps, people = small()
-    m = fitted()
-    changed = replace(people[0], skills=(*people[0].skills, SkillLevel(K8S, 4, "assessed")))
-    new_opp = replace(opps[1], requirements=(Requirement(K8S, 3), Requirement(PY, 2)))
-    assert m.update_person(changed) and m.update_opportunity(new_opp)
-    fresh = Matcher(what_if=None).fit([opps[0], new_opp, opps[2]], [changed, *people[1:]],
-                                      skill_links=[(MYSQL, PG, 0.8)], transitions={(10, 11): 3, (10, 10): 1})
-    assert [(r.id, r.score) for r in m.recommend(100)] == [(r.id, r.score) for r in fresh.recommend(100)]
-    assert [(r.id, r.score) for r in m.candidates(201)] == [(r.id, r.score) for r in fresh.candidates(201)]
-    m.remove_opportunity(201)
-    assert 201 not in [r.id for r in m.recommend(100)]
-    assert not m.update_person(replace(changed, skills=(SkillLevel(999, 3),)))  # unseen skill: refit needed
+def test_a_person_who_changes_target_roles_or_joins_scores_as_after_a_fresh_fit() -> None:
+    org = synthetic_org(120, 30, seed=4, dim=16, n_skills=40, n_families=3)
+    managers = {p.manager for p in org.people}
+    joiner = next(p for p in org.people[1:] if p.id in managers)  # their key is known: no refit needed
+    others = [p for p in org.people if p is not joiner]
+    fit = {"skills": org.skills, "skill_vectors": org.skill_vectors[:, :16], "transitions": org.transitions}
+    m = Matcher().fit(org.opportunities, others, **fit)  # type: ignore[arg-type]
+    roles = sorted({o.role for o in org.opportunities if o.role is not None})
+    aiming = replace(others[0], target_roles=tuple(roles[:4]))  # more targets than anyone had
+    assert m.update_person(aiming) and m.update_person(replace(joiner, target_roles=(roles[-1],)))
+    fresh = Matcher().fit(org.opportunities, [aiming, *others[1:], replace(joiner, target_roles=(roles[-1],))],
+                          **fit)  # type: ignore[arg-type]
+    for pid in (aiming.id, joiner.id):  # the ranking scores themselves, over every opening
+        assert ranking.scores_for_person(m, m.person_index_[pid]) == \
+            pytest.approx(ranking.scores_for_person(fresh, fresh.person_index_[pid]), abs=1e-5)
+    by_id = [m.person_index_[p.id] for p in fresh.people_]
+    for j in range(3):
+        assert ranking.scores_for_opportunity(m, j)[by_id] == \
+            pytest.approx(ranking.scores_for_opportunity(fresh, j), abs=1e-5)
 
 
 def test_profiles_have_no_place_for_protected_attributes() -> None:

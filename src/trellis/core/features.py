@@ -96,6 +96,77 @@ class Space:
         out["end"] = pos
         return out
 
+    def stored_offsets(self) -> dict[str, int]:
+        """The layout of the stored person matrix: `offsets` without the role block, which is
+        kept as each person's row into `move_rows` plus their target roles (`RoleColumns`)."""
+        full = self.offsets()
+        return {k: v if v < full["fam"] else v - self.n_roles for k, v in full.items() if k != "role"}
+
+
+def move_rows(space: Space) -> Array:
+    """(R+2) × (R+1): row r holds the career-move plausibility from role r to every role column
+    (unobserved: neutral); the last row, neutral throughout, is for people without a known role."""
+    out = np.full((space.n_roles + 1, space.n_roles), NEUTRAL, dtype=F32)
+    if space.plausibility is not None:
+        out[:-1] = np.where(np.isnan(space.plausibility), NEUTRAL, space.plausibility)
+    return out
+
+
+@dataclass
+class RoleColumns:
+    """The person side of the role block without a dense P × R matrix (106 MB at 100,000 people
+    and 282 roles): which row of `move_rows` each person takes, and their target role columns
+    (-1 pads)."""
+
+    move_row: IntArray  # P
+    targets: IntArray  # P × T
+
+    @classmethod
+    def of(cls, space: Space, profiles: Sequence[Profile]) -> RoleColumns:
+        unknown = space.n_roles
+        move_row = np.array([space.roles.get(p.role, unknown) if p.role is not None else unknown for p in profiles],
+                            dtype=np.int64)
+        chosen = [sorted({space.roles[r] for r in p.target_roles if r in space.roles}) for p in profiles]
+        targets = np.full((len(profiles), max((len(c) for c in chosen), default=0)), -1, dtype=np.int64)
+        for i, columns in enumerate(chosen):
+            targets[i, :len(columns)] = columns
+        return cls(move_row, targets)
+
+    def dense(self, moves: Array, w: Mapping[str, float], rows: IntArray) -> Array:
+        """The role block of people ``rows``, as a dense person matrix would hold it."""
+        block = w["career_move"] * moves[self.move_row[rows]]
+        targets = self.targets[rows]
+        for t in range(targets.shape[1]):
+            has = np.flatnonzero(targets[:, t] >= 0)
+            block[has, targets[has, t]] += w["aspiration"] * ASP_ROLE
+        return block
+
+    def for_person(self, moves: Array, w: Mapping[str, float], i: int, columns: IntArray) -> Array:
+        """Person ``i``'s role value at each of ``columns`` (one per opportunity)."""
+        aspired = np.isin(columns, self.targets[i][self.targets[i] >= 0])
+        return np.asarray(w["career_move"] * moves[self.move_row[i], columns] + w["aspiration"] * ASP_ROLE * aspired,
+                          dtype=F32)
+
+    def for_column(self, moves: Array, w: Mapping[str, float], column: int) -> Array:
+        """Every person's role value at one role column."""
+        aspired = (self.targets == column).any(axis=1) if self.targets.shape[1] else np.zeros(len(self.move_row), bool)
+        return np.asarray(w["career_move"] * moves[self.move_row, column] + w["aspiration"] * ASP_ROLE * aspired,
+                          dtype=F32)
+
+    def replace(self, i: int, other: RoleColumns) -> None:
+        """Person ``i`` takes the (single) row of ``other``; appended when ``i`` is the next row."""
+        width = max(self.targets.shape[1], other.targets.shape[1])
+        if width > self.targets.shape[1]:
+            self.targets = np.pad(self.targets, ((0, 0), (0, width - self.targets.shape[1])), constant_values=-1)
+        row = np.full(width, -1, dtype=np.int64)
+        row[:other.targets.shape[1]] = other.targets[0]
+        if i == len(self.move_row):
+            self.move_row = np.append(self.move_row, other.move_row[0])
+            self.targets = np.vstack([self.targets, row[None, :]])
+        else:
+            self.move_row[i] = other.move_row[0]
+            self.targets[i] = row
+
 
 @dataclass
 class PersonParts:
@@ -121,19 +192,19 @@ class PersonParts:
 def effective_levels(space: Space, profiles: Sequence[Profile]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
     """(effective, direct): direct = trust × proficiency; effective adds partial credit through
     related skills (related strength × their level), keeping the best source per skill."""
-    rows: list[int] = []
-    cols: list[int] = []
-    vals: list[float] = []
-    for i, p in enumerate(profiles):
-        for s in p.skills:
-            j = space.skills.get(s.skill)
-            if j is not None:
-                rows.append(i)
-                cols.append(j)
-                vals.append(float(s.level) * space.trust.factor(s))
+    held = [s for p in profiles for s in p.skills]
+    owner = np.repeat(np.arange(len(profiles)), [len(p.skills) for p in profiles])
+    # loaders share one object per distinct held skill: work out each distinct object once
+    objects, which = np.unique(np.fromiter(map(id, held), dtype=np.int64, count=len(held)), return_inverse=True)
+    first = np.zeros(len(objects), dtype=np.int64)
+    first[which] = np.arange(len(held))  # any position of each object will do
+    distinct = [held[i] for i in first]
+    col_of = np.array([space.skills.get(s.skill, -1) for s in distinct], dtype=np.int64)
+    val_of = np.array([float(s.level) * space.trust.factor(s) for s in distinct], dtype=F32)
+    cols, vals = col_of[which], val_of[which]
+    keep = cols >= 0
     n, n_skills = len(profiles), len(space.skills)
-    direct = _max_coo(np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64),
-                      np.asarray(vals, dtype=F32), (n, n_skills))
+    direct = _max_coo(owner[keep].astype(np.int64), cols[keep], vals[keep], (n, n_skills))
     rel = space.related
     if rel.nnz == 0 or direct.nnz == 0:
         return direct, direct
@@ -201,12 +272,13 @@ def person_parts(space: Space, profiles: Sequence[Profile]) -> PersonParts:
         asp_fam[i, fams] = ASP_FAM
         if not p.target_roles and not p.target_families and not p.interests:
             asp_const[i] = NEUTRAL
-        if space.plausibility is not None and p.role in space.roles:
-            row = space.plausibility[space.roles[p.role]]
-            if not np.all(np.isnan(row)):
-                move[i] = np.where(np.isnan(row), NEUTRAL, row)
         for kind in type_exclusions(p, space.rules):
             type_pen[i, OPPORTUNITY_TYPES.index(kind)] = -BIG
+    if space.plausibility is not None:  # each person's row of moves from their role (unobserved: neutral)
+        role_rows = np.array([space.roles.get(p.role, -1) if p.role is not None else -1 for p in profiles],
+                             dtype=np.int64)
+        known = role_rows >= 0
+        move[known] = np.where(np.isnan(space.plausibility), NEUTRAL, space.plausibility)[role_rows[known]]
     if space.levels:
         lvl[:, :-1], lvl_pen[:, :-1] = _level_rows(space, profiles)
     return PersonParts(eff=eff, direct=direct, text=text, interests=interests, vec=vec, has_vec=has_vec,
@@ -251,20 +323,20 @@ def _location_rows(space: Space, profiles: Sequence[Profile]) -> Array:
 
 def _hours_rows(space: Space, profiles: Sequence[Profile]) -> Array:
     out = np.ones((len(profiles), len(space.hours) + 1), dtype=F32)
-    available = [p.gig_hours for p in profiles]
+    values, which = np.unique(np.array([p.gig_hours for p in profiles], dtype=np.int64), return_inverse=True)
     for hours, col in space.hours.items():
-        out[:, col] = [hours_fit(a, hours) for a in available]
+        out[:, col] = np.array([hours_fit(int(a), hours) for a in values], dtype=F32)[which]
     return out
 
 
 def merged_person_rows(space: Space, parts: PersonParts, w: Mapping[str, float]) -> Array:
-    """The dense person matrix whose product with the opportunity matrix is the ranking score
-    (weights folded in, rule penalties included; skills are added from the sparse part)."""
-    off = space.offsets()
+    """The stored person matrix (`Space.stored_offsets`): with the role block (`RoleColumns`)
+    put back, its product with the opportunity matrix is the ranking score (weights folded in,
+    rule penalties included; skills are added from the sparse part)."""
+    off = space.stored_offsets()
     n = parts.vec.shape[0]
     x = np.zeros((n, off["end"]), dtype=F32)
     x[:, off["vec"]:off["vec"] + space.dim] = w["semantic"] * parts.vec
-    x[:, off["role"]:off["role"] + space.n_roles] = w["aspiration"] * parts.asp_role + w["career_move"] * parts.move
     x[:, off["fam"]:off["fam"] + space.n_families] = w["aspiration"] * parts.asp_fam
     x[:, off["lvl"]:off["lvl"] + space.n_levels] = w["level"] * parts.lvl + parts.lvl_pen
     x[:, off["loc"]:off["loc"] + parts.loc.shape[1]] = w["logistics"] * LOCATION_SHARE * parts.loc

@@ -9,8 +9,10 @@ import scipy.sparse as sp
 
 from trellis.core.features import (
     OpportunityArrays,
+    RoleColumns,
     Space,
     merged_person_rows,
+    move_rows,
     opportunity_arrays,
     person_key_rows,
     person_parts,
@@ -39,8 +41,10 @@ class MatchIndex:
     def _set_people(self, people: list[Profile], chunk: int = 10000) -> None:
         self.people_ = people
         self.person_index_ = {p.id: i for i, p in enumerate(people)}
-        width = self.space_.offsets()["end"]
+        width = self.space_.stored_offsets()["end"]
         self.X_ = np.zeros((len(people), width), dtype=F32, order="F")  # filled in place: no second copy
+        self.moves_ = move_rows(self.space_)
+        self.roles_ = RoleColumns.of(self.space_, people)
         eff, interests, team, vis = [], [], [], []
         for start in range(0, len(people), chunk):
             part = people[start:start + chunk]
@@ -77,6 +81,7 @@ class MatchIndex:
         row = merged_person_rows(self.space_, parts, self.weights_)
         team, vis = person_key_rows(self.space_, [profile])
         i = self.person_index_.get(profile.id)
+        self.roles_.replace(len(self.people_) if i is None else i, RoleColumns.of(self.space_, [profile]))
         if i is None:
             self.people_.append(profile)
             i = self.person_index_[profile.id] = len(self.people_) - 1

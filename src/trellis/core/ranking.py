@@ -18,10 +18,10 @@ F32 = np.float32
 def scores_for_person(index: MatchIndex, i: int) -> npt.NDArray[np.float32]:
     """Person row ``i`` against every opportunity (excluded pairs are pushed down by ``BIG``)."""
     s, oa, w, x = index.space_, index.oa_, index.weights_, index.X_[i]
-    off = s.offsets()
+    off = s.stored_offsets()
     score = oa.vec @ x[off["vec"]:off["vec"] + s.dim] if s.dim else np.zeros(len(oa.ids), dtype=F32)
-    for name, cols in (("role", oa.role), ("fam", oa.family), ("lvl", oa.level), ("loc", oa.loc),
-                       ("hrs", oa.hrs), ("type", oa.types)):
+    score = score + index.roles_.for_person(index.moves_, w, i, oa.role)
+    for name, cols in (("fam", oa.family), ("lvl", oa.level), ("loc", oa.loc), ("hrs", oa.hrs), ("type", oa.types)):
         score = score + x[off[name] + cols]
     score += x[off["one"]] + x[off["oppc_sem"]] * index.opp_const_sem_ + x[off["oppc_any"]] * index.opp_const_any_
     eff = np.asarray(index.E_[i].toarray(), dtype=F32).ravel()
@@ -59,10 +59,10 @@ def _rows_touching(m: sp.csr_matrix, columns: npt.NDArray[np.int32]) -> npt.NDAr
 def scores_for_opportunity(index: MatchIndex, j: int) -> npt.NDArray[np.float32]:
     """Opportunity row ``j`` against every person (excluded pairs are pushed down by ``BIG``)."""
     s, oa, x = index.space_, index.oa_, index.X_
-    off = s.offsets()
+    off = s.stored_offsets()
     score = x[:, off["vec"]:off["vec"] + s.dim] @ oa.vec[j] if s.dim else np.zeros(x.shape[0], dtype=F32)
-    for name, cols in (("role", oa.role), ("fam", oa.family), ("lvl", oa.level), ("loc", oa.loc),
-                       ("hrs", oa.hrs), ("type", oa.types)):
+    score = score + index.roles_.for_column(index.moves_, index.weights_, int(oa.role[j]))
+    for name, cols in (("fam", oa.family), ("lvl", oa.level), ("loc", oa.loc), ("hrs", oa.hrs), ("type", oa.types)):
         score = score + x[:, off[name] + cols[j]]
     score += x[:, off["one"]] + x[:, off["oppc_sem"]] * index.opp_const_sem_[j] + x[:, off["oppc_any"]] * \
         index.opp_const_any_[j]
@@ -144,8 +144,21 @@ def people_blocks(index: MatchIndex, block_size: int) -> list[PeopleBlock]:
     out = []
     for start in range(0, len(active), block_size):
         rows = active[start:start + block_size]
-        out.append(PeopleBlock(ids=ids[rows], dense=np.ascontiguousarray(index.X_[rows]), eff=index.E_[rows],
+        out.append(PeopleBlock(ids=ids[rows], dense=full_rows(index, rows), eff=index.E_[rows],
                                interests=index.I_[rows], team=index.team_[rows], visible=index.vis_[rows]))
+    return out
+
+
+def full_rows(index: MatchIndex, rows: npt.NDArray[np.int64]) -> npt.NDArray[np.float32]:
+    """People ``rows`` in the full layout (`Space.offsets`) the opportunity side multiplies: the
+    stored columns with the role block put back in its place."""
+    s = index.space_
+    full, stored = s.offsets(), s.stored_offsets()
+    out = np.empty((len(rows), full["end"]), dtype=F32)
+    x = index.X_[rows]
+    out[:, :full["role"]] = x[:, :stored["fam"]]
+    out[:, full["role"]:full["fam"]] = index.roles_.dense(index.moves_, index.weights_, rows)
+    out[:, full["fam"]:] = x[:, stored["fam"]:]
     return out
 
 
