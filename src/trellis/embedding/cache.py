@@ -57,8 +57,8 @@ class VectorStore:
         self.directory.mkdir(parents=True, exist_ok=True)
         return FileLock(str(self.directory / ".lock"))
 
-    def read_new(self) -> dict[bytes, np.ndarray]:
-        """Vectors from the shards this store has not read yet."""
+    def read_new(self, *, dtype: type[np.floating] = np.float32) -> dict[bytes, np.ndarray]:
+        """Vectors from the shards this store has not read yet, as ``dtype`` (one array per shard)."""
         found: dict[bytes, np.ndarray] = {}
         for path in sorted(self.directory.glob("*.npz")) if self.directory.is_dir() else []:
             if path.name in self._seen:
@@ -68,7 +68,7 @@ class VectorStore:
                     keys, vectors = shard["keys"], shard["vectors"]
             except (FileNotFoundError, OSError, ValueError, KeyError):
                 continue  # merged away by another process, or not ours
-            found.update(zip((bytes(k) for k in keys), vectors, strict=True))
+            found.update(zip((bytes(k) for k in keys), vectors.astype(dtype, copy=False), strict=True))
             self._seen.add(path.name)
         return found
 

@@ -50,13 +50,15 @@ class CachedEncoder:
     with a ``store``, on disk: a batch of at least ``persist_from`` unseen texts is encoded under
     the store's lock (after reading what other processes wrote meanwhile) and written there."""
 
+    STORED = np.float16  # vectors kept in memory at half precision (a web worker holds ~10^5; cosines within 1e-3)
+
     def __init__(self, inner: TextEncoder, store: VectorStore | None = None, *, persist_from: int = 256) -> None:
         self.inner = inner
         self.name = inner.name
         self.dim = inner.dim
         self.store = store
         self.persist_from = persist_from
-        self._cache: dict[bytes, npt.NDArray[np.float32]] = {}
+        self._cache: dict[bytes, npt.NDArray[np.floating]] = {}
 
     def load(self) -> None:
         """Load the model now (if it has one) rather than on the first text it has not seen."""
@@ -69,31 +71,31 @@ class CachedEncoder:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack(self.rows(texts)).astype(np.float32, copy=False)
 
-    def rows(self, texts: Sequence[str]) -> list[npt.NDArray[np.float32]]:
+    def rows(self, texts: Sequence[str]) -> list[npt.NDArray[np.floating]]:
         """One vector per text, the cache's own (read-only, shared by equal texts): what
         ``encode`` stacks into a matrix, without the copy."""
         keys = [hashlib.sha1(t.encode()).digest() for t in texts]
         todo = {k: t for k, t in zip(keys, texts, strict=True) if k not in self._cache}
         if todo and self.store is not None:
-            self._cache.update(self.store.read_new())
+            self._cache.update(self.store.read_new(dtype=self.STORED))
             todo = {k: t for k, t in todo.items() if k not in self._cache}
         if len(todo) >= self.persist_from and self.store is not None:
             with self.store.lock():
-                self._cache.update(self.store.read_new())  # another worker may have just encoded them
+                self._cache.update(self.store.read_new(dtype=self.STORED))  # another worker may have just encoded them
                 todo = {k: t for k, t in todo.items() if k not in self._cache}
                 if todo:
                     vectors = self.inner.encode(list(todo.values()))
-                    self._cache.update(zip(todo.keys(), vectors, strict=True))
+                    self._cache.update(zip(todo.keys(), vectors.astype(self.STORED), strict=True))
                     self.store.write(list(todo), vectors, everything=self._cache)
         elif todo:
             vectors = self.inner.encode(list(todo.values()))
-            self._cache.update(zip(todo.keys(), vectors, strict=True))
+            self._cache.update(zip(todo.keys(), vectors.astype(self.STORED), strict=True))
         return [self._row(k) for k in keys]
 
-    def _row(self, key: bytes) -> npt.NDArray[np.float32]:
+    def _row(self, key: bytes) -> npt.NDArray[np.floating]:
         row = self._cache[key]
-        if row.flags.writeable or row.dtype != np.float32:  # shared from now on: nobody may write to it
-            row = self._cache[key] = np.asarray(row, dtype=np.float32).view()
+        if row.flags.writeable or row.dtype != self.STORED:  # shared from now on: nobody may write to it
+            row = self._cache[key] = np.asarray(row, dtype=self.STORED).view()
             row.flags.writeable = False
         return row
 

@@ -76,14 +76,20 @@ class Context:
         self.family_names = dict(rows.execute(select(JobFamily.id, JobFamily.name)).all())
         self.location_names = dict(rows.execute(select(Location.id, Location.name)).all())
         self._skill_by_label: dict[str, int] | None = None
+        self._paths: dict[int | None, tuple[int, ...]] = {}
         self.session = session
 
     def org_path(self, unit: int | None) -> tuple[int, ...]:
-        path: list[int] = []
-        while unit is not None and unit not in path:
-            path.append(unit)
-            unit = self.parent.get(unit)
-        return tuple(path)
+        """The unit and its ancestors: one tuple per unit, shared by everyone in it."""
+        found = self._paths.get(unit)
+        if found is None:
+            path: list[int] = []
+            step = unit
+            while step is not None and step not in path:
+                path.append(step)
+                step = self.parent.get(step)
+            found = self._paths[unit] = tuple(path)
+        return found
 
     def skills_for_labels(self, labels: Iterable[str]) -> list[int]:
         if self._skill_by_label is None:
@@ -93,7 +99,7 @@ class Context:
         return sorted(s for s in found if s is not None)
 
 
-def text_rows(encoder: TextEncoder, texts: Sequence[str]) -> list[npt.NDArray[np.float32]]:
+def text_rows(encoder: TextEncoder, texts: Sequence[str]) -> list[npt.NDArray[np.floating]]:
     """One vector per text. A caching encoder hands out its own read-only rows, so people with
     the same text share one vector and no second copy of them all is made (93,901 profiles:
     144 MB); any other encoder's matrix is split into rows."""
@@ -136,6 +142,12 @@ class _PeopleReader:
         # a large company has ~10^6 held skills but only ~10^4 distinct ones (~100 MB per worker)
         self.levels: dict[tuple[int, Any, str, bool], SkillLevel] = {}
         self.interest_skills: dict[str, list[int]] = {}
+        # and one object per distinct small value (ids, id tuples, the types someone is open to):
+        # 100,000 profiles hold ~10^3 distinct ones, ~25 MB less per worker
+        self.shared: dict[Any, Any] = {}
+
+    def share(self, value: Any) -> Any:
+        return self.shared.setdefault(value, value)
 
     def read(self, part: list[int], ext: dict[int, str], names: dict[int, str], *, exact: bool) -> list[Profile]:
         """``part``: ascending ids; ``exact``: exactly these (else every row in their id range, of
@@ -195,16 +207,17 @@ class _PeopleReader:
             target_roles = targets.get(eid, [])
             titles = [t for *_, t in hist if t] + [ctx.role_title[r] for *_, r, _t in hist if r in ctx.role_title]
             texts.append(". ".join(dict.fromkeys([title or "", *titles[-6:], *interests]).keys()).strip(". "))
+            share = self.share
             people.append(dict(
-                id=eid, skills=tuple(skills.get(eid, ())), role=role,
+                id=eid, skills=tuple(skills.get(eid, ())), role=share(role),
                 family=ctx.role_family.get(role) if role else None,
-                level=level if level is not None else (ctx.role_level.get(role) if role else None), org_unit=unit,
-                org_path=ctx.org_path(unit), manager=manager, location=location,
-                accepted_locations=tuple(p[5] or []) if p else (), remote=p[6] if p else "any",
-                relocation=bool(p[7]) if p else False, gig_hours=int(p[8] or 0) if p else 0,
-                open_to=frozenset(open_to), target_roles=tuple(target_roles),
-                target_families=tuple({f for r in target_roles if (f := ctx.role_family.get(r)) is not None}),
-                interests=tuple(sorted({s for label in interests for s in self.interest_skills[label]})),
+                level=level if level is not None else (ctx.role_level.get(role) if role else None),
+                org_unit=share(unit), org_path=ctx.org_path(unit), manager=share(manager), location=share(location),
+                accepted_locations=share(tuple(p[5] or [])) if p else (), remote=share(p[6]) if p else "any",
+                relocation=bool(p[7]) if p else False, gig_hours=share(int(p[8] or 0)) if p else 0,
+                open_to=share(frozenset(open_to)), target_roles=share(tuple(target_roles)),
+                target_families=share(tuple({f for r in target_roles if (f := ctx.role_family.get(r)) is not None})),
+                interests=share(tuple(sorted({s for label in interests for s in self.interest_skills[label]}))),
                 months_in_role=_months_between(since, self.today) if since else None,
                 open_performance_plan=eid in on_plan, opted_out=bool(p[9]) if p else False))
             ext[eid], names[eid] = external, name
@@ -226,8 +239,11 @@ def load_opportunities(session: Session, ctx: Context, *, encoder: TextEncoder |
     reqs: dict[int, list[Requirement]] = defaultdict(list)
     sq = select(OpportunitySkill.opportunity_id, OpportunitySkill.skill_id, OpportunitySkill.min_proficiency,
                 OpportunitySkill.required, OpportunitySkill.weight)
+    # the skills of these openings only: a company keeps years of closed ones (42,000 at 100,000
+    # people, 10 times the open ones: ~50 MB of requirements read for nothing)
+    open_ids = select(Opportunity.id).where(Opportunity.status == "open")
     for oid, sid, level, required, weight in session.connection().execute(
-            sq.where(OpportunitySkill.opportunity_id.in_(chosen)) if ids is not None else sq):
+            sq.where(OpportunitySkill.opportunity_id.in_(chosen if ids is not None else open_ids))):
         reqs[oid].append(Requirement(sid, int(level), bool(required), float(weight)))
     role_reqs: dict[int, list[Requirement]] = defaultdict(list)
     for rid, sid, level, required, weight in session.connection().execute(
@@ -238,7 +254,8 @@ def load_opportunities(session: Session, ctx: Context, *, encoder: TextEncoder |
     vis_locs: dict[int, list[int]] = defaultdict(list)
     vq = select(OpportunityVisibility.opportunity_id, OpportunityVisibility.org_unit_id,
                 OpportunityVisibility.location_id)
-    for oid, unit, loc in session.connection().execute(vq):
+    for oid, unit, loc in session.connection().execute(
+            vq.where(OpportunityVisibility.opportunity_id.in_(chosen if ids is not None else open_ids))):
         if unit is not None:
             vis_units[oid].append(unit)
         if loc is not None:
