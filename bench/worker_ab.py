@@ -50,6 +50,7 @@ def measure(src: str, args: argparse.Namespace) -> None:
             if server.poll() is not None or time.monotonic() - started > 600:
                 raise SystemExit(f"the worker from {src} did not get ready:\n{log.read_text()[-2000:]}")
             time.sleep(0.5)
+        from_launch = time.monotonic() - started
         time.sleep(5)
         pid = worker_pid(server.pid)
         ready_rss = rss_mb(pid)
@@ -58,7 +59,7 @@ def measure(src: str, args: argparse.Namespace) -> None:
                                "--concurrency", "2"], capture_output=True, text=True, check=True).stdout
         rows = [line for line in load.splitlines() if line.startswith(("/for-you ", "/health "))][:2]
         print(f"== {src}: ready {found.group(1)} s after the worker started "
-              f"({time.monotonic() - started:.1f} s from launch), RSS {ready_rss:.0f} MB once ready, "
+              f"({from_launch:.1f} s from launch), RSS {ready_rss:.0f} MB once ready, "
               f"{rss_mb(pid):.0f} MB after the load")
         print("   endpoint                                          n   req/s     p50     p95     p99     max  err "
               "p95/health")
