@@ -156,7 +156,6 @@ _WAS_ENABLED = True
 
 def build_index(session: Session, *, settings: Settings) -> MatchIndex:
     """Read everything matching needs in a few bulk queries and fit the matcher."""
-    memory.keep_heap_small()
     with collector_paused():
         return _build_index(session, settings=settings)
 
