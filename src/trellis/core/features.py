@@ -98,9 +98,16 @@ class Space:
 
     def stored_offsets(self) -> dict[str, int]:
         """The layout of the stored person matrix: `offsets` without the role block, which is
-        kept as each person's row into `move_rows` plus their target roles (`RoleColumns`)."""
+        kept as each person's row into `move_rows` plus their target roles (`role_columns.RoleColumns`)."""
         full = self.offsets()
         return {k: v if v < full["fam"] else v - self.n_roles for k, v in full.items() if k != "role"}
+
+
+def role_rows(space: Space, profiles: Sequence[Profile]) -> IntArray:
+    """Each person's row of `move_rows`: their role's, else the last (neutral) one."""
+    unknown = space.n_roles
+    return np.array([space.roles.get(p.role, unknown) if p.role is not None else unknown for p in profiles],
+                    dtype=np.int64)
 
 
 def move_rows(space: Space) -> Array:
@@ -110,62 +117,6 @@ def move_rows(space: Space) -> Array:
     if space.plausibility is not None:
         out[:-1] = np.where(np.isnan(space.plausibility), NEUTRAL, space.plausibility)
     return out
-
-
-@dataclass
-class RoleColumns:
-    """The person side of the role block without a dense P × R matrix (106 MB at 100,000 people
-    and 282 roles): which row of `move_rows` each person takes, and their target role columns
-    (-1 pads)."""
-
-    move_row: IntArray  # P
-    targets: IntArray  # P × T
-
-    @classmethod
-    def of(cls, space: Space, profiles: Sequence[Profile]) -> RoleColumns:
-        unknown = space.n_roles
-        move_row = np.array([space.roles.get(p.role, unknown) if p.role is not None else unknown for p in profiles],
-                            dtype=np.int64)
-        chosen = [sorted({space.roles[r] for r in p.target_roles if r in space.roles}) for p in profiles]
-        targets = np.full((len(profiles), max((len(c) for c in chosen), default=0)), -1, dtype=np.int64)
-        for i, columns in enumerate(chosen):
-            targets[i, :len(columns)] = columns
-        return cls(move_row, targets)
-
-    def dense(self, moves: Array, w: Mapping[str, float], rows: IntArray) -> Array:
-        """The role block of people ``rows``, as a dense person matrix would hold it."""
-        block = w["career_move"] * moves[self.move_row[rows]]
-        targets = self.targets[rows]
-        for t in range(targets.shape[1]):
-            has = np.flatnonzero(targets[:, t] >= 0)
-            block[has, targets[has, t]] += w["aspiration"] * ASP_ROLE
-        return block
-
-    def for_person(self, moves: Array, w: Mapping[str, float], i: int, columns: IntArray) -> Array:
-        """Person ``i``'s role value at each of ``columns`` (one per opportunity)."""
-        aspired = np.isin(columns, self.targets[i][self.targets[i] >= 0])
-        return np.asarray(w["career_move"] * moves[self.move_row[i], columns] + w["aspiration"] * ASP_ROLE * aspired,
-                          dtype=F32)
-
-    def for_column(self, moves: Array, w: Mapping[str, float], column: int) -> Array:
-        """Every person's role value at one role column."""
-        aspired = (self.targets == column).any(axis=1) if self.targets.shape[1] else np.zeros(len(self.move_row), bool)
-        return np.asarray(w["career_move"] * moves[self.move_row, column] + w["aspiration"] * ASP_ROLE * aspired,
-                          dtype=F32)
-
-    def replace(self, i: int, other: RoleColumns) -> None:
-        """Person ``i`` takes the (single) row of ``other``; appended when ``i`` is the next row."""
-        width = max(self.targets.shape[1], other.targets.shape[1])
-        if width > self.targets.shape[1]:
-            self.targets = np.pad(self.targets, ((0, 0), (0, width - self.targets.shape[1])), constant_values=-1)
-        row = np.full(width, -1, dtype=np.int64)
-        row[:other.targets.shape[1]] = other.targets[0]
-        if i == len(self.move_row):
-            self.move_row = np.append(self.move_row, other.move_row[0])
-            self.targets = np.vstack([self.targets, row[None, :]])
-        else:
-            self.move_row[i] = other.move_row[0]
-            self.targets[i] = row
 
 
 @dataclass
@@ -261,7 +212,6 @@ def person_parts(space: Space, profiles: Sequence[Profile]) -> PersonParts:
     asp_role = np.zeros((n, space.n_roles), dtype=F32)
     asp_fam = np.zeros((n, space.n_families), dtype=F32)
     asp_const = np.full(n, np.nan)
-    move = np.full((n, space.n_roles), NEUTRAL, dtype=F32)
     lvl = np.full((n, space.n_levels), NEUTRAL, dtype=F32)
     lvl_pen = np.zeros((n, space.n_levels), dtype=F32)
     type_pen = np.zeros((n, len(OPPORTUNITY_TYPES)), dtype=F32)
@@ -274,11 +224,7 @@ def person_parts(space: Space, profiles: Sequence[Profile]) -> PersonParts:
             asp_const[i] = NEUTRAL
         for kind in type_exclusions(p, space.rules):
             type_pen[i, OPPORTUNITY_TYPES.index(kind)] = -BIG
-    if space.plausibility is not None:  # each person's row of moves from their role (unobserved: neutral)
-        role_rows = np.array([space.roles.get(p.role, -1) if p.role is not None else -1 for p in profiles],
-                             dtype=np.int64)
-        known = role_rows >= 0
-        move[known] = np.where(np.isnan(space.plausibility), NEUTRAL, space.plausibility)[role_rows[known]]
+    move = move_rows(space)[role_rows(space, profiles)]  # each person's moves from their role
     if space.levels:
         lvl[:, :-1], lvl_pen[:, :-1] = _level_rows(space, profiles)
     return PersonParts(eff=eff, direct=direct, text=text, interests=interests, vec=vec, has_vec=has_vec,
@@ -330,7 +276,7 @@ def _hours_rows(space: Space, profiles: Sequence[Profile]) -> Array:
 
 
 def merged_person_rows(space: Space, parts: PersonParts, w: Mapping[str, float]) -> Array:
-    """The stored person matrix (`Space.stored_offsets`): with the role block (`RoleColumns`)
+    """The stored person matrix (`Space.stored_offsets`): with the role block (`role_columns`)
     put back, its product with the opportunity matrix is the ranking score (weights folded in,
     rule penalties included; skills are added from the sparse part)."""
     off = space.stored_offsets()

@@ -9,7 +9,6 @@ import scipy.sparse as sp
 
 from trellis.core.features import (
     OpportunityArrays,
-    RoleColumns,
     Space,
     merged_person_rows,
     move_rows,
@@ -17,6 +16,7 @@ from trellis.core.features import (
     person_key_rows,
     person_parts,
 )
+from trellis.core.role_columns import RoleColumns
 from trellis.core.types import OpportunityData, Profile
 
 F32 = np.float32

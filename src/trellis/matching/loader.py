@@ -69,12 +69,12 @@ class Context:
         self.role_family: dict[int, int | None] = {}
         self.role_level: dict[int, int] = {}
         self.role_title: dict[int, str] = {}
-        rows = session.connection()  # plain rows: no ORM result processing
-        for rid, fam, level, title in rows.execute(select(Role.id, Role.family_id, Role.level, Role.title)):
+        plain = session.connection()  # plain rows: no ORM result processing
+        for rid, fam, level, title in plain.execute(select(Role.id, Role.family_id, Role.level, Role.title)):
             self.role_family[rid], self.role_level[rid], self.role_title[rid] = fam, level, title
-        self.parent = dict(rows.execute(select(OrgUnit.id, OrgUnit.parent_id)).all())
-        self.family_names = dict(rows.execute(select(JobFamily.id, JobFamily.name)).all())
-        self.location_names = dict(rows.execute(select(Location.id, Location.name)).all())
+        self.parent = dict(plain.execute(select(OrgUnit.id, OrgUnit.parent_id)).all())
+        self.family_names = dict(plain.execute(select(JobFamily.id, JobFamily.name)).all())
+        self.location_names = dict(plain.execute(select(Location.id, Location.name)).all())
         self._skill_by_label: dict[str, int] | None = None
         self._paths: dict[int | None, tuple[int, ...]] = {}
         self.session = session
@@ -282,11 +282,11 @@ def load_opportunities(session: Session, ctx: Context, *, encoder: TextEncoder |
 def load_skill_graph(session: Session, skill_ids: list[int], encoder: TextEncoder | None
                      ) -> tuple[list[tuple[int, int, float]], npt.NDArray[np.float32] | None, dict[int, str]]:
     wanted = set(skill_ids)
-    rows = session.connection()
-    labels = {sid: lab for sid, lab in rows.execute(select(Skill.id, Skill.preferred_label)) if sid in wanted}
+    plain = session.connection()
+    labels = {sid: lab for sid, lab in plain.execute(select(Skill.id, Skill.preferred_label)) if sid in wanted}
     links = [(a, b, float(strength if strength is not None else RELATION_STRENGTH.get(rel, 0.5)))
-             for a, b, rel, strength in rows.execute(select(SkillRelation.source_id, SkillRelation.target_id,
-                                                            SkillRelation.relation, SkillRelation.strength))
+             for a, b, rel, strength in plain.execute(select(SkillRelation.source_id, SkillRelation.target_id,
+                                                             SkillRelation.relation, SkillRelation.strength))
              if a in wanted and b in wanted and rel in RELATION_STRENGTH]
     vectors = encoder.encode([labels.get(s, "") for s in skill_ids]) if encoder is not None and skill_ids else None
     return links, vectors, labels
