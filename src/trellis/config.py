@@ -109,6 +109,9 @@ class Settings(BaseSettings):
     match_warm_on_start: bool = Field(
         default=True, description="Build the matching index in the background as a web worker starts, so the "
         "first 'For you' after a start does not wait for it.")
+    match_save_index: bool = Field(
+        default=True, description="Keep the built matching index on disk (<data_dir>/matching), so a worker that "
+        "starts on unchanged data loads it in seconds instead of building it again.")
     match_use_history_transitions: bool = Field(default=True,
                                                 description="Career-move plausibility from observed job history.")
     match_min_months_in_role: float = Field(default=12, ge=0, description="Rule: months in role before a job move.")

@@ -70,7 +70,7 @@ def test_the_environment_gives_the_defaults_and_a_company_value_wins(session: Se
 def test_every_matching_knob_of_the_settings_is_a_company_setting_except_the_deployment_ones() -> None:
     fields = {k for k in Settings.model_fields if k.startswith("match_")}
     assert {f"matching.{f.removeprefix('match_')}" for f in fields} - set(MATCHING_KEYS) == {
-        "matching.text_encoder", "matching.warm_on_start"}
+        "matching.text_encoder", "matching.warm_on_start", "matching.save_index"}
 
 
 @pytest.mark.parametrize(("values", "message"), [

@@ -32,6 +32,7 @@ from trellis.core.matching import Matcher
 from trellis.core.rules import Rules
 from trellis.core.scoring import Trust, Weights
 from trellis.governance import service as governance
+from trellis.matching import saved
 from trellis.matching.encoders import get_encoder
 from trellis.matching.loader import (
     Context,
@@ -48,11 +49,14 @@ ENGINE_VERSION = "trellis-match/1"
 FINGERPRINT_EVERY = 5.0  # seconds between fingerprint checks
 
 
+_NOT_WHAT = {"match_warm_on_start", "match_save_index"}  # when and where to build, not what
+
+
 def model_version(settings: Settings) -> str:
     """Engine version, encoder and a hash of every matching setting (weights, rules...) of
     ``settings``; pass the effective settings (``effective_settings``)."""
     knobs = {k: v for k, v in settings.model_dump().items()
-             if k.startswith("match_") and k != "match_warm_on_start"}  # when to build, not what
+             if k.startswith("match_") and k not in _NOT_WHAT}
     digest = hashlib.sha1(repr(sorted(knobs.items())).encode()).hexdigest()[:10]
     return f"{ENGINE_VERSION} {settings.match_text_encoder} {digest}"
 
@@ -96,6 +100,7 @@ _LOCK = threading.Lock()
 _REBUILDING: set[tuple[str, str]] = set()  # keys whose replacement is being built in the background
 _CHECKING: set[tuple[str, str]] = set()  # keys whose fingerprint is being checked in the background
 INLINE_REBUILD_SECONDS = 2.0  # an index that took longer to build is rebuilt in the background
+SAVE_AFTER_SECONDS = 2.0  # an index that took longer to build is saved for the next worker (`saved`)
 
 
 def reset_cache() -> None:
@@ -186,6 +191,32 @@ def _build_index(session: Session, *, settings: Settings) -> MatchIndex:
                       opportunity_ids={v: k for k, v in opp_ext.items()}, build_seconds=seconds)
 
 
+def load_or_build(session: Session, *, settings: Settings) -> MatchIndex:
+    """The index saved by an earlier worker when it was built from exactly what the database
+    holds now (`trellis.matching.saved`), else a fresh build, saved in the background when it
+    was slow to build. ``settings`` are the effective ones."""
+    if settings.match_save_index and saved.file_for(settings).exists():
+        stamp = saved.Stamp.of(model_version=model_version(settings), version=current_version(session),
+                               fingerprint=fingerprint(session))
+        started = time.perf_counter()
+        with collector_paused():
+            index = saved.load(settings=settings, stamp=stamp)
+        if index is not None:
+            index.checked_at = time.monotonic()
+            log.info("matching index loaded in %.1f s (saved by an earlier worker; built in %.1f s): %d people",
+                     time.perf_counter() - started, index.build_seconds, len(index.snapshot.people))
+            return index
+    index = build_index(session, settings=settings)
+    _save_if_slow(index, settings)
+    return index
+
+
+def _save_if_slow(index: MatchIndex, settings: Settings) -> None:
+    if settings.match_save_index and index.build_seconds >= SAVE_AFTER_SECONDS and index.fingerprint is not None:
+        saved.save_in_background(index, settings=settings, stamp=saved.Stamp.of(
+            model_version=index.model_version, version=index.version, fingerprint=index.fingerprint))
+
+
 def _remember(key: tuple[str, str], index: MatchIndex) -> MatchIndex:
     """Cache ``index`` (the caller holds the lock); older configurations of the same database
     beyond the last few are dropped."""
@@ -210,7 +241,7 @@ def get_index(session: Session, *, settings: Settings) -> MatchIndex:
     with _LOCK:
         index = _CACHE.get(key)
         if index is None:
-            return _remember(key, build_index(session, settings=settings))
+            return _remember(key, load_or_build(session, settings=settings))
         _CACHE.move_to_end(key)
         if key in _REBUILDING:
             return index
@@ -288,6 +319,7 @@ def _rebuild_in_background(engine: Engine, key: tuple[str, str], settings: Setti
     try:
         with Session(engine) as session:
             fresh = build_index(session, settings=settings)
+        _save_if_slow(fresh, settings)
         with _LOCK:
             if key in _CACHE:  # not dropped for a newer configuration meanwhile
                 _CACHE[key] = fresh

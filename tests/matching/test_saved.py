@@ -1,0 +1,111 @@
+"""A worker that starts on unchanged data loads the matching index an earlier worker saved, and
+never one built from anything else: other data, other matching code, another secret key, a
+damaged file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy.orm import Session
+
+from builders import make_marketplace
+from trellis.config import Settings
+from trellis.matching import index, saved, service
+from trellis.models import EmployeeSkill
+
+
+@pytest.fixture
+def org(session: Session) -> dict[str, Any]:
+    return make_marketplace(session)
+
+
+@pytest.fixture
+def settings(match_settings: Settings, tmp_path: Path) -> Settings:
+    return match_settings.model_copy(update={"data_dir": tmp_path, "secret_key": "first key"})
+
+
+def _save(session: Session, settings: Settings) -> index.MatchIndex:
+    built = index.build_index(session, settings=settings)
+    assert built.fingerprint is not None
+    saved.save(built, settings=settings, stamp=saved.Stamp.of(
+        model_version=built.model_version, version=built.version, fingerprint=built.fingerprint))
+    return built
+
+
+def _no_build(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    built: list[bool] = []
+    original = index.build_index
+    monkeypatch.setattr(index, "build_index", lambda session, *, settings: (built.append(True),
+                                                                          original(session, settings=settings))[1])
+    return built
+
+
+def test_a_worker_starting_on_unchanged_data_loads_the_saved_index_and_ranks_as_the_built_one(
+        session: Session, settings: Settings, org: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    job = org["job"].external_id
+    before = service.candidates(session, settings=settings, opportunity=job, k=5).results
+    _save(session, settings)
+    service.reset_cache()
+    built = _no_build(monkeypatch)
+    after = service.candidates(session, settings=settings, opportunity=job, k=5).results
+    assert built == []
+    assert [(r.employee, r.score) for r in after] == [(r.employee, r.score) for r in before]
+
+
+def test_a_saved_index_is_not_used_once_a_profile_changed(
+        session: Session, settings: Settings, org: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    _save(session, settings)
+    session.add(EmployeeSkill(employee_id=org["bob"].id, skill_id=org["skills"]["Kubernetes"].id, proficiency=3))
+    session.flush()
+    built = _no_build(monkeypatch)
+    fresh = index.load_or_build(session, settings=settings)
+    assert built == [True]
+    bob = next(p for p in fresh.snapshot.people if p.id == org["bob"].id)
+    assert org["skills"]["Kubernetes"].id in {s.skill for s in bob.skills}
+
+
+@pytest.mark.parametrize("change", ["another secret key", "other matching code", "a cut-off file", "another day"])
+def test_a_saved_index_is_not_loaded_from(change: str, session: Session, settings: Settings, org: dict[str, Any],
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    built = _save(session, settings)
+    stamp = saved.Stamp.of(model_version=built.model_version, version=built.version,
+                           fingerprint=index.fingerprint(session))
+    assert saved.load(settings=settings, stamp=stamp) is not None
+    if change == "another secret key":
+        settings = settings.model_copy(update={"secret_key": "second key"})
+    elif change == "other matching code":
+        monkeypatch.setattr(saved, "_code", "0123456789abcdef")
+        stamp = saved.Stamp.of(model_version=built.model_version, version=built.version,
+                               fingerprint=index.fingerprint(session))
+    elif change == "a cut-off file":
+        path = saved.file_for(settings)
+        path.write_bytes(path.read_bytes()[:-100])
+    else:
+        stamp = saved.Stamp.of(model_version=built.model_version, version=built.version,
+                               fingerprint=index.fingerprint(session), day=saved.date(2001, 1, 1))
+    assert saved.load(settings=settings, stamp=stamp) is None
+
+
+def test_saving_leaves_one_whole_file_and_no_scratch_files(session: Session, settings: Settings,
+                                                            org: dict[str, Any]) -> None:
+    _save(session, settings)
+    _save(session, settings)
+    files = list((settings.data_dir / "matching").iterdir())
+    assert files == [saved.file_for(settings)]
+    assert files[0].read_bytes()[saved.HEADER_BYTES - 1:saved.HEADER_BYTES] == b"\n"
+
+
+def test_a_slow_build_is_saved_for_the_next_worker_unless_turned_off(
+        session: Session, settings: Settings, org: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(index, "SAVE_AFTER_SECONDS", 0.0)
+    threads: list[Any] = []
+    original = saved.save_in_background
+    monkeypatch.setattr(saved, "save_in_background", lambda *a, **kw: threads.append(original(*a, **kw)))
+    index.load_or_build(session, settings=settings.model_copy(update={"match_save_index": False}))
+    assert threads == [] and not saved.file_for(settings).exists()
+    index.load_or_build(session, settings=settings)
+    for thread in threads:
+        thread.join(timeout=30)
+    assert saved.file_for(settings).exists()
