@@ -31,6 +31,13 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def anonymous_mb(pid: int) -> float:
+    """The worker's own memory in MB: its resident size less the file pages it maps (the model's
+    weights, the label index), which every worker shares and the system can drop and read again."""
+    fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:])
+    return int(fields["Anonymous"].split()[0]) / 1024
+
+
 def worker_pid(parent: int) -> int:
     """The process that serves (the CLI may run the server in itself or in a child)."""
     children = subprocess.run(["pgrep", "-P", str(parent)], capture_output=True, text=True).stdout.split()
@@ -54,12 +61,13 @@ def measure(src: str, args: argparse.Namespace) -> None:
         time.sleep(5)
         pid = worker_pid(server.pid)
         ready_rss = rss_mb(pid)
+        anonymous = anonymous_mb(pid)
         load = subprocess.run([sys.executable, str(Path(__file__).parent / "load_test.py"), "--url",
                                f"http://127.0.0.1:{args.port}", "--only", "/for-you", "--duration", str(args.duration),
                                "--concurrency", "2"], capture_output=True, text=True, check=True).stdout
         rows = [line for line in load.splitlines() if line.startswith(("/for-you ", "/health "))][:2]
         print(f"== {src}: ready {found.group(1)} s after the worker started "
-              f"({from_launch:.1f} s from launch), RSS {ready_rss:.0f} MB once ready, "
+              f"({from_launch:.1f} s from launch), RSS {ready_rss:.0f} MB once ready (anonymous {anonymous:.0f}), "
               f"{rss_mb(pid):.0f} MB after the load")
         print("   endpoint                                          n   req/s     p50     p95     p99     max  err "
               "p95/health")

@@ -45,7 +45,8 @@ def test_the_fp32_graph_gives_the_vectors_of_sentence_transformers_and_int8_stay
     fp32 = Encoder(precision="fp32", model_dir=tmp_path).encode(PHRASES)
     assert np.all((fp32 * expected).sum(axis=1) > 0.9999)
     assert np.all((real_encoder.encode(PHRASES) * expected).sum(axis=1) > 0.98)
-    assert (tmp_path / "all-MiniLM-L6-v2-fp32-v2.onnx").exists()
+    assert (tmp_path / "all-MiniLM-L6-v2-fp32-v2-mapped.onnx").exists()
+    assert (tmp_path / "all-MiniLM-L6-v2-fp32-v2-mapped.data").stat().st_size > 80e6  # the weights, mapped
 
 
 def test_an_int8_vector_is_the_same_whatever_texts_share_its_batch(real_encoder: Encoder) -> None:

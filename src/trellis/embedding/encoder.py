@@ -31,6 +31,7 @@ DIM = 384
 MAX_TOKENS = 256  # the model's max_seq_length (sentence_bert_config.json)
 PRECISIONS = ("int8", "fp32")
 GRAPH_VERSION = "v2"  # of the ONNX graph `trellis.embedding.export` writes; v2: int8 per token
+FILE_LAYOUT = "mapped"  # the graph's weights in a file of their own, memory-mapped (same vectors as one file)
 FloatArray = npt.NDArray[np.float32]
 
 
@@ -111,7 +112,7 @@ class Encoder:
 
     def onnx_file(self) -> Path:
         folder = self.model_dir or default_model_dir()
-        return folder / f"{MODEL_NAME}-{self.precision}-{GRAPH_VERSION}.onnx"
+        return folder / f"{MODEL_NAME}-{self.precision}-{GRAPH_VERSION}-{FILE_LAYOUT}.onnx"
 
     def load(self) -> Encoder:
         with self._lock:

@@ -171,16 +171,23 @@ def build_graph(model_dir: Path, *, int8: bool = False):  # type: ignore[no-unty
 def build_model_file(
     model_dir: Path, target: Path, *, quantize: bool = True, say: Callable[[str], None] | None = None
 ) -> Path:
-    """Write the ONNX model (int8 when ``quantize``) to ``target`` unless it is there already.
-    Atomic: a crash leaves no half file; concurrent builders each write and the last rename wins."""
+    """Write the ONNX model (int8 when ``quantize``) to ``target`` unless it is there already: the
+    graph in ``target``, its weights beside it in ``<target stem>.data`` (ONNX's external data).
+    ONNX Runtime maps that file instead of copying it out of the graph, so a process holds ~50 MB
+    less (the word-embedding rows of tokens never seen are not even read) and every process
+    shares the pages it does read. Atomic: the weights are renamed into place before the graph,
+    so a graph found has its weights; concurrent builders each write and the last rename wins."""
     if target.exists():
         return target
     import onnx
 
     target.parent.mkdir(parents=True, exist_ok=True)
     (say or (lambda _m: None))(f"making the ONNX encoder {target.name} from the packaged weights (once, a few seconds)")
+    data = f"{target.stem}.data"
     with tempfile.TemporaryDirectory(dir=target.parent) as scratch:
         written = Path(scratch) / target.name
-        onnx.save(build_graph(model_dir, int8=quantize), str(written))
+        onnx.save(build_graph(model_dir, int8=quantize), str(written), save_as_external_data=True,
+                  all_tensors_to_one_file=True, location=data, size_threshold=1024)
+        os.replace(Path(scratch) / data, target.parent / data)
         os.replace(written, target)
     return target

@@ -153,9 +153,10 @@ def load(*, settings: Settings, stamp: Stamp) -> MatchIndex | None:
                 changed = sorted(k for k in asdict(stamp) if saved.get(k) != asdict(stamp)[k])
                 log.info("saved matching index not used: %s changed since it was built", ", ".join(changed))
                 return None
-            digest = hashlib.sha256()
-            while chunk := source.read(CHUNK):
-                digest.update(chunk)
+            digest, buffer = hashlib.sha256(), bytearray(CHUNK)
+            view = memoryview(buffer)
+            while size := source.readinto(buffer):
+                digest.update(view[:size])
             header = json.dumps(saved, sort_keys=True).encode()
             if not hmac.compare_digest(_signature(settings, header, digest), str(head.get("signature", ""))):
                 log.warning("saved matching index %s not used: its signature does not match this secret key", path)
