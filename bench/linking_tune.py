@@ -10,6 +10,7 @@ every setting, then leave-one-split-out: the setting picked on one split, scored
 
 from __future__ import annotations
 
+import argparse
 import itertools
 import statistics
 import sys
@@ -56,12 +57,38 @@ def mrr(linker: ConceptLinker, sentences: list[str], gold: list[set[str]]) -> fl
     return statistics.fmean(rank_scores([x.id for x in row], g)["MRR"] for row, g in zip(links, gold, strict=True))
 
 
+def time_settings(args: argparse.Namespace, grid: list[LinkerParams], *, precision: str) -> None:
+    """Sentences per second of linking alone (the encoder's calls memoised by a first pass)."""
+    from skills_ai_bench import job_ad_sentences
+
+    concepts = read_esco_skills(args.esco)
+    sentences = job_ad_sentences(args.eval, args.speed)
+    encoder = Memo(Encoder(precision=precision))
+    encoder.encode_tokens(sentences)
+    linkers = [ConceptLinker(encoder, params, cache_dir=args.cache, namespace=("esco", "1.1.1", "skills")).fit(concepts)
+               for params in grid]
+    print(f"\nlinking speed, {len(sentences)} job-ad sentences, batches of 32, encoder memoised:")
+    for round_ in (1, 2):
+        for params, linker in zip(grid, linkers, strict=True):
+            started = time.perf_counter()
+            for first in range(0, len(sentences), 32):
+                linker.link(sentences[first:first + 32], k=10)
+            rate = len(sentences) / (time.perf_counter() - started)
+            print(f"  round {round_}: span_queries={params.span_queries} text={params.text_candidates}/"
+                  f"{params.probes} lexcand={params.lexical_candidates}: {rate:.0f} sentences/s", flush=True)
+
+
 def main() -> None:
     parser = data_arguments(__doc__)
     parser.add_argument("--precisions", default="int8,fp32")
     parser.add_argument("--only-default", action="store_true", help="score the default setting only")
     parser.add_argument("--search-grid", action="store_true",
                         help="score the default fusion at several search depths (labels kept x clusters probed)")
+    parser.add_argument("--span-grid", action="store_true",
+                        help="spans only re-score: candidates from the whole text's query (labels x clusters)")
+    parser.add_argument("--speed", type=int, default=0, metavar="N",
+                        help="also time each setting over N SkillSpan job-ad sentences (batches of 32, encoder "
+                             "memoised: the linking alone), twice, alternating settings")
     args = parser.parse_args()
 
     concepts = read_esco_skills(args.esco)
@@ -83,6 +110,12 @@ def main() -> None:
     if args.search_grid:
         grid = [replace(SKILL_PARAMS, probes=p, exact_spans=e)
                 for e, p in itertools.product((False, True), (12, 24, 48, 96, 160, 10_000))]
+    if args.span_grid:
+        spans_query = LinkerParams()  # the setting before: every span queries the index too
+        grid = [spans_query] + [replace(spans_query, lexical_candidates=lex) for lex in (16, 32)]
+        grid += [replace(SKILL_PARAMS, span_queries=False, text_candidates=k, probes=p, lexical_candidates=lex)
+                 for k, p, lex in ((400, 32, 0), (400, 32, 16), (400, 32, 32), (400, 32, 64), (400, 64, 32),
+                                   (800, 32, 32), (200, 32, 32))]
     results: dict[tuple[str, LinkerParams], dict[str, float]] = {}
     for precision in args.precisions.split(","):
         encoder = Memo(Encoder(precision=precision))
@@ -96,9 +129,12 @@ def main() -> None:
             results[(precision, params)] = scores
             print(f"[{precision}] {params.span_vectors:8} text={params.w_text} lex={params.w_lexical} "
                   f"exact={params.w_exact} cand={params.candidates} probes={params.probes} "
-                  f"exact_spans={params.exact_spans}: TECH {scores['tech']:.4f} HOUSE {scores['house']:.4f}",
-                  flush=True)
-    if args.only_default or args.search_grid:
+                  f"exact_spans={params.exact_spans} span_queries={params.span_queries} "
+                  f"text={params.text_candidates} lexcand={params.lexical_candidates}: "
+                  f"TECH {scores['tech']:.4f} HOUSE {scores['house']:.4f}", flush=True)
+    if args.speed:
+        time_settings(args, grid, precision="int8")
+    if args.only_default or args.search_grid or args.span_grid:
         return
     print("\nleave one split out (pick on one, score on the other):")
     for held, other in (("tech", "house"), ("house", "tech")):

@@ -55,6 +55,34 @@ def test_every_candidate_is_scored_by_its_best_span_even_one_the_index_found_for
     assert all(link.score >= fallback[link.id] - 1e-6 for link in links if link.id in fallback)
 
 
+def test_with_one_index_query_per_text_the_spans_still_score_the_candidates_and_carry_the_evidence(
+    encoder: TrigramEncoder, concepts: list[Concept]
+) -> None:
+    linker = ConceptLinker(encoder, LinkerParams(span_queries=False, text_candidates=8, lexical_candidates=8))
+    linker.fit(concepts)
+    searched: list[int] = []
+    linker.index_ = _Counting(linker.index_, searched)  # type: ignore[assignment]
+    text = "You will own budgeting and write Python every day."
+    (links,) = linker.link([text], k=3)
+    assert searched == [1]  # the sentence alone, none of its spans
+    python = next(link for link in links if link.id == "esco:python")
+    assert python.evidence == "Python" and text[python.start : python.end] == "Python"
+
+
+class _Counting:
+    """An index that records how many queries each search asks."""
+
+    def __init__(self, inner: object, calls: list[int]) -> None:
+        self.inner, self.calls = inner, calls
+
+    def search(self, queries: np.ndarray, *args: object, **kw: object) -> object:
+        self.calls.append(len(queries))
+        return self.inner.search(queries, *args, **kw)  # type: ignore[attr-defined]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.inner, name)
+
+
 def test_a_text_with_no_candidate_gets_an_empty_list(encoder: TrigramEncoder, concepts: list[Concept]) -> None:
     linker = ConceptLinker(encoder, LinkerParams(candidates=0)).fit(concepts)
     assert linker.link(["zzzz"], k=3) == [[]]

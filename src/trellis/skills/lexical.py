@@ -122,7 +122,10 @@ class CharNgrams:
         for row in range(len(texts)):
             lo, hi = product.indptr[row], product.indptr[row + 1]
             cols, vals = product.indices[lo:hi], product.data[lo:hi]
-            best = np.argsort(-vals, kind="stable")[:k]
+            if len(vals) > k:  # a sentence shares a gram with tens of thousands of labels: no full sort
+                keep = np.argpartition(-vals, k - 1)[:k]
+                cols, vals = cols[keep], vals[keep]
+            best = np.lexsort((cols, -vals))  # best first, ties by label row
             out[row, : len(best)] = cols[best]
         return out
 

@@ -22,7 +22,11 @@ from trellis.models import Occupation, Skill, SkillRelation, Taxonomy
 from trellis.skills.linker import ConceptLinker, Link, LinkerParams
 from trellis.skills.schemas import LinkedSkill, LinkQuery
 
-SKILL_PARAMS = LinkerParams()
+# Candidates from one index query per text (its 400 nearest labels) and its 32 nearest labels by
+# character n-grams; every span then scores every candidate exactly. Against each span querying
+# the index itself: TECH 0.6794 vs 0.6572, HOUSE 0.5884 vs 0.5884, same speed
+# (`bench/linking_tune.py --span-grid --speed 640`, BENCHMARKS.md "Skill and title linking").
+SKILL_PARAMS = LinkerParams(span_queries=False, text_candidates=400, lexical_candidates=32)
 TABLE_FORMAT = "table1"
 _linkers: dict[tuple[object, ...], ConceptLinker] = {}
 _lock = threading.Lock()
