@@ -4,6 +4,8 @@ damaged file."""
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,12 @@ from builders import make_marketplace
 from trellis.config import Settings
 from trellis.matching import index, saved, service
 from trellis.models import EmployeeSkill
+
+
+@pytest.fixture(autouse=True)
+def _unfreeze() -> Iterator[None]:
+    yield
+    gc.unfreeze()  # warming freezes the heap for the garbage collector
 
 
 @pytest.fixture
@@ -109,3 +117,17 @@ def test_a_slow_build_is_saved_for_the_next_worker_unless_turned_off(
     for thread in threads:
         thread.join(timeout=30)
     assert saved.file_for(settings).exists()
+
+
+def test_a_worker_that_loaded_the_saved_index_leaves_the_text_model_unloaded_until_a_new_text(
+        session: Session, settings: Settings, org: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    from trellis.matching.encoders import CachedEncoder
+
+    loads: list[bool] = []
+    monkeypatch.setattr(CachedEncoder, "load", lambda self: loads.append(True))
+    index.warm(session, settings=settings)
+    assert loads == [True]  # built here: the model is loaded for the first edited profile
+    _save(session, settings)
+    service.reset_cache()
+    assert index.warm(session, settings=settings).from_disk
+    assert loads == [True]
