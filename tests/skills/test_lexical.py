@@ -23,6 +23,8 @@ def test_a_typo_is_closest_to_its_label() -> None:
 def test_a_fitted_set_is_read_back_from_disk(tmp_path: Path) -> None:
     first = CharNgrams.cached(LABELS, cache_dir=tmp_path, key="k")
     again = CharNgrams.cached(LABELS, cache_dir=tmp_path, key="k")
-    assert (tmp_path / "k.ngrams1" / "vocabulary.txt").exists()
+    assert (tmp_path / "k.ngrams2" / "vocabulary.txt").exists()
     assert again.vocabulary == first.vocabulary
     assert np.allclose(again.matrix.toarray(), first.matrix.toarray())
+    assert np.allclose(again.by_gram.toarray(), first.matrix.toarray().T)  # the inverted file, mapped too
+    assert again.search(["javascrpt"], 2)[0][0] == 3

@@ -7,6 +7,7 @@ import numpy as np
 
 from skills.conftest import TrigramEncoder
 from trellis.core.linking import Concept
+from trellis.skills import lexical
 from trellis.skills.linker import ConceptLinker, LinkerParams
 
 
@@ -101,7 +102,7 @@ def test_label_vectors_are_cached_on_disk_and_reused(
     edited = [*concepts, Concept("esco:go", "Go (computer programming)")]
     ConceptLinker(encoder, cache_dir=tmp_path, namespace=("company", "v1", "skills")).fit(edited)
     assert len(list(tmp_path.glob("*.ivf2"))) == 2
-    assert len(list(tmp_path.glob("*.ngrams1"))) == 2
+    assert len(list(tmp_path.glob(f"*.{lexical.FORMAT}"))) == 2
 
 
 def test_a_title_close_to_a_concepts_description_ranks_it_higher_when_descriptions_weigh(

@@ -2,9 +2,11 @@
 tf, smoothed idf, unit rows): the lexical signal of the linker, which keeps typos and short forms
 ("py", "postgre") close to their labels.
 
-Fitted once per label set and kept beside the label vector index (``<key>.ngrams/``: the
-vocabulary, the idf and the label matrix as CSR arrays), so a process that finds them loads them
-in milliseconds instead of importing and fitting a vectoriser."""
+Fitted once per label set and kept beside the label vector index (``<key>.ngrams2/``: the
+vocabulary, the idf, the label matrix as CSR arrays and the same matrix gram by gram, an
+inverted file), so a process that finds them maps them in milliseconds instead of fitting a
+vectoriser. The search reads only the posting lists of a text's grams; before ``ngrams2`` every
+search transposed the whole label matrix first (29 ms of a 52 ms one-sentence link on ESCO)."""
 
 from __future__ import annotations
 
@@ -20,7 +22,8 @@ import numpy as np
 from scipy import sparse
 
 NGRAMS = (3, 4)
-FORMAT = "ngrams1"
+FORMAT = "ngrams2"
+_ARRAYS = ("data", "indices", "indptr", "idf", "gram_data", "gram_indices", "gram_indptr")
 WORD_MEMO = 200_000  # distinct words whose grams a process remembers
 
 
@@ -39,10 +42,12 @@ class CharNgrams:
     """``fit(labels)`` then ``similarity(pieces, label_rows)`` (dense pieces x rows) and
     ``search(texts, k)`` (the k best label rows per text)."""
 
-    def __init__(self, vocabulary: dict[str, int], idf: np.ndarray, matrix: sparse.csr_matrix) -> None:
+    def __init__(self, vocabulary: dict[str, int], idf: np.ndarray, matrix: sparse.csr_matrix,
+                 by_gram: sparse.csr_matrix | None = None) -> None:
         self.vocabulary = vocabulary
         self.idf = idf
         self.matrix = matrix  # labels x grams, unit rows
+        self.by_gram = matrix.T.tocsr() if by_gram is None else by_gram  # grams x labels: the inverted file
         self._words: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     @classmethod
@@ -117,7 +122,7 @@ class CharNgrams:
 
     def search(self, texts: Sequence[str], k: int) -> np.ndarray:
         """The ``k`` best label rows per text by n-gram cosine (-1 where fewer share a gram)."""
-        product = (self.transform(texts) @ self.matrix.T).tocsr()
+        product = self.transform(texts) @ self.by_gram
         out = np.full((len(texts), k), -1, dtype=np.int64)
         for row in range(len(texts)):
             lo, hi = product.indptr[row], product.indptr[row + 1]
@@ -147,10 +152,13 @@ class CharNgrams:
     def _load(cls, folder: Path) -> CharNgrams:
         words = (folder / "vocabulary.txt").read_text(encoding="utf-8").split("\n")
         vocabulary = {gram: i for i, gram in enumerate(words)}
-        arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in ("data", "indices", "indptr", "idf")}
+        arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in _ARRAYS}
+        labels = len(arrays["indptr"]) - 1
         matrix = sparse.csr_matrix((arrays["data"], arrays["indices"], arrays["indptr"]),
-                                   shape=(len(arrays["indptr"]) - 1, len(vocabulary)))
-        return cls(vocabulary, np.asarray(arrays["idf"]), matrix)
+                                   shape=(labels, len(vocabulary)))
+        by_gram = sparse.csr_matrix((arrays["gram_data"], arrays["gram_indices"], arrays["gram_indptr"]),
+                                    shape=(len(vocabulary), labels))
+        return cls(vocabulary, np.asarray(arrays["idf"]), matrix, by_gram)
 
     def _save(self, folder: Path) -> None:
         folder.parent.mkdir(parents=True, exist_ok=True)
@@ -159,7 +167,8 @@ class CharNgrams:
             words = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
             (scratch / "vocabulary.txt").write_text("\n".join(words), encoding="utf-8")
             for name, value in (("data", self.matrix.data), ("indices", self.matrix.indices),
-                                ("indptr", self.matrix.indptr), ("idf", self.idf)):
+                                ("indptr", self.matrix.indptr), ("idf", self.idf), ("gram_data", self.by_gram.data),
+                                ("gram_indices", self.by_gram.indices), ("gram_indptr", self.by_gram.indptr)):
                 np.save(scratch / f"{name}.npy", np.asarray(value))
             try:
                 os.rename(scratch, folder)
