@@ -131,3 +131,16 @@ def test_a_worker_that_loaded_the_saved_index_leaves_the_text_model_unloaded_unt
     service.reset_cache()
     assert index.warm(session, settings=settings).from_disk
     assert loads == [True]
+
+
+def test_saving_keeps_the_two_newest_configurations_of_a_database_and_leaves_other_databases_alone(
+        session: Session, settings: Settings, org: dict[str, Any]) -> None:
+    other_database = settings.model_copy(update={"database_url": "sqlite:///another-company"})
+    _save(session, other_database)
+    for weight in (0.1, 0.2, 0.3):
+        _save(session, settings.model_copy(update={"match_weight_level": weight}))
+    folder = settings.data_dir / "matching"
+    kept = {p.name for p in folder.iterdir()}
+    assert saved.file_for(other_database).name in kept
+    assert {saved.file_for(settings.model_copy(update={"match_weight_level": w})).name for w in (0.2, 0.3)} < kept
+    assert len(kept) == 3

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 FORMAT = "trellis-match-index/1"
 CHUNK = 8 << 20
+KEEP_PER_DATABASE = 2  # saved configurations per database: the one in effect and the one before
 HEADER_BYTES = 4096  # the header line, padded: written last, once the body's hash is known
 _code: str | None = None
 
@@ -78,8 +79,19 @@ def file_for(settings: Settings) -> Path:
     """The file of this database and configuration (the URL is hashed: it may hold a password)."""
     from trellis.matching.index import model_version
 
-    name = hashlib.sha256(f"{settings.database_url}\0{model_version(settings)}".encode()).hexdigest()[:20]
-    return Path(settings.data_dir) / "matching" / f"{name}.index"
+    database = hashlib.sha256(settings.database_url.encode()).hexdigest()[:12]
+    configuration = hashlib.sha256(model_version(settings).encode()).hexdigest()[:12]
+    return Path(settings.data_dir) / "matching" / f"{database}-{configuration}.index"
+
+
+def _drop_older(target: Path, keep: int) -> None:
+    """Delete this database's saved indexes of other configurations beyond the ``keep`` newest
+    (each is hundreds of MB at 100,000 people; HR may change the matching settings often)."""
+    database = target.name.split("-", 1)[0]
+    others = sorted((p for p in target.parent.glob(f"{database}-*.index") if p != target),
+                    key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in others[max(0, keep - 1):]:
+        old.unlink(missing_ok=True)
 
 
 def _signature(settings: Settings, header: bytes, body_digest: Any) -> str:
@@ -121,6 +133,7 @@ def save(index: MatchIndex, *, settings: Settings, stamp: Stamp) -> Path:
     except BaseException:
         Path(scratch).unlink(missing_ok=True)
         raise
+    _drop_older(target, KEEP_PER_DATABASE)
     return target
 
 
