@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from trellis import memory
 from trellis.config import Settings
 
 if TYPE_CHECKING:
@@ -146,6 +147,8 @@ def save_in_background(index: MatchIndex, *, settings: Settings, stamp: Stamp) -
             log.info("matching index saved for the next worker: %s (%.0f MB)", path, path.stat().st_size / 1e6)
         except Exception:
             log.exception("saving the matching index failed (workers build it on start instead)")
+        finally:
+            memory.give_back_free_memory()  # the pickler's table of every object it wrote (~2 million)
 
     thread = threading.Thread(target=run, name="save-matching-index", daemon=True)
     thread.start()
