@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +14,9 @@ import pytest
 from sqlalchemy.orm import Session
 
 from builders import make_marketplace
-from trellis.config import Settings
+from trellis.config import DEFAULT_SECRET_KEY, Settings
 from trellis.matching import index, saved, service
-from trellis.models import EmployeeSkill
+from trellis.models import EmployeeSkill, JobHistory
 
 
 @pytest.fixture(autouse=True)
@@ -38,7 +39,7 @@ def _save(session: Session, settings: Settings) -> index.MatchIndex:
     built = index.build_index(session, settings=settings)
     assert built.fingerprint is not None
     saved.save(built, settings=settings, stamp=saved.Stamp.of(
-        model_version=built.model_version, version=built.version, fingerprint=built.fingerprint))
+        model_version=built.model_version, version=built.version, fingerprint=index.saved_fingerprint(session)))
     return built
 
 
@@ -79,20 +80,20 @@ def test_a_saved_index_is_not_loaded_from(change: str, session: Session, setting
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     built = _save(session, settings)
     stamp = saved.Stamp.of(model_version=built.model_version, version=built.version,
-                           fingerprint=index.fingerprint(session))
+                           fingerprint=index.saved_fingerprint(session))
     assert saved.load(settings=settings, stamp=stamp) is not None
     if change == "another secret key":
         settings = settings.model_copy(update={"secret_key": "second key"})
     elif change == "other matching code":
         monkeypatch.setattr(saved, "_code", "0123456789abcdef")
         stamp = saved.Stamp.of(model_version=built.model_version, version=built.version,
-                               fingerprint=index.fingerprint(session))
+                               fingerprint=index.saved_fingerprint(session))
     elif change == "a cut-off file":
         path = saved.file_for(settings)
         path.write_bytes(path.read_bytes()[:-100])
     else:
         stamp = saved.Stamp.of(model_version=built.model_version, version=built.version,
-                               fingerprint=index.fingerprint(session), day=saved.date(2001, 1, 1))
+                               fingerprint=index.saved_fingerprint(session), day=saved.date(2001, 1, 1))
     assert saved.load(settings=settings, stamp=stamp) is None
 
 
@@ -105,18 +106,50 @@ def test_saving_leaves_one_whole_file_and_no_scratch_files(session: Session, set
     assert files[0].read_bytes()[saved.HEADER_BYTES - 1:saved.HEADER_BYTES] == b"\n"
 
 
-def test_a_slow_build_is_saved_for_the_next_worker_unless_turned_off(
-        session: Session, settings: Settings, org: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def saving(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Every build counts as slow; the save threads started, to wait for."""
     monkeypatch.setattr(index, "SAVE_AFTER_SECONDS", 0.0)
+    index._SAVE_HERE.clear()  # as in a process no server has warmed (earlier tests may have)
     threads: list[Any] = []
     original = saved.save_in_background
     monkeypatch.setattr(saved, "save_in_background", lambda *a, **kw: threads.append(original(*a, **kw)))
-    index.load_or_build(session, settings=settings.model_copy(update={"match_save_index": False}))
-    assert threads == [] and not saved.file_for(settings).exists()
-    index.load_or_build(session, settings=settings)
-    for thread in threads:
+    yield threads
+    index._SAVE_HERE.clear()
+
+
+def test_a_slow_build_is_saved_by_a_warming_server_unless_turned_off_or_under_the_default_key(
+        session: Session, settings: Settings, org: dict[str, Any], saving: list[Any]) -> None:
+    index.load_or_build(session, settings=settings)  # a CLI command: it may exit mid-save, so it never saves
+    index.warm(session, settings=settings.model_copy(update={"match_save_index": False}))
+    service.reset_cache()
+    index.warm(session, settings=settings.model_copy(update={"secret_key": DEFAULT_SECRET_KEY}))
+    assert saving == [] and not list(settings.data_dir.glob("matching/*"))
+    service.reset_cache()
+    index.warm(session, settings=settings)
+    for thread in saving:
         thread.join(timeout=30)
     assert saved.file_for(settings).exists()
+
+
+def test_a_saved_index_is_not_used_once_an_import_touched_only_job_history(
+        session: Session, settings: Settings, org: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    _save(session, settings)
+    session.add(JobHistory(employee_id=org["alice"].id, role_id=org["job"].role_id, start_date=date(2024, 1, 1),
+                           move_type="lateral"))
+    session.flush()
+    built = _no_build(monkeypatch)
+    index.load_or_build(session, settings=settings)
+    assert built == [True]
+
+
+def test_a_saved_file_that_cannot_be_unpickled_makes_the_worker_build_instead(
+        session: Session, settings: Settings, org: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    _save(session, settings)
+    monkeypatch.setattr(saved.pickle, "load", lambda source: (_ for _ in ()).throw(TypeError("a changed class")))
+    built = _no_build(monkeypatch)
+    assert index.load_or_build(session, settings=settings).from_disk is False
+    assert built == [True]
 
 
 def test_a_worker_that_loaded_the_saved_index_leaves_the_text_model_unloaded_until_a_new_text(

@@ -177,13 +177,13 @@ def build_model_file(
     less (the word-embedding rows of tokens never seen are not even read) and every process
     shares the pages it does read. Atomic: the weights are renamed into place before the graph,
     so a graph found has its weights; concurrent builders each write and the last rename wins."""
-    if target.exists():
+    data = f"{target.stem}.data"
+    if target.exists() and (target.parent / data).exists():
         return target
     import onnx
 
     target.parent.mkdir(parents=True, exist_ok=True)
     (say or (lambda _m: None))(f"making the ONNX encoder {target.name} from the packaged weights (once, a few seconds)")
-    data = f"{target.stem}.data"
     with tempfile.TemporaryDirectory(dir=target.parent) as scratch:
         written = Path(scratch) / target.name
         onnx.save(build_graph(model_dir, int8=quantize), str(written), save_as_external_data=True,

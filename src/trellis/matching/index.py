@@ -21,6 +21,7 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Engine, func, select
@@ -42,7 +43,22 @@ from trellis.matching.loader import (
     load_skill_graph,
     load_transitions,
 )
-from trellis.models import Employee, EmployeeSkill, MatchingChange, Opportunity, OpportunitySkill, Preferences
+from trellis.models import (
+    Employee,
+    EmployeeSkill,
+    JobHistory,
+    Location,
+    MatchingChange,
+    Opportunity,
+    OpportunitySkill,
+    OpportunityVisibility,
+    PerformancePlan,
+    Preferences,
+    Role,
+    RoleSkill,
+    SkillRelation,
+    TargetRole,
+)
 
 log = logging.getLogger(__name__)
 ENGINE_VERSION = "trellis-match/1"
@@ -122,6 +138,19 @@ def fingerprint(session: Session) -> tuple[Any, ...]:
     return tuple(str(x) for x in row)
 
 
+def saved_fingerprint(session: Session) -> tuple[str, ...]:
+    """`fingerprint` and the other tables the index reads (history, plans, visibility, skill
+    relations, targets, role skills by count and last id; roles and locations by count and last
+    update): taken once when a saved index is written or considered, so a restart still picks up
+    an import that touched only those (they are not in the check every few seconds)."""
+    row: list[Any] = list(fingerprint(session))
+    for model in (JobHistory, PerformancePlan, OpportunityVisibility, SkillRelation, TargetRole, RoleSkill):
+        row += list(session.execute(select(func.count(), func.max(model.id))).one())
+    for stamped in (Role, Location):
+        row += list(session.execute(select(func.count(), func.max(stamped.updated_at))).one())
+    return tuple(str(x) for x in row)
+
+
 def mark_changed(session: Session, *, employee_ids: list[int] = (), opportunity_ids: list[int] = (),  # type: ignore[assignment]
                  everything: bool = False) -> int:
     """Tell every matching index that these rows changed; returns the new version."""
@@ -196,9 +225,9 @@ def load_or_build(session: Session, *, settings: Settings) -> MatchIndex:
     """The index saved by an earlier worker when it was built from exactly what the database
     holds now (`trellis.matching.saved`), else a fresh build, saved in the background when it
     was slow to build. ``settings`` are the effective ones."""
-    if settings.match_save_index and saved.file_for(settings).exists():
+    if saved.usable(settings) and saved.file_for(settings).exists():
         stamp = saved.Stamp.of(model_version=model_version(settings), version=current_version(session),
-                               fingerprint=fingerprint(session))
+                               fingerprint=saved_fingerprint(session))
         started = time.perf_counter()
         with collector_paused():
             index = saved.load(settings=settings, stamp=stamp)
@@ -207,15 +236,23 @@ def load_or_build(session: Session, *, settings: Settings) -> MatchIndex:
             log.info("matching index loaded in %.1f s (saved by an earlier worker; built in %.1f s): %d people",
                      time.perf_counter() - started, index.build_seconds, len(index.snapshot.people))
             return index
+    day = date.today()
+    extra = saved_fingerprint(session) if _SAVE_HERE.is_set() and saved.usable(settings) else None
     index = build_index(session, settings=settings)
-    _save_if_slow(index, settings)
+    _save_if_slow(index, settings, extra, day)
     return index
 
 
-def _save_if_slow(index: MatchIndex, settings: Settings) -> None:
-    if settings.match_save_index and index.build_seconds >= SAVE_AFTER_SECONDS and index.fingerprint is not None:
+_SAVE_HERE = threading.Event()  # set by `warm`: a long-lived server saves; a CLI run may exit mid-save
+
+
+def _save_if_slow(index: MatchIndex, settings: Settings, fingerprint_before: tuple[str, ...] | None,
+                  day: date) -> None:
+    """Save a slow build for the next worker, stamped with the state read before it was built."""
+    if (fingerprint_before is not None and _SAVE_HERE.is_set() and saved.usable(settings)
+            and index.build_seconds >= SAVE_AFTER_SECONDS):
         saved.save_in_background(index, settings=settings, stamp=saved.Stamp.of(
-            model_version=index.model_version, version=index.version, fingerprint=index.fingerprint))
+            model_version=index.model_version, version=index.version, fingerprint=fingerprint_before, day=day))
 
 
 def _remember(key: tuple[str, str], index: MatchIndex) -> MatchIndex:
@@ -319,8 +356,9 @@ def _rebuild(session: Session, key: tuple[str, str], settings: Settings) -> Matc
 def _rebuild_in_background(engine: Engine, key: tuple[str, str], settings: Settings) -> None:
     try:
         with Session(engine) as session:
+            day, before = date.today(), saved_fingerprint(session) if saved.usable(settings) else None
             fresh = build_index(session, settings=settings)
-        _save_if_slow(fresh, settings)
+        _save_if_slow(fresh, settings, before, day)
         with _LOCK:
             if key in _CACHE:  # not dropped for a newer configuration meanwhile
                 _CACHE[key] = fresh
@@ -336,6 +374,7 @@ def warm(session: Session, *, settings: Settings) -> MatchIndex:
     """Build (or load) the index now and, when it was built, load the text model, so that neither
     the first query nor the first edited profile (a text never seen) waits for them. A saved
     index has every current text's vector: the model (0.2 s to map) loads on the first new text."""
+    _SAVE_HERE.set()
     index = get_index(session, settings=settings)
     if not index.from_disk:  # a saved index holds every text's vector: the model may never be needed
         get_encoder(settings.match_text_encoder, data_dir=settings.data_dir).load()

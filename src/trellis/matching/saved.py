@@ -23,6 +23,7 @@ import pickle
 import platform
 import tempfile
 import threading
+import time
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
@@ -31,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from trellis import memory
-from trellis.config import Settings
+from trellis.config import DEFAULT_SECRET_KEY, Settings
 
 if TYPE_CHECKING:
     from trellis.matching.index import MatchIndex
@@ -40,6 +41,7 @@ log = logging.getLogger(__name__)
 FORMAT = "trellis-match-index/1"
 CHUNK = 8 << 20
 KEEP_PER_DATABASE = 2  # saved configurations per database: the one in effect and the one before
+STALE_SCRATCH_SECONDS = 600  # a half-written file this old belongs to no save in progress
 HEADER_BYTES = 4096  # the header line, padded: written last, once the body's hash is known
 _code: str | None = None
 
@@ -65,6 +67,7 @@ class Stamp:
     code: str
     python: str
     numpy: str
+    scipy: str
     model_version: str
     day: str
     version: int
@@ -72,8 +75,16 @@ class Stamp:
 
     @classmethod
     def of(cls, *, model_version: str, version: int, fingerprint: tuple[Any, ...], day: date | None = None) -> Stamp:
-        return cls(FORMAT, code_digest(), platform.python_version(), np.__version__, model_version,
-                   (day or date.today()).isoformat(), int(version), tuple(str(x) for x in fingerprint))
+        import scipy
+
+        return cls(FORMAT, code_digest(), platform.python_version(), np.__version__, scipy.__version__,
+                   model_version, (day or date.today()).isoformat(), int(version), tuple(str(x) for x in fingerprint))
+
+
+def usable(settings: Settings) -> bool:
+    """Saving and loading are on, under a key of the deployment's own (with the public default
+    key anyone could sign a file)."""
+    return settings.match_save_index and settings.secret_key != DEFAULT_SECRET_KEY
 
 
 def file_for(settings: Settings) -> Path:
@@ -89,10 +100,20 @@ def _drop_older(target: Path, keep: int) -> None:
     """Delete this database's saved indexes of other configurations beyond the ``keep`` newest
     (each is hundreds of MB at 100,000 people; HR may change the matching settings often)."""
     database = target.name.split("-", 1)[0]
-    others = sorted((p for p in target.parent.glob(f"{database}-*.index") if p != target),
-                    key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in others[max(0, keep - 1):]:
+    others = []
+    for path in target.parent.glob(f"{database}-*.index"):
+        try:
+            others.append((path.stat().st_mtime, path))
+        except FileNotFoundError:  # another worker dropped it meanwhile
+            continue
+    for _, old in sorted((o for o in others if o[1] != target), reverse=True)[max(0, keep - 1):]:
         old.unlink(missing_ok=True)
+    for scratch in target.parent.glob(".*.index.*"):  # left by a process that stopped mid-save
+        try:
+            if time.time() - scratch.stat().st_mtime > STALE_SCRATCH_SECONDS:
+                scratch.unlink(missing_ok=True)
+        except FileNotFoundError:
+            continue
 
 
 def _signature(settings: Settings, header: bytes, body_digest: Any) -> str:
@@ -123,6 +144,8 @@ def save(index: MatchIndex, *, settings: Settings, stamp: Stamp) -> Path:
             out.write(b" " * (HEADER_BYTES - 1) + b"\n")
             body = _Signed(out)
             pickle.dump(index, body, protocol=5)
+            if index.version != stamp.version:  # changes were applied to it while it was written
+                raise ValueError(f"the index moved from change {stamp.version} to {index.version} while saved")
             header = json.dumps(asdict(stamp), sort_keys=True).encode()
             line = json.dumps({"stamp": asdict(stamp), "signature": _signature(settings, header, body.digest)},
                               sort_keys=True).encode()
@@ -181,7 +204,10 @@ def load(*, settings: Settings, stamp: Stamp) -> MatchIndex | None:
             index: MatchIndex = pickle.load(source)
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as err:
-        log.warning("saved matching index %s not used: %s", path, err)
+    except Exception as err:  # a damaged or foreign file, or one a library upgrade cannot read: build instead
+        log.warning("saved matching index %s not used: %s: %s", path, type(err).__name__, err)
+        return None
+    if (index.version, index.fingerprint is not None) != (stamp.version, True):
+        log.warning("saved matching index %s not used: its contents do not match its stamp", path)
         return None
     return index
