@@ -28,3 +28,9 @@ def test_a_fitted_set_is_read_back_from_disk(tmp_path: Path) -> None:
     assert np.allclose(again.matrix.toarray(), first.matrix.toarray())
     assert np.allclose(again.by_gram.toarray(), first.matrix.toarray().T)  # the inverted file, mapped too
     assert again.search(["javascrpt"], 2)[0][0] == 3
+
+
+def test_labels_tied_at_the_cut_are_kept_by_their_order_whatever_k() -> None:
+    ngrams = CharNgrams.fit(["data analysis"] * 10 + ["data"])
+    assert ngrams.search(["data analysis"], 3)[0].tolist() == [0, 1, 2]
+    assert ngrams.search(["data analysis"], 10)[0].tolist() == list(range(10))

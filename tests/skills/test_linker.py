@@ -4,6 +4,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from skills.conftest import TrigramEncoder
 from trellis.core.linking import Concept
@@ -135,3 +136,8 @@ def test_autocomplete_matches_the_start_of_any_word_preferred_labels_first(
     for _ in range(100):
         linker.complete("man")
     assert (time.perf_counter() - started) / 100 < 0.005
+
+
+def test_spans_that_neither_query_the_index_nor_score_every_candidate_are_refused() -> None:
+    with pytest.raises(ValueError, match="exact_spans"):
+        LinkerParams(span_queries=False, exact_spans=False)

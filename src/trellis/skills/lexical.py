@@ -128,9 +128,10 @@ class CharNgrams:
             lo, hi = product.indptr[row], product.indptr[row + 1]
             cols, vals = product.indices[lo:hi], product.data[lo:hi]
             if len(vals) > k:  # a sentence shares a gram with tens of thousands of labels: no full sort
-                keep = np.argpartition(-vals, k - 1)[:k]
+                kth = np.partition(vals, len(vals) - k)[len(vals) - k]
+                keep = np.flatnonzero(vals >= kth)  # every label tied with the k-th stays in the running
                 cols, vals = cols[keep], vals[keep]
-            best = np.lexsort((cols, -vals))  # best first, ties by label row
+            best = np.lexsort((cols, -vals))[:k]  # best first, ties by label row
             out[row, : len(best)] = cols[best]
         return out
 

@@ -73,6 +73,10 @@ class LinkerParams:
     span_queries: bool = True  # spans look up their own nearest labels (else they only re-score: needs exact_spans)
     text_candidates: int = 0  # labels retrieved for the whole text (0: `candidates`)
 
+    def __post_init__(self) -> None:
+        if self.spans and not self.span_queries and not self.exact_spans:
+            raise ValueError("spans that do not query the index score only with exact_spans=True")
+
 
 @dataclass(frozen=True)
 class Link:
