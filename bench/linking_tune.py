@@ -24,6 +24,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
 from linking_bench import data_arguments, read_esco_skills
 
+from trellis.core.linking import Concept
 from trellis.embedding.encoder import Encoder, TokenVectors
 from trellis.skills.evaluation import rank_scores, read_skill_gold
 from trellis.skills.linker import ConceptLinker, LinkerParams
@@ -57,11 +58,11 @@ def mrr(linker: ConceptLinker, sentences: list[str], gold: list[set[str]]) -> fl
     return statistics.fmean(rank_scores([x.id for x in row], g)["MRR"] for row, g in zip(links, gold, strict=True))
 
 
-def time_settings(args: argparse.Namespace, grid: list[LinkerParams], *, precision: str) -> None:
+def time_settings(args: argparse.Namespace, grid: list[LinkerParams], concepts: list[Concept], *,
+                  precision: str) -> None:
     """Sentences per second of linking alone (the encoder's calls memoised by a first pass)."""
     from skills_ai_bench import job_ad_sentences
 
-    concepts = read_esco_skills(args.esco)
     sentences = job_ad_sentences(args.eval, args.speed)
     encoder = Memo(Encoder(precision=precision))
     encoder.encode_tokens(sentences)
@@ -133,7 +134,7 @@ def main() -> None:
                   f"text={params.text_candidates} lexcand={params.lexical_candidates}: "
                   f"TECH {scores['tech']:.4f} HOUSE {scores['house']:.4f}", flush=True)
     if args.speed:
-        time_settings(args, grid, precision="int8")
+        time_settings(args, grid, concepts, precision="int8")
     if args.only_default or args.search_grid or args.span_grid:
         return
     print("\nleave one split out (pick on one, score on the other):")

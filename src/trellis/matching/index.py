@@ -225,34 +225,40 @@ def load_or_build(session: Session, *, settings: Settings) -> MatchIndex:
     """The index saved by an earlier worker when it was built from exactly what the database
     holds now (`trellis.matching.saved`), else a fresh build, saved in the background when it
     was slow to build. ``settings`` are the effective ones."""
-    if saved.usable(settings) and saved.file_for(settings).exists():
-        stamp = saved.Stamp.of(model_version=model_version(settings), version=current_version(session),
-                               fingerprint=saved_fingerprint(session))
+    before = _state_before_build(session, settings)
+    if before is not None:  # any process may load (no file: None at once); only servers save
         started = time.perf_counter()
         with collector_paused():
-            index = saved.load(settings=settings, stamp=stamp)
+            index = saved.load(settings=settings, stamp=saved.Stamp.of(
+                model_version=model_version(settings), version=current_version(session), fingerprint=before[1],
+                day=before[0]))
         if index is not None:
             index.checked_at, index.from_disk = time.monotonic(), True
             log.info("matching index loaded in %.1f s (saved by an earlier worker; built in %.1f s): %d people",
                      time.perf_counter() - started, index.build_seconds, len(index.snapshot.people))
             return index
-    day = date.today()
-    extra = saved_fingerprint(session) if _SAVE_HERE.is_set() and saved.usable(settings) else None
     index = build_index(session, settings=settings)
-    _save_if_slow(index, settings, extra, day)
+    _save_if_slow(index, settings, before)
     return index
 
 
 _SAVE_HERE = threading.Event()  # set by `warm`: a long-lived server saves; a CLI run may exit mid-save
 
 
-def _save_if_slow(index: MatchIndex, settings: Settings, fingerprint_before: tuple[str, ...] | None,
-                  day: date) -> None:
+def _state_before_build(session: Session, settings: Settings) -> tuple[date, tuple[str, ...]] | None:
+    """The day and `saved_fingerprint` a saved index is stamped with, read before building (so a
+    write during the build makes the file stale, never wrong); None where nothing is saved or
+    loaded (turned off, the default key, or a process that does not save and finds no file)."""
+    if not saved.usable(settings) or not (_SAVE_HERE.is_set() or saved.file_for(settings).exists()):
+        return None
+    return date.today(), saved_fingerprint(session)
+
+
+def _save_if_slow(index: MatchIndex, settings: Settings, before: tuple[date, tuple[str, ...]] | None) -> None:
     """Save a slow build for the next worker, stamped with the state read before it was built."""
-    if (fingerprint_before is not None and _SAVE_HERE.is_set() and saved.usable(settings)
-            and index.build_seconds >= SAVE_AFTER_SECONDS):
+    if before is not None and _SAVE_HERE.is_set() and index.build_seconds >= SAVE_AFTER_SECONDS:
         saved.save_in_background(index, settings=settings, stamp=saved.Stamp.of(
-            model_version=index.model_version, version=index.version, fingerprint=fingerprint_before, day=day))
+            model_version=index.model_version, version=index.version, fingerprint=before[1], day=before[0]))
 
 
 def _remember(key: tuple[str, str], index: MatchIndex) -> MatchIndex:
@@ -356,9 +362,9 @@ def _rebuild(session: Session, key: tuple[str, str], settings: Settings) -> Matc
 def _rebuild_in_background(engine: Engine, key: tuple[str, str], settings: Settings) -> None:
     try:
         with Session(engine) as session:
-            day, before = date.today(), saved_fingerprint(session) if saved.usable(settings) else None
+            before = _state_before_build(session, settings)
             fresh = build_index(session, settings=settings)
-        _save_if_slow(fresh, settings, before, day)
+        _save_if_slow(fresh, settings, before)
         with _LOCK:
             if key in _CACHE:  # not dropped for a newer configuration meanwhile
                 _CACHE[key] = fresh

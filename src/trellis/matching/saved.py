@@ -207,7 +207,7 @@ def load(*, settings: Settings, stamp: Stamp) -> MatchIndex | None:
     except Exception as err:  # a damaged or foreign file, or one a library upgrade cannot read: build instead
         log.warning("saved matching index %s not used: %s: %s", path, type(err).__name__, err)
         return None
-    if (index.version, index.fingerprint is not None) != (stamp.version, True):
+    if index.version != stamp.version:
         log.warning("saved matching index %s not used: its contents do not match its stamp", path)
         return None
     return index

@@ -193,18 +193,13 @@ class ConceptLinker:
     def _rank(self, texts: Sequence[str], span_lists: list[list[Span]], text_vectors: FloatArray,
               span_vectors: list[FloatArray]) -> list[Ranked]:
         p = self.params
-        text_k = p.text_candidates or p.candidates
-        if p.span_queries and text_k == p.candidates:  # texts and spans in one search
-            queries = np.concatenate([text_vectors, *span_vectors]) if texts else text_vectors
-            found, scores = self.index_.search(queries, p.candidates, probes=p.probes, per_cluster=p.per_cluster)
-            text_found, span_found, span_scores = found[: len(texts)], found[len(texts):], scores[len(texts):]
-        else:
-            text_found, _ = self.index_.search(text_vectors, text_k, probes=p.probes, per_cluster=p.per_cluster)
-            span_found = np.zeros((0, p.candidates), dtype=np.int64)
-            span_scores = np.zeros((0, p.candidates), dtype=np.float32)
-            if p.span_queries and texts:
-                span_found, span_scores = self.index_.search(np.concatenate(span_vectors), p.candidates,
-                                                             probes=p.probes, per_cluster=p.per_cluster)
+        text_found, _ = self.index_.search(text_vectors, p.text_candidates or p.candidates, probes=p.probes,
+                                           per_cluster=p.per_cluster)
+        span_found = np.zeros((0, p.candidates), dtype=np.int64)
+        span_scores = np.zeros((0, p.candidates), dtype=np.float32)
+        if p.span_queries and any(span_lists):
+            span_found, span_scores = self.index_.search(np.concatenate(span_vectors), p.candidates, probes=p.probes,
+                                                         per_cluster=p.per_cluster)
         lexical_found = self.lexical_.search(texts, p.lexical_candidates) if p.lexical_candidates else None
         out, offset = [], 0
         for row, text in enumerate(texts):
