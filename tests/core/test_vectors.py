@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from trellis.core.vectors import IvfLayout
+from trellis.core.vectors import IvfLayout, quantise_rows
 
 
 def _unit(rows: np.ndarray) -> np.ndarray:
@@ -47,3 +47,21 @@ def test_fewer_vectors_than_asked_pad_with_minus_one() -> None:
     rows, scores = layout.search(_clustered(2, seed=5), 5)
     assert (rows[:, 3:] == -1).all() and np.isinf(scores[:, 3:]).all()
     assert layout.search(np.zeros((0, 32), np.float32), 5)[0].shape == (0, 5)
+
+
+def test_an_index_quantised_to_int16_finds_the_same_neighbours_with_the_same_scores() -> None:
+    vectors = _clustered(20_000)
+    layout = IvfLayout.build(vectors, exact_below=1000)
+    small = layout.quantised()
+    assert small.vectors.dtype == np.int16 and small.scales is not None
+    queries = _unit(vectors[:200] + 0.05 * np.random.default_rng(1).standard_normal((200, 32)))
+    rows, scores = layout.search(queries, 10, probes=12)
+    small_rows, small_scores = small.search(queries, 10, probes=12)
+    assert np.mean(rows == small_rows) > 0.99
+    assert np.allclose(small_scores, scores, atol=1e-4)
+    assert np.allclose(small.rows_of(np.array([7, 3])), vectors[[7, 3]], atol=1e-4)
+
+
+def test_a_zero_row_survives_quantising() -> None:
+    rows, scales = quantise_rows(np.zeros((2, 4), dtype=np.float32))
+    assert (rows == 0).all() and (scales == 1.0).all()

@@ -61,7 +61,7 @@ def test_skills_link_streams_json_lines_in_and_out(db_url: str, tmp_path: Path) 
                                     "score": rows[0]["skills"][0]["score"], "evidence": "python"}
     assert rows[2]["skills"][0]["uri"] == "http://x/skill/budget"
     assert all(len(r["skills"]) == 2 for r in rows)
-    assert list((tmp_path / "data" / "embeddings").glob("esco-1.1.1-skills-*.ivf2"))
+    assert list((tmp_path / "data" / "embeddings").glob("esco-1.1.1-skills-*.ivf3"))
 
 
 @pytest.mark.parametrize(

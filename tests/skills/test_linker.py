@@ -8,7 +8,8 @@ import pytest
 
 from skills.conftest import TrigramEncoder
 from trellis.core.linking import Concept
-from trellis.skills import lexical
+from trellis.embedding import index
+from trellis.skills import lexical, linker as linker_module
 from trellis.skills.linker import ConceptLinker, LinkerParams
 
 
@@ -99,11 +100,44 @@ def test_label_vectors_are_cached_on_disk_and_reused(
     assert encoder.texts_encoded == encoded
     assert np.array_equal(first.index_.vectors, second.index_.vectors)
     assert isinstance(second.index_.vectors, np.memmap)  # shared by every process through the page cache
-    assert len(list(tmp_path.glob("company-v1-skills-*-trigram-test.ivf2"))) == 1
+    assert len(list(tmp_path.glob(f"company-v1-skills-*-trigram-test.{index.FORMAT}"))) == 1
     edited = [*concepts, Concept("esco:go", "Go (computer programming)")]
     ConceptLinker(encoder, cache_dir=tmp_path, namespace=("company", "v1", "skills")).fit(edited)
-    assert len(list(tmp_path.glob("*.ivf2"))) == 2
+    assert len(list(tmp_path.glob(f"*.{index.FORMAT}"))) == 2
     assert len(list(tmp_path.glob(f"*.{lexical.FORMAT}"))) == 2
+
+
+def test_an_index_kept_as_float16_by_an_earlier_version_is_converted_without_encoding_again(
+    encoder: TrigramEncoder, concepts: list[Concept], tmp_path: Path
+) -> None:
+    first = ConceptLinker(encoder, cache_dir=tmp_path, namespace=("company", "v1", "skills")).fit(concepts)
+    before = first.link(["python budgets"], k=2)[0]
+    (folder,) = tmp_path.glob(f"*.{index.FORMAT}")
+    old = folder.with_suffix(f".{index.OLD_FORMAT}")
+    folder.rename(old)
+    sorted_vectors = first.index_.rows_of(first.index_.rows).astype(np.float16)
+    for name in ("vectors", "scales"):  # ivf2: float16 vectors, no scales
+        (old / f"{name}.npy").unlink()
+    np.save(old / "vectors.npy", sorted_vectors)
+    encoded = encoder.texts_encoded
+    second = ConceptLinker(encoder, cache_dir=tmp_path, namespace=("company", "v1", "skills")).fit(concepts)
+    assert encoder.texts_encoded == encoded
+    assert second.index_.vectors.dtype == np.int16 and folder.exists()
+    again = second.link(["python budgets"], k=2)[0]
+    assert [link.id for link in again] == [link.id for link in before]
+    assert np.allclose([link.score for link in again], [link.score for link in before], atol=1e-3)
+
+
+def test_texts_ranked_in_chunks_while_the_next_is_encoded_get_the_links_they_get_alone(
+    encoder: TrigramEncoder, concepts: list[Concept], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    linker = ConceptLinker(encoder).fit(concepts)
+    texts = [f"{word} every day" for word in ("python", "budgeting", "java", "postgres", "stakeholders")] * 3
+    alone = [linker.link([text], k=3)[0] for text in texts]
+    monkeypatch.setattr(linker_module, "CHUNK", 4)
+    calls = encoder.calls
+    assert linker.link(texts, k=3) == alone
+    assert encoder.calls == calls + 4  # 15 texts in chunks of 4
 
 
 def test_a_title_close_to_a_concepts_description_ranks_it_higher_when_descriptions_weigh(
@@ -121,7 +155,7 @@ def test_a_title_close_to_a_concepts_description_ranks_it_higher_when_descriptio
     text = "analyst clerk of sales figures"
     assert plain.link([text], k=1)[0][0].id == "r:clerk"
     assert described.link([text], k=1)[0][0].id == "r:analyst"
-    assert len(list(tmp_path.glob("company-v1-titles-descriptions-*.ivf2"))) == 1
+    assert len(list(tmp_path.glob(f"company-v1-titles-descriptions-*.{index.FORMAT}"))) == 1
 
 
 def test_autocomplete_matches_the_start_of_any_word_preferred_labels_first(

@@ -4,7 +4,12 @@ An inverted-file layout: the vectors are clustered by k-means and stored sorted 
 query scores the centroids, then only the vectors of its ``probes`` nearest clusters. Below
 ``exact_below`` vectors there is a single cluster and the search is exact. The layout is plain
 arrays (centroids, cluster starts, the original row of each sorted vector), so it can be saved
-with `numpy.save` and memory-mapped by every process that searches it."""
+with `numpy.save` and memory-mapped by every process that searches it.
+
+A layout can hold its vectors as int16 with one scale per row (`IvfLayout.quantised`): float16's
+memory, but cast to float32 five times faster (a search converts most lists of a batch; a
+re-ranking gathers thousands of rows) and closer to float32 (a step of 1/32,767 of the row's
+largest component)."""
 
 from __future__ import annotations
 
@@ -42,6 +47,17 @@ def spherical_kmeans(vectors: FloatArray, clusters: int, *, iterations: int = 8,
     return centroids
 
 
+QUANTUM = 32767  # int16
+
+
+def quantise_rows(vectors: FloatArray) -> tuple[npt.NDArray[np.int16], FloatArray]:
+    """Each row as int16 times its own scale (largest absolute value / 32,767; a zero row keeps 1)."""
+    scales = np.abs(vectors).max(axis=1) / QUANTUM if len(vectors) else np.zeros(0, np.float32)
+    scales[scales == 0] = 1.0
+    rows = np.rint(vectors / scales[:, None]).astype(np.int16)
+    return rows, scales.astype(np.float32)
+
+
 def inverse(order: IntArray) -> IntArray:
     out = np.empty_like(order)
     out[order] = np.arange(len(order), dtype=order.dtype)
@@ -58,6 +74,7 @@ class IvfLayout:
     starts: IntArray
     rows: IntArray
     where: IntArray  # inverse of rows: the sorted position of each original row
+    scales: FloatArray | None = None  # int16 vectors: each sorted row is vectors[i] * scales[i]
 
     @classmethod
     def build(cls, vectors: FloatArray, *, list_size: int = 160, exact_below: int = 4096) -> IvfLayout:
@@ -75,9 +92,18 @@ class IvfLayout:
         starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
         return cls(np.ascontiguousarray(vectors[order]), centroids, starts, order, inverse(order))
 
+    def quantised(self) -> IvfLayout:
+        """The same layout with int16 vectors, each row scaled by its largest absolute value."""
+        vectors, scales = quantise_rows(np.asarray(self.vectors, dtype=np.float32))
+        return IvfLayout(vectors, self.centroids, self.starts, self.rows, self.where, scales)
+
     def rows_of(self, original: IntArray) -> FloatArray:
         """The vectors of the given original rows."""
-        return np.asarray(self.vectors[self.where[original]], dtype=np.float32)
+        at = self.where[original]
+        out = np.asarray(self.vectors[at], dtype=np.float32)
+        if self.scales is not None:
+            out *= self.scales[at][:, None]
+        return out
 
     @property
     def clusters(self) -> int:
@@ -113,7 +139,9 @@ class IvfLayout:
             if hi == lo:
                 continue
             group_q, group_probe = group // width, group % width
-            block = q[group_q] @ np.asarray(self.vectors[lo:hi]).T  # (queries in group) x (rows of cluster)
+            block = q[group_q] @ np.asarray(self.vectors[lo:hi], dtype=np.float32).T  # (queries in group) x rows
+            if self.scales is not None:
+                block *= self.scales[lo:hi]
             take = min(take_at_most, hi - lo)
             best = np.argpartition(-block, take - 1, axis=1)[:, :take] if take < hi - lo else np.tile(
                 np.arange(hi - lo), (len(group_q), 1))
