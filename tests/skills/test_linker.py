@@ -9,7 +9,8 @@ import pytest
 from skills.conftest import TrigramEncoder
 from trellis.core.linking import Concept
 from trellis.embedding import index
-from trellis.skills import lexical, linker as linker_module
+from trellis.skills import lexical
+from trellis.skills import linker as linker_module
 from trellis.skills.linker import ConceptLinker, LinkerParams
 
 

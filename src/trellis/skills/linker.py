@@ -50,7 +50,6 @@ from trellis.embedding.cache import TextEncoder, cache_key
 from trellis.embedding.index import Progress, label_index
 from trellis.skills.lexical import CharNgrams
 
-
 CHUNK = 32  # texts encoded together; the next chunk is encoded while one is ranked
 
 
