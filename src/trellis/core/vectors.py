@@ -69,7 +69,7 @@ class IvfLayout:
     """``vectors`` sorted by cluster; cluster ``c`` holds rows ``starts[c]`` to ``starts[c+1]``;
     ``rows[i]`` is the original position of sorted vector ``i``."""
 
-    vectors: FloatArray
+    vectors: FloatArray | npt.NDArray[np.int16]  # float32 (or float16 on disk), or int16 with scales
     centroids: FloatArray
     starts: IntArray
     rows: IntArray
