@@ -10,7 +10,6 @@ from skills.conftest import TrigramEncoder
 from trellis.core.linking import Concept
 from trellis.embedding import index
 from trellis.skills import lexical
-from trellis.skills import linker as linker_module
 from trellis.skills.linker import ConceptLinker, LinkerParams
 
 
@@ -127,18 +126,6 @@ def test_an_index_kept_as_float16_by_an_earlier_version_is_converted_without_enc
     again = second.link(["python budgets"], k=2)[0]
     assert [link.id for link in again] == [link.id for link in before]
     assert np.allclose([link.score for link in again], [link.score for link in before], atol=1e-3)
-
-
-def test_texts_ranked_in_chunks_while_the_next_is_encoded_get_the_links_they_get_alone(
-    encoder: TrigramEncoder, concepts: list[Concept], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    linker = ConceptLinker(encoder).fit(concepts)
-    texts = [f"{word} every day" for word in ("python", "budgeting", "java", "postgres", "stakeholders")] * 3
-    alone = [linker.link([text], k=3)[0] for text in texts]
-    monkeypatch.setattr(linker_module, "CHUNK", 4)
-    calls = encoder.calls
-    assert linker.link(texts, k=3) == alone
-    assert encoder.calls == calls + 4  # 15 texts in chunks of 4
 
 
 def test_a_title_close_to_a_concepts_description_ranks_it_higher_when_descriptions_weigh(

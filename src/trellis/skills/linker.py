@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,8 +48,6 @@ from trellis.core.vectors import IvfLayout
 from trellis.embedding.cache import TextEncoder, cache_key
 from trellis.embedding.index import Progress, label_index
 from trellis.skills.lexical import CharNgrams
-
-CHUNK = 32  # texts encoded together; the next chunk is encoded while one is ranked
 
 
 @dataclass(frozen=True)
@@ -182,32 +179,16 @@ class ConceptLinker:
             offset += len(spans)
         return vectors[: len(texts)], out
 
-    def _encoded(self, texts: Sequence[str]) -> tuple[list[list[Span]], FloatArray, list[FloatArray]]:
-        """Each text's candidate spans, the texts' vectors and their spans' vectors."""
+    def rank(self, texts: Sequence[str]) -> list[Ranked]:
+        """Every candidate concept of each text with its fused score (the texts and their spans
+        are encoded in one batch and looked up in the index together)."""
         p = self.params
         span_lists = [candidate_spans(t, p.max_span_tokens) if p.spans else [] for t in texts]
-        return (span_lists, *self._vectors(texts, span_lists))
-
-    def rank(self, texts: Sequence[str]) -> list[Ranked]:
-        """Every candidate concept of each text with its fused score. Texts go in chunks of
-        `CHUNK`: each chunk's texts and spans are encoded in one batch and looked up in the index
-        together, and the next chunk is encoded (ONNX Runtime, outside the GIL) while this one
-        is ranked (numpy on one core), so both cores stay busy."""
-        chunks = [texts[first : first + CHUNK] for first in range(0, len(texts), CHUNK)]
-        out: list[Ranked] = []
+        text_vectors, span_vectors = self._vectors(texts, span_lists)
         # Hundreds of small matrix products follow: threads cost more than they give there, and
         # on a busy machine far more (a 175 x 160 product: 1 ms on one thread, 17 ms on two).
         with threadpool_limits(limits=1, user_api="blas"):
-            if len(chunks) == 1:
-                return self._rank(texts, *self._encoded(texts))
-            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="trellis-encode") as pool:
-                ahead = pool.submit(self._encoded, chunks[0]) if chunks else None
-                for i, chunk in enumerate(chunks):
-                    assert ahead is not None
-                    encoded = ahead.result()
-                    ahead = pool.submit(self._encoded, chunks[i + 1]) if i + 1 < len(chunks) else None
-                    out.extend(self._rank(chunk, *encoded))
-        return out
+            return self._rank(texts, span_lists, text_vectors, span_vectors)
 
     def _rank(self, texts: Sequence[str], span_lists: list[list[Span]], text_vectors: FloatArray,
               span_vectors: list[FloatArray]) -> list[Ranked]:
