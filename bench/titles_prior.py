@@ -5,12 +5,21 @@ linker as written (`TITLE_PARAMS`) in the same run, overall and on the two halve
   PYTHONPATH=src python bench/titles_prior.py --cache <data dir>/embeddings [--work /tmp/titles_helper]
 
 Ideas:
-  prior-*   w x log(occupation prior) added to the linker's candidate scores:
-            onet-*  how many O*NET 29.3 alternate / reported titles the title linker puts first on
+  onet, esco  static priors added to the linker's candidate scores (w x log prior, or w x feature):
+            onet    how many O*NET 29.3 alternate / reported titles the title linker puts first on
                     each ESCO occupation (smoothed counts; soft: top-5 softmax shares);
-            esco-*  ESCO structure: alternative labels, skill links (relations.zip), leaf occupations;
+            esco    ESCO structure: alternative labels, skill links (relations.zip), leaf occupations;
   bm25      word-level BM25 of the title against each occupation's labels, fused with the score;
-  brute     exact cosine over every title label instead of the 48 IVF candidates (more candidates).
+  combo     leaf + O*NET prior (+ code depth, + BM25): small weight grids, picked on each half;
+  final     the recommended formulas at fixed weights;
+  brute     exact cosine over every title label instead of / besides the 48 IVF candidates, and BM25's
+            top 16 occupations as extra candidates (needs combo for the priors on top);
+  clean     the earlier sweep's raw + 0.25 x cleaned-title blend with the priors on top;
+  parent    -w for a candidate one of whose narrower occupations is also a candidate;
+  isco      the O*NET counts pooled over each occupation's ISCO unit group (needs combo).
+
+  Commands used (each run after the first reuses --work): --ideas onet esco combo bm25 (first run),
+  --ideas combo final clean, --ideas combo brute (3 min, 3.4 GB peak), --ideas combo parent, --ideas combo isco.
 
 Title and O*NET vectors and the linker's candidate lists are kept under --work between runs."""
 
@@ -18,7 +27,6 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 import pickle
 import re
 import sys
@@ -64,10 +72,10 @@ class Cands:
 
 def rr_of(c: Cands, S: np.ndarray, gold: np.ndarray) -> np.ndarray:
     """Reciprocal rank (0 past 10; ties count in the title's favour, as `titles_ideas.metrics`)."""
-    hit = c.K == gold[:, None]
+    hit = c.K == gold[:, None]  # noqa: SIM300
     has = hit.any(axis=1)
     g = np.where(has, S[np.arange(len(S)), hit.argmax(axis=1)], np.inf)
-    rank = 1 + (S > g[:, None]).sum(axis=1)
+    rank = 1 + (S > g[:, None]).sum(axis=1)  # noqa: SIM300
     return np.where(has & (rank <= 10), 1.0 / rank, 0.0)
 
 
@@ -102,6 +110,7 @@ def cross_pick(name: str, c: Cands, feature: np.ndarray, gold, fold, base_rr, gr
 
 
 COMBOS = [  # feature -> weights tried; every combination scored, the best picked on each half
+    {"esco leaf": (0.0, 0.1, 0.15, 0.2, 0.25, 0.3), "bm25": (0.0, 0.1, 0.2, 0.3)},  # what trellis takes
     {"esco leaf": (0.1, 0.15, 0.2, 0.25), "onet all-top1 a=0.5": (0.0, 0.02, 0.03, 0.04, 0.05)},
     {"esco leaf": (0.1, 0.15, 0.2, 0.25), "onet rep-top1 a=0.5": (0.0, 0.02, 0.03, 0.04, 0.05)},
     {"esco leaf": (0.1, 0.15, 0.2, 0.25, 0.3), "onet all-top1 a=0.5": (0.0, 0.02, 0.03, 0.04, 0.05),
@@ -201,8 +210,14 @@ def esco_structure(esco: Path, concepts) -> dict[str, np.ndarray]:
         name = next(x for x in z.namelist() if x.endswith("occupations_en.csv"))
         code = {r["conceptUri"]: r["code"] for r in csv.DictReader(io.TextIOWrapper(z.open(name), encoding="utf-8"))}
     depth = np.array([code[c.id].count(".") for c in concepts], float)  # 2512.4 -> 1, 2431.10.4 -> 2
+    parent = np.full(n, -1)  # the broader occupation of each occupation (-1: an ISCO group)
+    with zipfile.ZipFile(esco / "relations.zip") as z:
+        for r in csv.DictReader(io.TextIOWrapper(z.open("broaderRelationsOccPillar.csv"), encoding="utf-8")):
+            i, j = where.get(r["conceptUri"]), where.get(r["broaderUri"])
+            if i is not None and j is not None:
+                parent[i] = j
     return {"alts": alts, "skills": skills, "essential": essential, "leaf": (narrower == 0).astype(float),
-            "depth": depth}
+            "depth": depth, "parent": parent}
 
 
 # -- BM25 ----------------------------------------------------------------------------------------
@@ -355,9 +370,9 @@ def main() -> None:
     if "bm25" in ideas:
         bm = bm25_matrix(titles, concepts)
         f = c.gather(bm)
-        results.append(cross_pick("bm25 (raw)", c, f, gold, fold, base_rr, grid=GRID + (0.5,)))
+        results.append(cross_pick("bm25 (raw)", c, f, gold, fold, base_rr, grid=(*GRID, 0.5)))
         mx = np.maximum(bm.max(axis=1, keepdims=True), 1e-9)
-        results.append(cross_pick("bm25 / title's best bm25", c, f / mx, gold, fold, base_rr, grid=GRID + (0.5,)))
+        results.append(cross_pick("bm25 / title's best bm25", c, f / mx, gold, fold, base_rr, grid=(*GRID, 0.5)))
         del bm
     if "brute" in ideas:
         variants = [("brute48", {"brute": 48, "ivf": False}), ("ivf+brute48", {"brute": 48}),
@@ -402,10 +417,42 @@ def main() -> None:
         fused = Cands(fuse((1.0, base), (0.25, cd)))
         rr = rr_of(fused, fused.S, gold)
         print(fmt("raw + 0.25 x cleaned (earlier sweep's blend)", rr, fold), flush=True)
-        spec = {"esco leaf": (0.0, 0.1, 0.15, 0.2, 0.25, 0.3), "onet all-top1 a=0.5": (0.0, 0.02, 0.03, 0.04, 0.05, 0.06),
-                "bm25": (0.0, 0.1, 0.2, 0.3)}
+        spec = {"esco leaf": (0.0, 0.1, 0.15, 0.2, 0.25, 0.3),
+                "onet all-top1 a=0.5": (0.0, 0.02, 0.03, 0.04, 0.05, 0.06), "bm25": (0.0, 0.1, 0.2, 0.3)}
         results.append(grid_pick(spec, fused, priors, gold, fold, base_rr,
                                  show=[(0.2, 0.04, 0.2), (0.25, 0.05, 0.2), (0.2, 0.04, 0.0)]))
+    if "parent" in ideas:
+        # "prefer the more specific": -1 for a candidate one of whose narrower occupations is also a
+        # candidate of the same title (only within the title's candidates, unlike the static leaf flag)
+        parent = esco_structure(args.esco, concepts)["parent"]
+        inner = np.zeros(c.K.shape)
+        for i in range(len(c.K)):
+            ks = c.K[i][c.valid[i]]
+            ps = set(parent[ks].tolist())
+            inner[i, : len(ks)] = [k in ps for k in ks]
+        grid = GRID
+        results.append(cross_pick("negative: a narrower occupation is also a candidate", c, -inner, gold, fold,
+                                  base_rr, grid=grid))
+        S0 = c.S + 0.2 * c.gather(priors["esco leaf"]) + 0.04 * c.gather(priors["onet all-top1 a=0.5"]) + \
+            0.2 * c.gather(priors["bm25"])
+        results.append(cross_pick("leaf 0.2 + O*NET 0.04 + bm25 0.2, then - w x narrower-is-candidate", c, -inner,
+                                  gold, fold, rr_of(c, S0, gold), grid=grid, S0=S0))
+    if "isco" in ideas and "bm25" in priors:
+        # the O*NET counts pooled over the ESCO occupation's ISCO unit group (first 4 digits of its code)
+        with zipfile.ZipFile(args.esco / "classification_en.zip") as z:
+            name = next(x for x in z.namelist() if x.endswith("occupations_en.csv"))
+            isco = {r["conceptUri"]: r["iscoGroup"] for r in csv.DictReader(io.TextIOWrapper(z.open(name),
+                                                                                            encoding="utf-8"))}
+        groups = {g: i for i, g in enumerate(sorted(set(isco.values())))}
+        gid = np.array([groups[isco[c_.id]] for c_ in concepts])
+        counts = onet_counts(linker, memo, args.onet, n, args.work)["all-top1"]
+        gsum, gsize = np.bincount(gid, counts), np.bincount(gid)
+        for mix in (0.5, 1.0):
+            pooled = (1 - mix) * counts + mix * gsum[gid] / gsize[gid]
+            priors[f"onet isco mix={mix}"] = logprior(pooled, 0.5)
+            spec = {"esco leaf": (0.1, 0.15, 0.2, 0.25), f"onet isco mix={mix}": (0.0, 0.02, 0.03, 0.04, 0.05, 0.06),
+                    "bm25": (0.0, 0.1, 0.2, 0.3)}
+            results.append(grid_pick(spec, c, priors, gold, fold, base_rr, show=[(0.2, 0.04, 0.2)]))
     (args.work / "results.pkl").write_bytes(pickle.dumps(results))
     print("done", flush=True)
 

@@ -9,6 +9,7 @@ from trellis.core.linking import (
     candidate_spans,
     exact_hits,
     max_per_concept,
+    most_specific,
     normalise,
     top_k,
 )
@@ -69,3 +70,7 @@ def test_top_k_returns_the_best_first_and_breaks_ties_by_position() -> None:
     assert top_k(scores, 3).tolist() == [3, 1, 2]
     assert top_k(scores, 10).tolist() == [3, 1, 2, 0, 4]
     assert top_k(scores, 0).tolist() == []
+
+
+def test_a_concept_that_another_narrows_is_not_the_most_specific() -> None:
+    assert most_specific(CONCEPTS).tolist() == [True, True, False]

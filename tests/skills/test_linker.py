@@ -128,6 +128,20 @@ def test_an_index_kept_as_float16_by_an_earlier_version_is_converted_without_enc
     assert np.allclose([link.score for link in again], [link.score for link in before], atol=1e-3)
 
 
+def test_with_a_bonus_for_the_most_specific_concept_a_title_links_to_the_narrower_occupation(
+    encoder: TrigramEncoder,
+) -> None:
+    roles = [
+        Concept("r:manager", "shop manager"),
+        Concept("r:bakery", "bakery shop manager", broader=("r:manager",)),
+    ]
+    plain = LinkerParams(spans=False, w_lexical=0.0, w_exact=0.0)
+    title = "shop manager (bakery)"
+    assert ConceptLinker(encoder, plain).fit(roles).link([title], k=1)[0][0].id == "r:manager"
+    specific = ConceptLinker(encoder, LinkerParams(spans=False, w_lexical=0.0, w_exact=0.0, w_specific=0.5))
+    assert specific.fit(roles).link([title], k=1)[0][0].id == "r:bakery"
+
+
 def test_a_title_close_to_a_concepts_description_ranks_it_higher_when_descriptions_weigh(
     encoder: TrigramEncoder, tmp_path: Path
 ) -> None:

@@ -102,6 +102,13 @@ class LabelTable:
         return len(self.concepts)
 
 
+def most_specific(concepts: Sequence[Concept]) -> npt.NDArray[np.bool_]:
+    """True for each concept that no other concept names as its broader one (a leaf of the
+    hierarchy: "bakery shop manager" rather than the "shop manager" it narrows)."""
+    broader = {b for concept in concepts for b in concept.broader}
+    return np.array([concept.id not in broader for concept in concepts], dtype=np.bool_)
+
+
 def max_per_concept(label_scores: FloatArray, starts: IntArray) -> FloatArray:
     """(queries x labels) -> (queries x concepts): each concept's best label."""
     if label_scores.ndim == 1:

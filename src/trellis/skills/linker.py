@@ -12,7 +12,8 @@ Two stages per text:
        otherwise only the scores the index found, and a concept no span found gets the lowest
        kept score);
      * exact: a span equal to a label after normalisation;
-     * lexical: character 3-4-gram TF-IDF cosine of the best span, for the best candidates only.
+     * lexical: character 3-4-gram TF-IDF cosine of the best span, for the best candidates only;
+     * specific (titles): a bonus for a concept no other concept narrows.
 A concept scores the best of its labels. Span vectors come from one pass of the encoder over the
 sentence, each span pooling its contextual token vectors (``span_vectors="context"``), or from
 encoding every span on its own (``"separate"``, many times slower; what earlier versions did).
@@ -40,6 +41,7 @@ from trellis.core.linking import (
     best_two_per_group,
     candidate_spans,
     exact_hits,
+    most_specific,
     normalise,
     ranked_in_groups,
     top_k,
@@ -65,6 +67,7 @@ class LinkerParams:
     w_exact: float = 0.2  # a span equals a label
     w_second: float = 0.0  # whole text vs the concept's second-best label (several labels agree)
     w_description: float = 0.0  # whole text vs the concept's description (its own vector index)
+    w_specific: float = 0.0  # a concept no other concept narrows (`core.linking.most_specific`)
     candidates: int = 16  # labels retrieved per query (text or span) for re-ranking
     per_cluster: int = 16  # of which at most this many from one cluster of the index
     rerank_lexical: int = 50  # concepts, best first, that the lexical signal re-orders
@@ -152,6 +155,7 @@ class ConceptLinker:
         self.index_: IvfLayout = label_index(self.encoder, table.texts, cache_dir=self.cache_dir, key=key,
                                              progress=progress)
         self.lexical_ = CharNgrams.cached(table.texts, cache_dir=self.cache_dir, key=key)
+        self.specific_ = most_specific(table.concepts)
         self.descriptions_: IvfLayout | None = None
         if self.params.w_description:
             texts = tuple(c.description.strip() or c.label for c in table.concepts)
@@ -262,6 +266,8 @@ class ConceptLinker:
             pieces = [s.text for s in spans] or [text]
             lexical = self.lexical_.similarity(pieces, labels_t).max(axis=0)
             scores[top] += p.w_lexical * np.maximum.reduceat(lexical, groups_t)
+        if p.w_specific:
+            scores += p.w_specific * self.specific_[concepts]
         return Ranked(concepts, scores.astype(np.float32), best_span, tuple(spans))
 
     def link(self, texts: Sequence[str], k: int = 10) -> list[list[Link]]:

@@ -19,9 +19,11 @@ from trellis.skills.service import active_taxonomy, cached_linker, cached_table,
 
 # A title is short: no span scoring; the whole title against every title and alternative title,
 # the occupation's second-best title and its description (both halves of the dev titles pick
-# 0.3 and 0.5: `bench/titles_tune.py`, BENCHMARKS.md "Title normalisation").
+# 0.3 and 0.5: `bench/titles_tune.py`), and a bonus for the most specific occupations (a vacancy
+# names a job, not the group of jobs an occupation with narrower ones stands for; both halves
+# pick 0.15: `bench/titles_prior.py`, BENCHMARKS.md "Title normalisation").
 TITLE_PARAMS = LinkerParams(spans=False, w_text=1.0, w_lexical=0.3, w_exact=0.1, w_second=0.3, w_description=0.5,
-                            candidates=48, lexical_candidates=16, probes=12)
+                            w_specific=0.15, candidates=48, lexical_candidates=16, probes=12)
 
 
 class LinkedRole(BaseModel):
