@@ -111,7 +111,7 @@ def main() -> None:
     from sentence_transformers import SentenceTransformer
 
     peer = SentenceTransformer(str(model_path()), device="cpu")
-    labels = np.asarray(fp32.index_.vectors)[fp32.index_.where]  # original label order
+    labels = fp32.index_.rows_of(np.arange(len(fp32.index_.rows)))  # original label order, float32
     starts_ = fp32.table_.starts
     peer.encode(sentences[:8])
     started = time.perf_counter()
@@ -140,10 +140,10 @@ def search_part(linker) -> None:  # type: ignore[no-untyped-def]
     print("3. label search, span queries against every ESCO label (16 best)")
     layout = linker.index_
     rng = np.random.default_rng(0)
-    queries = np.asarray(layout.vectors[rng.choice(len(layout.rows), 2000, replace=False)])
+    flat = np.ascontiguousarray(layout.rows_of(layout.rows))  # sorted order, float32 (stored as int16)
+    queries = flat[rng.choice(len(layout.rows), 2000, replace=False)]
     queries = queries + 0.35 * rng.standard_normal(queries.shape).astype(np.float32) / np.sqrt(queries.shape[1])
     queries = (queries / np.linalg.norm(queries, axis=1, keepdims=True)).astype(np.float32)
-    flat = np.ascontiguousarray(np.asarray(layout.vectors, dtype=np.float32))  # stored as float16
     started = time.perf_counter()
     exact = np.concatenate([np.argpartition(-(queries[i : i + 256] @ flat.T), 15, axis=1)[:, :16]
                             for i in range(0, len(queries), 256)])
