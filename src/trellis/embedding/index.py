@@ -95,7 +95,7 @@ def label_index(
         if len(layout.rows) == len(texts):
             return layout
         shutil.rmtree(folder, ignore_errors=True)  # a different label count under the same key: rebuild
-    old = None if cache_dir is None else Path(cache_dir) / f"{key}.{OLD_FORMAT}"
+    old = None if folder is None else folder.with_suffix(f".{OLD_FORMAT}")
     if old is not None and folder is not None and (old / "rows.npy").exists():
         converted = _open(old)  # left in place: an older Trellis sharing the folder still reads it
         if len(converted.rows) == len(texts):

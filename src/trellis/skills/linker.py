@@ -155,7 +155,7 @@ class ConceptLinker:
         self.index_: IvfLayout = label_index(self.encoder, table.texts, cache_dir=self.cache_dir, key=key,
                                              progress=progress)
         self.lexical_ = CharNgrams.cached(table.texts, cache_dir=self.cache_dir, key=key)
-        self.specific_ = most_specific(table.concepts)
+        self.specific_ = most_specific(table.concepts) if self.params.w_specific else None  # titles only
         self.descriptions_: IvfLayout | None = None
         if self.params.w_description:
             texts = tuple(c.description.strip() or c.label for c in table.concepts)
@@ -266,7 +266,7 @@ class ConceptLinker:
             pieces = [s.text for s in spans] or [text]
             lexical = self.lexical_.similarity(pieces, labels_t).max(axis=0)
             scores[top] += p.w_lexical * np.maximum.reduceat(lexical, groups_t)
-        if p.w_specific:
+        if self.specific_ is not None:
             scores += p.w_specific * self.specific_[concepts]
         return Ranked(concepts, scores.astype(np.float32), best_span, tuple(spans))
 
